@@ -1,0 +1,1 @@
+//! Runnable examples for `apierror`; see the `[[example]]` targets.

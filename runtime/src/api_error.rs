@@ -1,0 +1,129 @@
+//! The `ApiError` trait: what `#[derive(ApiError)]` implements.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use serde::Serializer;
+
+use crate::decode::{DecodeError, DecodeInput};
+use crate::envelope::{Context, Envelope};
+use crate::format::Format;
+use crate::retry_class::Retry;
+
+/// An HTTP API error: its status, code, public message and retry class, and its
+/// envelope in one wire format, in both directions.
+///
+/// Derive it with `#[derive(ApiError)]`; the required methods are generated from the
+/// declaration and the provided ones build on them.
+pub trait ApiError: Sized {
+    /// The wire format of the envelope.
+    type Format: Format;
+
+    /// The HTTP status.
+    fn status(&self) -> StatusCode;
+
+    /// The machine-readable code.
+    fn code(&self) -> &str;
+
+    /// The public message: what clients may see. For a 5xx that is not `expose`d this is
+    /// the status's reason phrase, never the error's `Display`.
+    fn message(&self) -> Cow<'_, str>;
+
+    /// How a client should react.
+    fn retry(&self) -> Retry;
+
+    /// The delay a server asks clients to wait before retrying (`Retry-After`), when the
+    /// variant carries one in an `#[api_error(retry_after)]` field.
+    fn retry_after(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Writes the envelope through `serializer` with per-response `context`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer or a details field reports.
+    fn encode<S: Serializer>(&self, serializer: S, context: &Context<'_>)
+    -> Result<S::Ok, S::Error>;
+
+    /// Picks the variant for a response that `Self::Format` has read.
+    ///
+    /// # Errors
+    ///
+    /// When no variant fits and the enum has no `unknown` variant.
+    fn decode(input: &DecodeInput<'_>) -> Result<Self, DecodeError>;
+
+    /// Appends the encoded body to `buf`.
+    ///
+    /// # Errors
+    ///
+    /// When a details field fails to serialize.
+    fn write_body(&self, buf: &mut Vec<u8>, context: &Context<'_>) -> Result<(), serde_json::Error> {
+        self.encode(&mut serde_json::Serializer::new(buf), context)
+    }
+
+    /// The encoded body, without context.
+    fn to_body(&self) -> Vec<u8> {
+        self.to_body_with(&Context::EMPTY)
+    }
+
+    /// The encoded body with per-response `context`. If a details field fails to
+    /// serialize, the body is written without details rather than lost.
+    fn to_body_with(&self, context: &Context<'_>) -> Vec<u8> {
+        let mut body = Vec::with_capacity(128);
+        if self.write_body(&mut body, context).is_err() {
+            body.clear();
+            let message = self.message();
+            let envelope = Envelope::<crate::envelope::NoDetails> {
+                status: self.status(),
+                code: self.code(),
+                message: &message,
+                details: None,
+                context,
+            };
+            let mut serializer = serde_json::Serializer::new(&mut body);
+            // Without details only strings and numbers are written: this cannot fail.
+            let _ = <Self::Format as Format>::serialize(&envelope, &mut serializer);
+        }
+        body
+    }
+
+    /// The HTTP response: status, `Content-Type`, `Retry-After` when the variant has a
+    /// delay, and the body.
+    fn to_response(&self) -> Response<Vec<u8>> {
+        self.to_response_with(&Context::EMPTY)
+    }
+
+    /// [`to_response`](Self::to_response) with per-response `context`.
+    fn to_response_with(&self, context: &Context<'_>) -> Response<Vec<u8>> {
+        let mut response = Response::new(self.to_body_with(context));
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(<Self::Format as Format>::CONTENT_TYPE),
+        );
+        if let Some(delay) = self.retry_after() {
+            headers.insert(header::RETRY_AFTER, crate::__private::retry_after_value(delay));
+        }
+        response
+    }
+
+    /// Decodes a response's status, headers and body into this enum.
+    ///
+    /// Lenient and total: an unknown code, a non-JSON body, an empty or truncated body
+    /// all become the `unknown` variant with the status kept.
+    ///
+    /// # Errors
+    ///
+    /// Only when no variant fits and the enum has no `unknown` variant.
+    fn from_response(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Self, DecodeError> {
+        let _ = headers;
+        Self::decode(&DecodeInput::read::<Self::Format>(status, body))
+    }
+}

@@ -1,0 +1,207 @@
+//! `FieldErrors`: validation messages per request field, in the order they were added.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// Validation messages keyed by field name, in insertion order.
+///
+/// This is the `errors` object of the `fields` format
+/// (`{"errors":{"price":["must be a number"]}}`) and a common `details` type.
+/// Order is kept on the wire in both directions; adding a message to a field that is
+/// already present appends to that field's list.
+///
+/// ```
+/// use apierror::FieldErrors;
+///
+/// let mut errors = FieldErrors::new();
+/// errors.add("price", "The price must be a number.");
+/// errors.add("status", "The selected status is invalid.");
+/// errors.add("price", "The price must be at least 0.");
+/// assert_eq!(errors.get("price").unwrap().len(), 2);
+/// assert_eq!(
+///     serde_json::to_string(&errors).unwrap(),
+///     r#"{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}"#,
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FieldErrors {
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl FieldErrors {
+    /// An empty set.
+    pub const fn new() -> Self {
+        FieldErrors { entries: Vec::new() }
+    }
+
+    /// Appends `message` to `field`'s messages, adding the field at the end if new.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) -> &mut Self {
+        let field = field.into();
+        let message = message.into();
+        match self.entries.iter_mut().find(|(name, _)| *name == field) {
+            Some((_, messages)) => messages.push(message),
+            None => self.entries.push((field, vec![message])),
+        }
+        self
+    }
+
+    /// Builder form of [`add`](Self::add).
+    #[must_use]
+    pub fn with(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
+        self.add(field, message);
+        self
+    }
+
+    /// The messages for `field`, if it has any.
+    pub fn get(&self, field: &str) -> Option<&[String]> {
+        self.entries
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, messages)| messages.as_slice())
+    }
+
+    /// Fields and their messages, in insertion order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &[String])> {
+        self.entries
+            .iter()
+            .map(|(name, messages)| (name.as_str(), messages.as_slice()))
+    }
+
+    /// How many fields have messages.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no field has a message.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl<F: Into<String>, M: Into<String>> FromIterator<(F, M)> for FieldErrors {
+    fn from_iter<I: IntoIterator<Item = (F, M)>>(iter: I) -> Self {
+        let mut errors = FieldErrors::new();
+        for (field, message) in iter {
+            errors.add(field, message);
+        }
+        errors
+    }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = (&'a str, &'a [String]);
+    type IntoIter = Box<dyn ExactSizeIterator<Item = Self::Item> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl Serialize for FieldErrors {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (field, messages) in &self.entries {
+            map.serialize_entry(field, messages)?;
+        }
+        map.end()
+    }
+}
+
+/// Decoding is lenient: a field whose value is a single string counts as one message,
+/// non-string messages are skipped, and `null` decodes as no errors.
+impl<'de> Deserialize<'de> for FieldErrors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldErrorsVisitor)
+    }
+}
+
+struct FieldErrorsVisitor;
+
+impl<'de> Visitor<'de> for FieldErrorsVisitor {
+    type Value = FieldErrors;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of field names to lists of messages")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<FieldErrors, E> {
+        Ok(FieldErrors::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<FieldErrors, E> {
+        Ok(FieldErrors::new())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldErrors, A::Error> {
+        let mut errors = FieldErrors::new();
+        while let Some(field) = map.next_key::<String>()? {
+            let Messages(messages) = map.next_value()?;
+            for message in messages {
+                errors.add(field.clone(), message);
+            }
+            if !errors.entries.iter().any(|(name, _)| *name == field) {
+                errors.entries.push((field, Vec::new()));
+            }
+        }
+        Ok(errors)
+    }
+}
+
+/// A list of messages, or a single message, with anything else skipped.
+struct Messages(Vec<String>);
+
+impl<'de> Deserialize<'de> for Messages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MessagesVisitor;
+        impl<'de> Visitor<'de> for MessagesVisitor {
+            type Value = Messages;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a message or a list of messages")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Messages, E> {
+                Ok(Messages(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Messages, A::Error> {
+                let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64));
+                while let Some(item) = seq.next_element::<MaybeString>()? {
+                    if let Some(message) = item.0 {
+                        messages.push(message);
+                    }
+                }
+                Ok(Messages(messages))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Messages, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Messages(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Messages, E> {
+                Ok(Messages(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Messages, E> {
+                Ok(Messages(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Messages, E> {
+                Ok(Messages(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Messages, E> {
+                Ok(Messages(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Messages, E> {
+                Ok(Messages(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(MessagesVisitor)
+    }
+}
+
+/// A string, or `None` for a value of any other type (which is consumed and dropped).
+struct MaybeString(Option<String>);
+
+impl<'de> Deserialize<'de> for MaybeString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = crate::lenient::LenientStr::deserialize(deserializer)?;
+        Ok(MaybeString(value.0.map(std::borrow::Cow::into_owned)))
+    }
+}

@@ -1,0 +1,86 @@
+//! Wire formats: the `Format` trait and the six built-in envelope shapes.
+//!
+//! | format | body |
+//! |---|---|
+//! | [`Plain`] | `{"error":"<message>"}` |
+//! | [`Nested`] | `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}` |
+//! | [`Fields`] | `{"message":"…","errors":{"field":["…"]}}` |
+//! | [`Reason`] | `{"error":{"code":422,"reason":"…","message":"…"}}` |
+//! | [`Flat`] | `{"error":"<code>","message":"…"}` |
+//! | [`Problem`] | RFC 9457 `application/problem+json` |
+
+use serde::{Deserializer, Serialize, Serializer};
+
+use crate::envelope::{Envelope, RawEnvelope};
+
+mod auto;
+mod fields;
+mod flat;
+mod nested;
+mod plain;
+mod problem;
+mod reason;
+
+pub use auto::{Auto, Shape};
+pub use fields::Fields;
+pub use flat::Flat;
+pub use nested::Nested;
+pub use plain::Plain;
+pub use problem::Problem;
+pub use reason::Reason;
+
+/// What identifies a variant when a body is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecodeKey {
+    /// The body carries a code; the status tells apart variants that share a code.
+    Code,
+    /// The body carries no code: the HTTP status alone picks the variant.
+    Status,
+}
+
+/// One wire shape of an error envelope.
+///
+/// Implement it to speak a vendor's format the built-in ones do not cover, and name the
+/// type in `#[api_error(format = path::To::Type)]`.
+pub trait Format {
+    /// The format's name, for messages.
+    const NAME: &'static str;
+    /// The `Content-Type` of an encoded body.
+    const CONTENT_TYPE: &'static str = "application/json";
+    /// What identifies a variant when decoding.
+    const KEY: DecodeKey;
+
+    /// Writes `envelope` as this format's body. Optional members that are absent are
+    /// omitted, never written as `null`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        D: Serialize + ?Sized;
+
+    /// Reads a body of this format into its raw parts, leniently: unknown members are
+    /// ignored and a member of the wrong type is dropped. It fails only when the input is
+    /// not an object of this shape at all.
+    ///
+    /// # Errors
+    ///
+    /// When the input is not a JSON object of this format's shape.
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    where
+        De: Deserializer<'de>;
+
+    /// Reads a complete body; see [`deserialize`](Format::deserialize).
+    ///
+    /// # Errors
+    ///
+    /// When the body is not complete JSON of this format's shape.
+    fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let raw = Self::deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(raw)
+    }
+}

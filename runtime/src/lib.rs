@@ -1,0 +1,104 @@
+//! Declare an HTTP API's errors once, as an enum, and get everything both ends of the
+//! wire need: the JSON envelope in both directions, the status mapping, the retry
+//! classification, and compile-time rejection of mappings that cannot be right.
+//!
+//! ```
+//! use apierror::{ApiError, FieldErrors, Retry};
+//!
+//! #[derive(Debug, thiserror::Error, ApiError)]
+//! #[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
+//! pub enum ServiceError {
+//!     #[error("malformed request")]
+//!     #[status(400)]
+//!     InvalidRequest,
+//!
+//!     #[error("validation failed")]
+//!     #[status(422)]
+//!     ValidationError {
+//!         #[api_error(details)]
+//!         fields: FieldErrors,
+//!     },
+//!
+//!     #[error("too many requests")]
+//!     #[status(429)]
+//!     RateLimitExceeded,
+//!
+//!     #[error("database unreachable: {0}")]
+//!     #[status(500)]
+//!     Internal(#[source] std::io::Error),
+//!
+//!     #[api_error(unknown)]
+//!     #[error("{0}")]
+//!     Other(apierror::Unknown),
+//! }
+//!
+//! let error = ServiceError::ValidationError {
+//!     fields: FieldErrors::new().with("email", "is not an email address"),
+//! };
+//! assert_eq!(error.status(), 422);
+//! assert_eq!(error.code(), "VALIDATION_ERROR");
+//! assert_eq!(
+//!     serde_json::to_string(&error).unwrap(),
+//!     r#"{"error":{"code":"VALIDATION_ERROR","message":"validation failed","details":{"email":["is not an email address"]}}}"#,
+//! );
+//!
+//! // A 5xx's Display never reaches the client.
+//! let internal = ServiceError::Internal(std::io::Error::other("password=hunter2"));
+//! assert_eq!(internal.message(), "Internal Server Error");
+//! assert_eq!(internal.retry(), Retry::Backoff);
+//!
+//! // Clients decode a response back into the same enum.
+//! let body = br#"{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"slow down"}}"#;
+//! let decoded = ServiceError::from_response(
+//!     http::StatusCode::TOO_MANY_REQUESTS,
+//!     &http::HeaderMap::new(),
+//!     body,
+//! )
+//! .unwrap();
+//! assert!(matches!(decoded, ServiceError::RateLimitExceeded));
+//! assert_eq!(decoded.retry(), Retry::Throttled);
+//! ```
+//!
+//! See the README for the attribute reference and the format table.
+
+mod api_error;
+mod decode;
+mod envelope;
+mod field_errors;
+pub mod format;
+mod lenient;
+mod rate_limit;
+pub mod retry;
+mod retry_after;
+mod retry_class;
+mod unknown;
+
+pub use api_error::ApiError;
+pub use decode::{
+    DecodeError, DecodeErrorKind, DecodeInput, Decoded, MAX_DECODED_BODY, ResponseMeta,
+    decode_details,
+};
+pub use envelope::{Context, Envelope, NoDetails, RawDetails, RawEnvelope};
+pub use field_errors::FieldErrors;
+pub use format::{DecodeKey, Format};
+pub use lenient::{LenientStr, LenientU16};
+pub use rate_limit::RateLimit;
+pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
+pub use retry_class::Retry;
+pub use unknown::{KEPT_BODY_BYTES, Unknown};
+
+/// The derive macro; see the crate documentation and the README's attribute reference.
+#[cfg(feature = "derive")]
+pub use apierror_macros::ApiError;
+
+pub use http;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "reqwest")]
+pub mod reqwest;
+
+/// Items the derive's generated code names. Not a public API: it may change in any
+/// release, which is why `apierror-macros` is pinned to an exact version.
+#[doc(hidden)]
+pub mod __private;

@@ -1,0 +1,77 @@
+//! Rate-limit headers: `X-RateLimit-*`, `RateLimit-*`, and the structured `RateLimit`.
+
+use std::time::Duration;
+
+use http::HeaderMap;
+
+/// What a response said about the client's quota. Each part is optional: servers send
+/// different subsets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// Time until the window resets.
+    pub reset: Option<Duration>,
+}
+
+impl RateLimit {
+    /// Reads the headers, or `None` when there are none. Recognised:
+    /// `X-RateLimit-Limit`/`-Remaining`/`-Reset`, `RateLimit-Limit`/`-Remaining`/`-Reset`,
+    /// and the structured `RateLimit: limit=10, remaining=0, reset=30` and
+    /// `RateLimit: "default";r=0;t=30` forms. A reset larger than 10⁹ is taken as a Unix
+    /// time and ignored, since it cannot be turned into a delay without a clock.
+    ///
+    /// ```
+    /// use apierror::RateLimit;
+    /// use http::HeaderMap;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+    /// headers.insert("x-ratelimit-reset", "30".parse().unwrap());
+    /// let limit = RateLimit::from_headers(&headers).unwrap();
+    /// assert_eq!(limit.remaining, Some(0));
+    /// assert_eq!(limit.reset, Some(std::time::Duration::from_secs(30)));
+    /// ```
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let number = |names: [&str; 2]| {
+            names.iter().find_map(|name| {
+                headers
+                    .get(*name)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            })
+        };
+        let mut limit = RateLimit {
+            limit: number(["x-ratelimit-limit", "ratelimit-limit"]),
+            remaining: number(["x-ratelimit-remaining", "ratelimit-remaining"]),
+            reset: number(["x-ratelimit-reset", "ratelimit-reset"]).and_then(reset_delay),
+        };
+        if let Some(structured) = headers.get("ratelimit").and_then(|v| v.to_str().ok()) {
+            limit.merge_structured(structured);
+        }
+        (limit != RateLimit::default()).then_some(limit)
+    }
+
+    fn merge_structured(&mut self, value: &str) {
+        for part in value.split([',', ';']) {
+            let Some((key, number)) = part.split_once('=') else {
+                continue;
+            };
+            let Ok(number) = number.trim().trim_matches('"').parse::<u64>() else {
+                continue;
+            };
+            match key.trim().to_ascii_lowercase().as_str() {
+                "limit" | "l" => self.limit = self.limit.or(Some(number)),
+                "remaining" | "r" => self.remaining = self.remaining.or(Some(number)),
+                "reset" | "t" => self.reset = self.reset.or_else(|| reset_delay(number)),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn reset_delay(seconds: u64) -> Option<Duration> {
+    (seconds <= 1_000_000_000).then(|| Duration::from_secs(seconds))
+}

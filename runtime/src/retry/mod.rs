@@ -1,0 +1,1 @@
+//! Client-side retries: delay policy, circuit breaker, retry budget (being written).

@@ -1,0 +1,132 @@
+//! `Unknown`: an error response the declared enum does not recognise.
+
+use std::borrow::Cow;
+
+use http::StatusCode;
+
+use crate::envelope::RawEnvelope;
+use crate::retry_class::Retry;
+
+/// How many bytes of an unrecognised body [`Unknown`] keeps.
+pub const KEPT_BODY_BYTES: usize = 8 * 1024;
+
+/// An error the enum does not know: an unknown code, a status no variant has, or a body
+/// that is not the expected envelope at all (an HTML 502 page from a proxy, an empty or
+/// truncated body).
+///
+/// It is the single field of the `#[api_error(unknown)]` variant. The status is always
+/// kept; code and message are kept when the body had them; the raw body is kept up to
+/// [`KEPT_BODY_BYTES`]. Encoding an `Unknown` writes its status, code and message back in
+/// the enum's format, so a proxy can pass an upstream error on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    status: StatusCode,
+    code: Option<String>,
+    message: Option<String>,
+    body: Vec<u8>,
+    body_truncated: bool,
+}
+
+impl Unknown {
+    /// An unknown error with this status and nothing else.
+    pub fn new(status: StatusCode) -> Self {
+        Unknown {
+            status,
+            code: None,
+            message: None,
+            body: Vec::new(),
+            body_truncated: false,
+        }
+    }
+
+    /// Sets the code.
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets the message.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Keeps `body` (at most [`KEPT_BODY_BYTES`] of it).
+    #[must_use]
+    pub fn with_body(mut self, body: &[u8]) -> Self {
+        let kept = body.len().min(KEPT_BODY_BYTES);
+        self.body = body[..kept].to_vec();
+        self.body_truncated = kept < body.len();
+        self
+    }
+
+    /// Builds one from what a format read of a body (possibly nothing).
+    pub fn from_raw(status: StatusCode, raw: Option<&RawEnvelope<'_>>, body: &[u8]) -> Self {
+        let mut unknown = Unknown::new(status).with_body(body);
+        if let Some(raw) = raw {
+            unknown.code = raw.code.as_deref().map(str::to_owned);
+            unknown.message = raw.message.as_deref().map(str::to_owned);
+        }
+        unknown
+    }
+
+    /// The response's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The code the body carried, or `"unknown"` when it carried none.
+    pub fn code(&self) -> &str {
+        self.code.as_deref().unwrap_or("unknown")
+    }
+
+    /// The code the body carried, if any.
+    pub fn raw_code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The message the body carried, or the status's reason phrase.
+    pub fn message(&self) -> Cow<'_, str> {
+        match &self.message {
+            Some(message) => Cow::Borrowed(message),
+            None => Cow::Borrowed(crate::__private::reason_phrase(self.status)),
+        }
+    }
+
+    /// The message the body carried, if any.
+    pub fn raw_message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The retry class of the status.
+    pub fn retry(&self) -> Retry {
+        Retry::for_status(self.status)
+    }
+
+    /// The start of the raw body, at most [`KEPT_BODY_BYTES`].
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The kept body as text, with invalid UTF-8 replaced.
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// Whether the body was longer than what was kept.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+}
+
+impl std::fmt::Display for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.message())?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        Ok(())
+    }
+}

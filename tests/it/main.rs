@@ -1,0 +1,9 @@
+//! Behaviour tests for `apierror`: one binary, one module per topic.
+
+mod derive_mapping;
+mod formats_lenient;
+mod formats_roundtrip;
+mod formats_seeds;
+mod retry_breaker;
+mod retry_budget;
+mod retry_policy;

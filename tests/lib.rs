@@ -1,0 +1,1 @@
+//! Behaviour tests for `apierror` live in `it/`, one module per topic.

@@ -1,0 +1,1 @@
+//! Compile-fail and compile-pass cases for `#[derive(ApiError)]`, run by trybuild.
