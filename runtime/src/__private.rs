@@ -5,6 +5,10 @@ use std::time::Duration;
 pub use core;
 pub use serde;
 pub use serde_json;
+pub use std::borrow::Cow;
+pub use std::format;
+pub use std::string::{String, ToString};
+pub use std::time::Duration as StdDuration;
 
 pub use http::{HeaderMap, HeaderValue, StatusCode};
 
@@ -72,6 +76,36 @@ impl IntoRetryAfter for Option<u64> {
     }
 }
 
+/// Builds an `#[api_error(retry_after)]` field from a decoded response's `Retry-After`.
+pub trait FromRetryAfter {
+    /// The field's value for this delay (zero or `None` when the response had none).
+    fn from_retry_after(delay: Option<Duration>) -> Self;
+}
+
+impl FromRetryAfter for Duration {
+    fn from_retry_after(delay: Option<Duration>) -> Self {
+        delay.unwrap_or_default()
+    }
+}
+
+impl FromRetryAfter for Option<Duration> {
+    fn from_retry_after(delay: Option<Duration>) -> Self {
+        delay
+    }
+}
+
+impl FromRetryAfter for u64 {
+    fn from_retry_after(delay: Option<Duration>) -> Self {
+        delay.map_or(0, |d| d.as_secs())
+    }
+}
+
+impl FromRetryAfter for Option<u64> {
+    fn from_retry_after(delay: Option<Duration>) -> Self {
+        delay.map(|d| d.as_secs())
+    }
+}
+
 /// Implements the optional integrations' traits for a derived type; expands to nothing
 /// for integrations whose feature is off.
 #[cfg(feature = "axum")]
@@ -97,3 +131,14 @@ macro_rules! __impl_integrations {
 }
 
 pub use crate::__impl_integrations as impl_integrations;
+
+/// What the `axum` arm of `impl_integrations!` calls.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use ::axum::response::{IntoResponse, Response};
+
+    /// The response for an error returned from a handler.
+    pub fn into_response<E: crate::ApiError>(error: &E) -> Response {
+        error.to_response().map(::axum::body::Body::from)
+    }
+}

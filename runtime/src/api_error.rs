@@ -123,7 +123,6 @@ pub trait ApiError: Sized {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, DecodeError> {
-        let _ = headers;
-        Self::decode(&DecodeInput::read::<Self::Format>(status, body))
+        Self::decode(&DecodeInput::read::<Self::Format>(status, headers, body))
     }
 }

@@ -2,9 +2,10 @@
 //! that travels beside a decoded error.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
-use serde::de::{Deserialize as _, DeserializeOwned, value::UnitDeserializer};
+use serde::de::{DeserializeOwned, value::UnitDeserializer};
 
 use crate::api_error::ApiError;
 use crate::envelope::RawEnvelope;
@@ -17,19 +18,20 @@ use crate::unknown::{KEPT_BODY_BYTES, Unknown};
 /// decodes to the `unknown` variant with its start kept.
 pub const MAX_DECODED_BODY: usize = 1024 * 1024;
 
-/// A response, as a derived decoder sees it: the status, the body, and what the
-/// enum's format read of the body (nothing if it was not an envelope).
+/// A response, as a derived decoder sees it: the status, the body, what the enum's
+/// format read of the body (or why it read nothing), and the `Retry-After` delay.
 #[derive(Debug)]
 pub struct DecodeInput<'a> {
-    status: StatusCode,
+    status: Option<StatusCode>,
     body: &'a [u8],
     raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
+    retry_after: Option<Duration>,
 }
 
 impl<'a> DecodeInput<'a> {
-    /// Reads `body` with format `F`. Never fails: a body that is too long, empty, not
+    /// Reads a response with format `F`. Never fails: a body that is too long, empty, not
     /// JSON, or not of `F`'s shape is recorded as such.
-    pub fn read<F: Format>(status: StatusCode, body: &'a [u8]) -> Self {
+    pub fn read<F: Format>(status: StatusCode, headers: &HeaderMap, body: &'a [u8]) -> Self {
         let raw = if body.len() > MAX_DECODED_BODY {
             Err(DecodeErrorKind::TooLarge)
         } else if body.iter().all(u8::is_ascii_whitespace) {
@@ -37,21 +39,37 @@ impl<'a> DecodeInput<'a> {
         } else {
             F::decode(body).map_err(|e| DecodeErrorKind::Malformed(e.to_string()))
         };
-        DecodeInput { status, body, raw }
-    }
-
-    /// Input whose raw parts were read by other means (a `Deserialize` impl).
-    pub fn from_raw(status: StatusCode, raw: RawEnvelope<'a>) -> Self {
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(RetryAfter::from_header)
+            .map(|hint| hint.delay_from(SystemTime::now()));
         DecodeInput {
-            status,
-            body: &[],
-            raw: Ok(raw),
+            status: Some(status),
+            body,
+            raw,
+            retry_after,
         }
     }
 
-    /// The response's status.
-    pub fn status(&self) -> StatusCode {
+    /// Input read from a body alone (a `Deserialize` impl): the status is the one the
+    /// body states, if any.
+    pub fn from_body(raw: RawEnvelope<'a>) -> Self {
+        DecodeInput {
+            status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
+            body: &[],
+            raw: Ok(raw),
+            retry_after: None,
+        }
+    }
+
+    /// The response's status, if known.
+    pub fn status(&self) -> Option<StatusCode> {
         self.status
+    }
+
+    /// The status as a number, `0` when unknown (it then matches no variant's status).
+    pub fn status_u16(&self) -> u16 {
+        self.status.map_or(0, |s| s.as_u16())
     }
 
     /// The raw body.
@@ -59,25 +77,43 @@ impl<'a> DecodeInput<'a> {
         self.body
     }
 
-    /// What the format read, or why it read nothing.
+    /// The `Retry-After` delay the response asked for.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// What the format read.
     ///
     /// # Errors
     ///
-    /// When the body was not an envelope of the format.
+    /// Why the body was not an envelope of the format.
     pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
         self.raw.as_ref().map_err(Clone::clone)
     }
 
-    /// The `Unknown` for this response, for the enum's `unknown` variant.
-    pub fn unknown(&self) -> Unknown {
-        Unknown::from_raw(self.status, self.raw.as_ref().ok(), self.body)
+    /// The `Unknown` for the enum's `unknown` variant, after no variant fitted for
+    /// `kind`'s reason.
+    ///
+    /// # Errors
+    ///
+    /// When the status is not known (a body alone that states none): an `Unknown` needs it.
+    pub fn fallback(&self, kind: DecodeErrorKind) -> Result<Unknown, DecodeError> {
+        match self.status {
+            Some(status) => Ok(Unknown::from_raw(status, self.raw.as_ref().ok(), self.body)),
+            None => Err(self.error(match kind {
+                DecodeErrorKind::Unrecognized => DecodeErrorKind::NeedsStatus,
+                other => other,
+            })),
+        }
     }
 
     /// The error for this response, for enums without an `unknown` variant.
     pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        let status = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         DecodeError {
             kind,
-            unknown: self.unknown(),
+            status_known: self.status.is_some(),
+            unknown: Unknown::from_raw(status, self.raw.as_ref().ok(), self.body),
         }
     }
 }
@@ -125,6 +161,7 @@ impl fmt::Display for DecodeErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     kind: DecodeErrorKind,
+    status_known: bool,
     unknown: Unknown,
 }
 
@@ -134,9 +171,9 @@ impl DecodeError {
         &self.kind
     }
 
-    /// The response's status.
-    pub fn status(&self) -> StatusCode {
-        self.unknown.status()
+    /// The response's status; `None` when a body alone was decoded and stated none.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status_known.then(|| self.unknown.status())
     }
 
     /// Everything that was read of the response.
@@ -152,12 +189,15 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot decode a {} error response: {}",
-            self.unknown.status().as_u16(),
-            self.kind
-        )
+        match self.status() {
+            Some(status) => write!(
+                f,
+                "cannot decode a {} error response: {}",
+                status.as_u16(),
+                self.kind
+            ),
+            None => write!(f, "cannot decode the error body: {}", self.kind),
+        }
     }
 }
 

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use http::StatusCode;
 
-use crate::envelope::RawEnvelope;
+use crate::envelope::{Context, Envelope, NoDetails, RawEnvelope};
+use crate::format::Format;
 use crate::retry_class::Retry;
 
 /// How many bytes of an unrecognised body [`Unknown`] keeps.
@@ -103,6 +104,30 @@ impl Unknown {
     /// The retry class of the status.
     pub fn retry(&self) -> Retry {
         Retry::for_status(self.status)
+    }
+
+    /// Writes this error back as an envelope of format `F`, with its status, code and
+    /// message (the enum's `unknown` variant encodes through this).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    pub fn encode<F: Format, S: serde::Serializer>(
+        &self,
+        serializer: S,
+        context: &Context<'_>,
+    ) -> Result<S::Ok, S::Error> {
+        let message = self.message();
+        F::serialize(
+            &Envelope::<NoDetails> {
+                status: self.status,
+                code: self.code(),
+                message: &message,
+                details: None,
+                context,
+            },
+            serializer,
+        )
     }
 
     /// The start of the raw body, at most [`KEPT_BODY_BYTES`].

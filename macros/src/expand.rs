@@ -1,0 +1,640 @@
+//! Code generation: the `ApiError`, `Serialize` and `Deserialize` impls for a declaration
+//! that passed every check. User errors are never reported here.
+
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::{DeriveInput, LitStr};
+
+use crate::ast::{self, FormatChoice, Input, Role, Variant};
+use crate::attr::RetryableAttr;
+use crate::{fallback, template, valid};
+
+/// The whole derive: parse, check, then expand, or report every error with stub impls.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = darling::Error::accumulator();
+    let parsed = ast::parse(input, &mut errors);
+    if let Some(parsed) = &parsed {
+        valid::check(parsed, &mut errors);
+    }
+    let krate = parsed.as_ref().map_or_else(|| quote!(::apierror), |p| p.krate.clone());
+    match (errors.finish(), parsed) {
+        (Ok(()), Some(parsed)) => impls(&parsed),
+        (result, _) => {
+            let mut tokens = result.err().map(darling::Error::write_errors).unwrap_or_default();
+            tokens.extend(fallback::impls(input, &krate));
+            tokens
+        }
+    }
+}
+
+/// Where a variant's public message comes from.
+enum MessageSource<'a> {
+    Unknown,
+    Field(&'a ast::Field),
+    Template(template::Template, &'a LitStr),
+    Masked(u16),
+    Display,
+}
+
+fn message_source(variant: &Variant) -> MessageSource<'_> {
+    if variant.is_unknown() {
+        return MessageSource::Unknown;
+    }
+    if let Some(field) = variant.field(Role::Message) {
+        return MessageSource::Field(field);
+    }
+    if let Some(lit) = &variant.message {
+        let bindings = |arg: &str| binding_name(variant, arg).to_string();
+        // The checks already rejected templates that do not parse.
+        if let Ok(template) = template::parse(&lit.value(), bindings) {
+            return MessageSource::Template(template, lit);
+        }
+    }
+    let status = variant.status_value();
+    if status >= 500 && variant.expose.is_none() {
+        MessageSource::Masked(status)
+    } else {
+        MessageSource::Display
+    }
+}
+
+/// The binding of the field a placeholder names.
+fn binding_name(variant: &Variant, arg: &str) -> Ident {
+    variant
+        .fields
+        .iter()
+        .find(|f| match &f.member {
+            syn::Member::Named(name) => *name == arg,
+            syn::Member::Unnamed(index) => index.index.to_string() == arg,
+        })
+        .map_or_else(|| format_ident!("__field_{}", arg), |f| f.binding.clone())
+}
+
+/// `Path { member: binding, .. }` binding only the fields in `roles` (and any named by
+/// the message template when `with_message` is set).
+fn pattern(variant: &Variant, roles: &[Role], with_message: bool) -> TokenStream {
+    let template_args: Vec<String> = match (with_message, message_source(variant)) {
+        (true, MessageSource::Template(t, _)) => {
+            t.placeholders.iter().map(|p| p.arg.clone()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let bound = variant.fields.iter().filter(|f| {
+        let named_by_template = template_args.iter().any(|arg| match &f.member {
+            syn::Member::Named(name) => name == arg,
+            syn::Member::Unnamed(index) => index.index.to_string() == *arg,
+        });
+        roles.contains(&f.role)
+            || named_by_template
+            || (with_message && f.role == Role::Message)
+    });
+    let members = bound.map(|f| {
+        let member = &f.member;
+        let binding = &f.binding;
+        quote!(#member: #binding)
+    });
+    let path = &variant.path;
+    quote!(#path { #(#members,)* .. })
+}
+
+fn unknown_binding(variant: &Variant) -> TokenStream {
+    let binding = variant.fields.first().map(|f| f.binding.clone());
+    quote!(#binding)
+}
+
+fn retry_class(variant: &Variant) -> &'static str {
+    let status = variant.status_value();
+    match variant.retryable.as_ref().map(|r| r.value) {
+        None => match status {
+            408 | 425 | 500 | 502 | 503 | 504 => "Backoff",
+            429 => "Throttled",
+            _ => "Never",
+        },
+        Some(RetryableAttr::Yes | RetryableAttr::Unchecked) if status == 429 => "Throttled",
+        Some(RetryableAttr::Yes | RetryableAttr::Unchecked) => "Backoff",
+        Some(RetryableAttr::No) => "Never",
+        Some(RetryableAttr::Reauthenticate) => "Reauthenticate",
+    }
+}
+
+struct Codegen<'a> {
+    input: &'a Input<'a>,
+    krate: &'a TokenStream,
+    format: TokenStream,
+}
+
+fn impls(input: &Input<'_>) -> TokenStream {
+    let krate = &input.krate;
+    let format = match &input.format {
+        FormatChoice::Builtin(builtin) => {
+            let name = Ident::new(builtin.type_name(), Span::call_site());
+            quote!(#krate::__private::#name)
+        }
+        FormatChoice::Custom(path) => path.to_token_stream(),
+    };
+    let codegen = Codegen { input, krate, format };
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let where_clause = codegen.where_clause();
+    let api_error = codegen.api_error_impl();
+    let serialize = codegen.serialize_impl();
+    let deserialize = codegen.deserialize_impl();
+    let params = &input.generics.params;
+    let predicates = where_clause.predicates();
+    quote! {
+        #[automatically_derived]
+        #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call)]
+        impl #impl_generics #krate::__private::ApiError for #ident #ty_generics #where_clause {
+            #api_error
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #krate::__private::serde::Serialize for #ident #ty_generics #where_clause {
+            #serialize
+        }
+
+        #deserialize
+
+        #krate::__private::impl_integrations!(impl [#params] #ident #ty_generics where [#predicates]);
+    }
+}
+
+/// The impl's where clause: the declaration's own predicates plus a bound for each field
+/// whose type mentions a type parameter, for the use the generated code makes of it.
+struct WhereClause(Vec<TokenStream>);
+
+impl WhereClause {
+    fn predicates(&self) -> TokenStream {
+        let predicates = &self.0;
+        quote!(#(#predicates,)*)
+    }
+}
+
+impl ToTokens for WhereClause {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        if !self.0.is_empty() {
+            let predicates = self.predicates();
+            tokens.extend(quote!(where #predicates));
+        }
+    }
+}
+
+fn mentions(ty: &syn::Type, params: &[&Ident]) -> bool {
+    fn walk(tokens: TokenStream, params: &[&Ident]) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            TokenTree::Ident(ident) => params.contains(&&ident),
+            TokenTree::Group(group) => walk(group.stream(), params),
+            _ => false,
+        })
+    }
+    walk(ty.to_token_stream(), params)
+}
+
+impl Codegen<'_> {
+    fn where_clause(&self) -> WhereClause {
+        let krate = self.krate;
+        let generics = self.input.generics;
+        let mut predicates: Vec<TokenStream> = generics
+            .where_clause
+            .iter()
+            .flat_map(|w| w.predicates.iter().map(ToTokens::to_token_stream))
+            .collect();
+        let params: Vec<&Ident> = generics.type_params().map(|p| &p.ident).collect();
+        if params.is_empty() {
+            return WhereClause(predicates);
+        }
+        let mut uses_display = false;
+        for variant in &self.input.variants {
+            let source = message_source(variant);
+            match &source {
+                MessageSource::Display => uses_display = true,
+                MessageSource::Template(template, _) => {
+                    for placeholder in &template.placeholders {
+                        let Some(field) = variant.fields.iter().find(|f| {
+                            binding_name(variant, &placeholder.arg) == f.binding
+                        }) else {
+                            continue;
+                        };
+                        if mentions(&field.ty, &params) {
+                            let ty = &field.ty;
+                            predicates.push(if placeholder.debug {
+                                quote!(#ty: ::core::fmt::Debug)
+                            } else {
+                                quote!(#ty: ::core::fmt::Display)
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for field in variant.fields.iter().filter(|f| mentions(&f.ty, &params)) {
+                let ty = &field.ty;
+                match field.role {
+                    Role::Details => predicates.push(quote!(
+                        #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
+                    )),
+                    Role::Message => predicates.push(quote!(
+                        #ty: ::core::convert::AsRef<str> + ::core::convert::From<#krate::__private::String>
+                    )),
+                    Role::Default => predicates.push(quote!(#ty: ::core::default::Default)),
+                    Role::RetryAfter => predicates.push(quote!(
+                        #ty: #krate::__private::IntoRetryAfter + #krate::__private::FromRetryAfter
+                    )),
+                    Role::Unknown | Role::Other => {}
+                }
+            }
+        }
+        if uses_display {
+            predicates.push(quote!(Self: ::core::fmt::Display));
+        }
+        WhereClause(predicates)
+    }
+
+    fn api_error_impl(&self) -> TokenStream {
+        let krate = self.krate;
+        let format = &self.format;
+        let status = self.status_fn();
+        let code = self.code_fn();
+        let message = self.message_fn();
+        let retry = self.retry_fn();
+        let retry_after = self.retry_after_fn();
+        let encode = self.encode_fn();
+        let decode = self.decode_fn();
+        quote! {
+            type Format = #format;
+            #status
+            #code
+            #message
+            #[inline]
+            fn retry(&self) -> #krate::__private::Retry { #retry }
+            #retry_after
+            #encode
+            #decode
+        }
+    }
+
+    fn arms(&self, each: impl Fn(&Variant) -> TokenStream) -> TokenStream {
+        let arms = self.input.variants.iter().map(each);
+        quote!(match self { #(#arms)* })
+    }
+
+    fn status_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        let body = self.arms(|v| {
+            if v.is_unknown() {
+                let pat = pattern(v, &[Role::Unknown], false);
+                let u = unknown_binding(v);
+                quote!(#pat => #u.status(),)
+            } else {
+                let pat = pattern(v, &[], false);
+                let status = v.status_value();
+                quote!(#pat => #krate::__private::status(#status),)
+            }
+        });
+        quote! {
+            #[inline]
+            fn status(&self) -> #krate::__private::StatusCode { #body }
+        }
+    }
+
+    fn code_fn(&self) -> TokenStream {
+        let body = self.arms(|v| {
+            if v.is_unknown() {
+                let pat = pattern(v, &[Role::Unknown], false);
+                let u = unknown_binding(v);
+                quote!(#pat => #u.code(),)
+            } else {
+                let pat = pattern(v, &[], false);
+                let code = &v.code.value;
+                quote!(#pat => #code,)
+            }
+        });
+        quote! {
+            #[inline]
+            fn code(&self) -> &str { #body }
+        }
+    }
+
+    fn message_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        let cow = quote!(#krate::__private::Cow);
+        let body = self.arms(|v| {
+            let pat = pattern(v, &[Role::Unknown], true);
+            let value = match message_source(v) {
+                MessageSource::Unknown => {
+                    let u = unknown_binding(v);
+                    quote!(#u.message())
+                }
+                MessageSource::Field(field) => {
+                    let binding = &field.binding;
+                    quote!(#cow::Borrowed(::core::convert::AsRef::<str>::as_ref(#binding)))
+                }
+                MessageSource::Template(template, lit) => match &template.literal {
+                    Some(text) => quote!(#cow::Borrowed(#text)),
+                    None => {
+                        let fmt = LitStr::new(&template.format, lit.span());
+                        let args = template_args(v, &template);
+                        quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
+                    }
+                },
+                MessageSource::Masked(status) => quote!(
+                    #cow::Borrowed(#krate::__private::reason_phrase(#krate::__private::status(#status)))
+                ),
+                MessageSource::Display => {
+                    quote!(#cow::Owned(#krate::__private::ToString::to_string(self)))
+                }
+            };
+            quote!(#pat => #value,)
+        });
+        quote! {
+            fn message(&self) -> #cow<'_, str> { #body }
+        }
+    }
+
+    fn retry_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        self.arms(|v| {
+            if v.is_unknown() {
+                let pat = pattern(v, &[Role::Unknown], false);
+                let u = unknown_binding(v);
+                quote!(#pat => #u.retry(),)
+            } else {
+                let pat = pattern(v, &[], false);
+                let class = Ident::new(retry_class(v), Span::call_site());
+                quote!(#pat => #krate::__private::Retry::#class,)
+            }
+        })
+    }
+
+    fn retry_after_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        if !self.input.variants.iter().any(|v| v.field(Role::RetryAfter).is_some()) {
+            return TokenStream::new();
+        }
+        let body = self.arms(|v| {
+            let pat = pattern(v, &[Role::RetryAfter], false);
+            match v.field(Role::RetryAfter) {
+                Some(field) => {
+                    let binding = &field.binding;
+                    quote!(#pat => #krate::__private::IntoRetryAfter::into_retry_after(#binding),)
+                }
+                None => quote!(#pat => ::core::option::Option::None,),
+            }
+        });
+        quote! {
+            fn retry_after(&self) -> ::core::option::Option<#krate::__private::StdDuration> { #body }
+        }
+    }
+
+    fn encode_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        let format = &self.format;
+        let p = quote!(#krate::__private);
+        let body = self.arms(|v| {
+            let pat = pattern(v, &[Role::Unknown, Role::Details], true);
+            if v.is_unknown() {
+                let u = unknown_binding(v);
+                return quote!(#pat => #u.encode::<#format, __S>(__serializer, __context),);
+            }
+            let status = v.status_value();
+            let code = &v.code.value;
+            let message = match message_source(v) {
+                MessageSource::Field(field) => {
+                    let binding = &field.binding;
+                    quote!(&::core::convert::AsRef::<str>::as_ref(#binding))
+                }
+                MessageSource::Template(template, lit) => match &template.literal {
+                    Some(text) => quote!(&#text),
+                    None => {
+                        let fmt = LitStr::new(&template.format, lit.span());
+                        let args = template_args(v, &template);
+                        quote!(&::core::format_args!(#fmt #(, #args)*))
+                    }
+                },
+                MessageSource::Masked(status) => {
+                    quote!(&#p::reason_phrase(#p::status(#status)))
+                }
+                MessageSource::Display | MessageSource::Unknown => quote!(self),
+            };
+            let (details_ty, details) = match v.field(Role::Details) {
+                Some(field) => {
+                    let ty = &field.ty;
+                    let binding = &field.binding;
+                    (quote!(#ty), quote!(::core::option::Option::Some(#binding)))
+                }
+                None => (quote!(#p::NoDetails), quote!(::core::option::Option::None)),
+            };
+            quote! {
+                #pat => <#format as #p::Format>::serialize::<__S, #details_ty>(
+                    &#p::Envelope {
+                        status: #p::status(#status),
+                        code: #code,
+                        message: #message,
+                        details: #details,
+                        context: __context,
+                    },
+                    __serializer,
+                ),
+            }
+        });
+        quote! {
+            fn encode<__S: #p::serde::Serializer>(
+                &self,
+                __serializer: __S,
+                __context: &#p::Context<'_>,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                #body
+            }
+        }
+    }
+
+    fn decode_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        let p = quote!(#krate::__private);
+        let format = &self.format;
+        let dispatch = match self.input.builtin() {
+            Some(builtin) if builtin.has_code() => self.code_dispatch(),
+            Some(_) => self.status_dispatch(),
+            None => {
+                let by_code = self.code_dispatch();
+                let by_status = self.status_dispatch();
+                quote! {
+                    if <#format as #p::Format>::KEY == #p::DecodeKey::Code { #by_code } else { #by_status }
+                }
+            }
+        };
+        let fallback = match self.input.unknown_variant() {
+            Some(v) => {
+                let path = &v.path;
+                let member = v.fields.first().map(|f| f.member.clone());
+                quote!(::core::result::Result::Ok(#path { #member: __input.fallback(__kind)? }))
+            }
+            None => quote!(::core::result::Result::Err(__input.error(__kind))),
+        };
+        quote! {
+            fn decode(
+                __input: &#p::DecodeInput<'_>,
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
+                let __chosen = (|| -> ::core::result::Result<Self, #p::DecodeErrorKind> {
+                    let __raw = __input.raw()?;
+                    #dispatch
+                })();
+                match __chosen {
+                    ::core::result::Result::Ok(__value) => ::core::result::Result::Ok(__value),
+                    ::core::result::Result::Err(__kind) => #fallback,
+                }
+            }
+        }
+    }
+
+    /// The expression that builds a decodable variant from `__raw` and `__input`.
+    fn build(&self, variant: &Variant) -> TokenStream {
+        let p = {
+            let krate = self.krate;
+            quote!(#krate::__private)
+        };
+        let path = &variant.path;
+        let members = variant.fields.iter().map(|f| {
+            let member = &f.member;
+            let value = match f.role {
+                Role::Details => quote!(#p::decode_details(__raw)?),
+                Role::Message => quote!(#p::decoded_message(__raw)),
+                Role::RetryAfter => {
+                    quote!(#p::FromRetryAfter::from_retry_after(__input.retry_after()))
+                }
+                Role::Default | Role::Unknown | Role::Other => {
+                    quote!(::core::default::Default::default())
+                }
+            };
+            quote!(#member: #value)
+        });
+        quote!(::core::result::Result::Ok(#path { #(#members,)* }))
+    }
+
+    fn code_dispatch(&self) -> TokenStream {
+        let krate = self.krate;
+        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        let mut arms = Vec::new();
+        for (index, variant) in decodable.iter().enumerate() {
+            let code = &variant.code.value;
+            let shared = decodable.iter().filter(|v| v.code.value == *code).count() > 1;
+            let first_with_code = decodable.iter().position(|v| v.code.value == *code) == Some(index);
+            let build = self.build(variant);
+            if shared {
+                let status = variant.status_value();
+                arms.push(quote!((::core::option::Option::Some(#code), #status) => #build,));
+            } else {
+                arms.push(quote!((::core::option::Option::Some(#code), _) => #build,));
+            }
+            if shared && first_with_code {
+                // Statuses the declaration does not list fall back to the first variant.
+                let fallback = quote!((::core::option::Option::Some(#code), _) => #build,);
+                arms.push(quote!(#[allow(unreachable_patterns)]));
+                arms.push(fallback);
+            }
+        }
+        // Shared-code fallbacks must come after every status-specific arm.
+        let (specific, general): (Vec<_>, Vec<_>) = split_fallbacks(arms);
+        quote! {
+            match (__raw.code.as_deref(), __input.status_u16()) {
+                #(#specific)*
+                #(#general)*
+                _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
+            }
+        }
+    }
+
+    fn status_dispatch(&self) -> TokenStream {
+        let krate = self.krate;
+        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        let mut statuses: Vec<u16> = decodable.iter().map(|v| v.status_value()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let arms = statuses.iter().filter_map(|status| {
+            let candidates: Vec<&&Variant> = decodable.iter().filter(|v| v.status_value() == *status).collect();
+            let chosen = candidates
+                .iter()
+                .find(|v| v.decode_default.is_some())
+                .or_else(|| candidates.first())?;
+            let build = self.build(chosen);
+            Some(quote!(#status => #build,))
+        });
+        quote! {
+            match __input.status_u16() {
+                #(#arms)*
+                _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
+            }
+        }
+    }
+
+    fn serialize_impl(&self) -> TokenStream {
+        let p = {
+            let krate = self.krate;
+            quote!(#krate::__private)
+        };
+        quote! {
+            fn serialize<__S: #p::serde::Serializer>(
+                &self,
+                __serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                <Self as #p::ApiError>::encode(self, __serializer, &#p::Context::EMPTY)
+            }
+        }
+    }
+
+    fn deserialize_impl(&self) -> TokenStream {
+        if self.input.builtin().is_some_and(|b| !b.has_code()) {
+            return TokenStream::new();
+        }
+        let krate = self.krate;
+        let p = quote!(#krate::__private);
+        let format = &self.format;
+        let ident = self.input.ident;
+        let generics = self.input.generics;
+        let (_, ty_generics, _) = generics.split_for_impl();
+        let params = &generics.params;
+        let where_clause = self.where_clause();
+        let span = ident.span();
+        quote_spanned! {span=>
+            #[automatically_derived]
+            impl<'de, #params> #p::serde::Deserialize<'de> for #ident #ty_generics #where_clause {
+                fn deserialize<__D: #p::serde::Deserializer<'de>>(
+                    __deserializer: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    let __raw = <#format as #p::Format>::deserialize(__deserializer)?;
+                    <Self as #p::ApiError>::decode(&#p::DecodeInput::from_body(__raw))
+                        .map_err(<__D::Error as #p::serde::de::Error>::custom)
+                }
+            }
+        }
+    }
+}
+
+/// Moves the `#[allow(unreachable_patterns)]` fallback arms (each marker and the arm
+/// after it) behind all the others.
+fn split_fallbacks(arms: Vec<TokenStream>) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut specific = Vec::new();
+    let mut general = Vec::new();
+    let mut iter = arms.into_iter();
+    while let Some(arm) = iter.next() {
+        if arm.to_string().starts_with("# [allow (unreachable_patterns)]") {
+            general.push(arm);
+            general.extend(iter.next());
+        } else {
+            specific.push(arm);
+        }
+    }
+    (specific, general)
+}
+
+/// `name = binding` arguments for a template's placeholders, each named once.
+fn template_args(variant: &Variant, template: &template::Template) -> Vec<TokenStream> {
+    let mut seen: Vec<Ident> = Vec::new();
+    for placeholder in &template.placeholders {
+        let binding = binding_name(variant, &placeholder.arg);
+        if !seen.contains(&binding) {
+            seen.push(binding);
+        }
+    }
+    seen.iter().map(|b| quote!(#b = #b)).collect()
+}
