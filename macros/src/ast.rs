@@ -32,7 +32,10 @@ pub(crate) const BUILTINS: &[(&str, Builtin)] = &[
 
 impl Builtin {
     pub(crate) fn name(self) -> &'static str {
-        BUILTINS.iter().find(|(_, b)| *b == self).map_or("", |(name, _)| name)
+        BUILTINS
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map_or("", |(name, _)| name)
     }
 
     pub(crate) fn type_name(self) -> &'static str {
@@ -152,7 +155,10 @@ impl Input<'_> {
 /// Reads the declaration. Problems with individual attributes are pushed into `errors`
 /// and parsing goes on, so that every mistake is reported in one build; `None` only when
 /// nothing usable could be read.
-pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut darling::error::Accumulator) -> Option<Input<'a>> {
+pub(crate) fn parse<'a>(
+    input: &'a DeriveInput,
+    errors: &mut darling::error::Accumulator,
+) -> Option<Input<'a>> {
     if let syn::Data::Union(data) = &input.data {
         errors.push(
             darling::Error::custom(
@@ -174,7 +180,10 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut darling::error::Acc
     let is_enum = matches!(container.data, darling::ast::Data::Enum(_));
     let variants = match &container.data {
         darling::ast::Data::Enum(variants) => {
-            for (name, short) in [("code", default.code.as_ref().map(|c| c.span)), ("retryable", default.retryable.as_ref().map(|r| r.span))] {
+            for (name, short) in [
+                ("code", default.code.as_ref().map(|c| c.span)),
+                ("retryable", default.retryable.as_ref().map(|r| r.span)),
+            ] {
                 if let Some(span) = short {
                     errors.push(
                         darling::Error::custom(format!(
@@ -184,7 +193,16 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut darling::error::Acc
                     );
                 }
             }
-            for (name, span) in [("message", container.message.as_ref().map(LitStr::span)), ("expose", container.expose.is_present().then(|| container.expose.span()))] {
+            for (name, span) in [
+                ("message", container.message.as_ref().map(LitStr::span)),
+                (
+                    "expose",
+                    container
+                        .expose
+                        .is_present()
+                        .then(|| container.expose.span()),
+                ),
+            ] {
                 if let Some(span) = span {
                     errors.push(
                         darling::Error::custom(format!(
@@ -231,7 +249,10 @@ fn rename_rule(lit: Option<&LitStr>, errors: &mut darling::error::Accumulator) -
     })
 }
 
-fn format_choice(spec: Option<&attr::FormatSpec>, errors: &mut darling::error::Accumulator) -> FormatChoice {
+fn format_choice(
+    spec: Option<&attr::FormatSpec>,
+    errors: &mut darling::error::Accumulator,
+) -> FormatChoice {
     match spec {
         None => FormatChoice::Builtin(Builtin::Problem),
         Some(attr::FormatSpec::Path(path)) => FormatChoice::Custom(path.clone()),
@@ -240,7 +261,10 @@ fn format_choice(spec: Option<&attr::FormatSpec>, errors: &mut darling::error::A
             if let Some((_, builtin)) = BUILTINS.iter().find(|(known, _)| *known == value) {
                 return FormatChoice::Builtin(*builtin);
             }
-            let names: Vec<String> = BUILTINS.iter().map(|(name, _)| format!("`{name}`")).collect();
+            let names: Vec<String> = BUILTINS
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
             let suggestion = BUILTINS
                 .iter()
                 .find(|(known, _)| attr::similar(&value, known))
@@ -287,7 +311,10 @@ fn variant(
         message: v.message.clone(),
         expose: v.expose.is_present().then(|| v.expose.span()),
         unknown: v.unknown.is_present().then(|| v.unknown.span()),
-        decode_default: v.decode_default.is_present().then(|| v.decode_default.span()),
+        decode_default: v
+            .decode_default
+            .is_present()
+            .then(|| v.decode_default.span()),
         fields: fields(&v.fields, v.unknown.is_present(), errors),
         ident: ident.clone(),
         short_attr_spans,
@@ -311,7 +338,10 @@ fn struct_variant(
         }),
         retryable: short.retryable.clone(),
         message: container.message.clone(),
-        expose: container.expose.is_present().then(|| container.expose.span()),
+        expose: container
+            .expose
+            .is_present()
+            .then(|| container.expose.span()),
         unknown: None,
         decode_default: None,
         fields: fields(fields_attrs, false, errors),
@@ -322,7 +352,8 @@ fn struct_variant(
 
 fn unraw(ident: &Ident) -> String {
     let name = ident.to_string();
-    name.strip_prefix("r#").map_or_else(|| name.clone(), str::to_owned)
+    name.strip_prefix("r#")
+        .map_or_else(|| name.clone(), str::to_owned)
 }
 
 fn fields(
@@ -353,7 +384,11 @@ fn fields(
                 );
             }
             let (role, span) = roles.first().copied().unwrap_or_else(|| {
-                let role = if in_unknown { Role::Unknown } else { Role::Other };
+                let role = if in_unknown {
+                    Role::Unknown
+                } else {
+                    Role::Other
+                };
                 (role, f.ty.span())
             });
             let (member, binding) = match &f.ident {

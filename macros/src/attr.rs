@@ -111,22 +111,29 @@ pub(crate) struct ShortAttrs {
 
 /// Reads `#[status(N)]`, `#[code("…")]` and `#[retryable(...)]`, reporting malformed
 /// and repeated ones into `errors`.
-pub(crate) fn short_attrs(attrs: &[Attribute], errors: &mut darling::error::Accumulator) -> ShortAttrs {
+pub(crate) fn short_attrs(
+    attrs: &[Attribute],
+    errors: &mut darling::error::Accumulator,
+) -> ShortAttrs {
     let mut short = ShortAttrs::default();
     for attr in attrs {
         let path = attr.path();
         if path.is_ident("status") {
-            if let Some(status) = errors.handle(parse_status(attr)) {
-                set_once(&mut short.status, status, "status", errors);
-            }
+            // A malformed status is reported once; status 0 marks it so that no
+            // "missing status" error follows.
+            let status = errors.handle(parse_status(attr)).unwrap_or(Spanned {
+                value: 0,
+                span: attr.span(),
+            });
+            set_once(&mut short.status, status, "status", errors);
         } else if path.is_ident("code") {
             if let Some(code) = errors.handle(parse_code(attr)) {
                 set_once(&mut short.code, code, "code", errors);
             }
-        } else if path.is_ident("retryable") {
-            if let Some(retryable) = errors.handle(parse_retryable(attr)) {
-                set_once(&mut short.retryable, retryable, "retryable", errors);
-            }
+        } else if path.is_ident("retryable")
+            && let Some(retryable) = errors.handle(parse_retryable(attr))
+        {
+            set_once(&mut short.retryable, retryable, "retryable", errors);
         }
     }
     short
@@ -141,10 +148,12 @@ fn set_once<T>(
     match slot {
         Some(first) => {
             errors.push(
-                darling::Error::custom(format!("duplicate #[{name}] attribute")).with_span(&value.span),
+                darling::Error::custom(format!("duplicate #[{name}] attribute"))
+                    .with_span(&value.span),
             );
             errors.push(
-                darling::Error::custom(format!("first #[{name}] attribute here")).with_span(&first.span),
+                darling::Error::custom(format!("first #[{name}] attribute here"))
+                    .with_span(&first.span),
             );
         }
         None => *slot = Some(value),
@@ -152,14 +161,15 @@ fn set_once<T>(
 }
 
 fn parse_status(attr: &Attribute) -> darling::Result<Spanned<u16>> {
-    let expected = || {
-        darling::Error::custom("expected an integer status, like #[status(404)]").with_span(attr)
-    };
-    let lit: syn::LitInt = attr.parse_args().map_err(|_| expected())?;
+    let lit: syn::LitInt = attr.parse_args().map_err(|e| {
+        darling::Error::custom("expected an integer status, like #[status(404)]")
+            .with_span(&e.span())
+    })?;
     if !lit.suffix().is_empty() {
-        return Err(
-            darling::Error::custom("write the status without a suffix, like #[status(404)]").with_span(&lit),
-        );
+        return Err(darling::Error::custom(
+            "write the status without a suffix, like #[status(404)]",
+        )
+        .with_span(&lit));
     }
     // Out-of-range values are reported by the checks, with the value in the message.
     let value = lit.base10_parse::<u16>().unwrap_or(u16::MAX);
@@ -170,8 +180,9 @@ fn parse_status(attr: &Attribute) -> darling::Result<Spanned<u16>> {
 }
 
 fn parse_code(attr: &Attribute) -> darling::Result<Spanned<String>> {
-    let lit: LitStr = attr.parse_args().map_err(|_| {
-        darling::Error::custom("expected a string code, like #[code(\"not_found\")]").with_span(attr)
+    let lit: LitStr = attr.parse_args().map_err(|e| {
+        darling::Error::custom("expected a string code, like #[code(\"not_found\")]")
+            .with_span(&e.span())
     })?;
     Ok(Spanned {
         value: lit.value(),
@@ -194,17 +205,27 @@ fn parse_retryable(attr: &Attribute) -> darling::Result<Spanned<RetryableAttr>> 
     };
     let arg: Expr = attr.parse_args().map_err(|_| expected(attr.span()))?;
     let value = match &arg {
-        Expr::Lit(syn::ExprLit { lit: Lit::Bool(b), .. }) if b.value => RetryableAttr::Yes,
-        Expr::Lit(syn::ExprLit { lit: Lit::Bool(_), .. }) => RetryableAttr::No,
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Bool(b), ..
+        }) if b.value => RetryableAttr::Yes,
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Bool(_), ..
+        }) => RetryableAttr::No,
         Expr::Path(p) if p.path.is_ident("reauthenticate") => RetryableAttr::Reauthenticate,
         Expr::Path(p) if p.path.is_ident("unchecked") => RetryableAttr::Unchecked,
         Expr::Path(p) => {
-            let word = p.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let word = p
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let suggestion = ["reauthenticate", "unchecked", "false"]
                 .into_iter()
                 .find(|known| similar(&word, known));
             let message = match suggestion {
-                Some(known) => format!("unknown #[retryable] option `{word}`; did you mean `{known}`?"),
+                Some(known) => {
+                    format!("unknown #[retryable] option `{word}`; did you mean `{known}`?")
+                }
                 None => format!(
                     "unknown #[retryable] option `{word}`; expected `false`, `reauthenticate` or `unchecked`"
                 ),

@@ -27,7 +27,10 @@ pub(crate) const RULES: &[(&str, RenameRule)] = &[
 
 impl RenameRule {
     pub(crate) fn from_name(name: &str) -> Option<Self> {
-        RULES.iter().find(|(spelling, _)| *spelling == name).map(|(_, rule)| *rule)
+        RULES
+            .iter()
+            .find(|(spelling, _)| *spelling == name)
+            .map(|(_, rule)| *rule)
     }
 
     /// Applies the rule to a `PascalCase` variant name, as serde does.
@@ -68,10 +71,26 @@ mod tests {
     #[test]
     fn applies_serde_rules() {
         let cases = [
-            (RenameRule::Snake, "RateLimitExceeded", "rate_limit_exceeded"),
-            (RenameRule::ScreamingSnake, "RateLimitExceeded", "RATE_LIMIT_EXCEEDED"),
-            (RenameRule::Kebab, "RateLimitExceeded", "rate-limit-exceeded"),
-            (RenameRule::ScreamingKebab, "RateLimitExceeded", "RATE-LIMIT-EXCEEDED"),
+            (
+                RenameRule::Snake,
+                "RateLimitExceeded",
+                "rate_limit_exceeded",
+            ),
+            (
+                RenameRule::ScreamingSnake,
+                "RateLimitExceeded",
+                "RATE_LIMIT_EXCEEDED",
+            ),
+            (
+                RenameRule::Kebab,
+                "RateLimitExceeded",
+                "rate-limit-exceeded",
+            ),
+            (
+                RenameRule::ScreamingKebab,
+                "RateLimitExceeded",
+                "RATE-LIMIT-EXCEEDED",
+            ),
             (RenameRule::Camel, "RateLimitExceeded", "rateLimitExceeded"),
             (RenameRule::Pascal, "RateLimitExceeded", "RateLimitExceeded"),
             (RenameRule::Lower, "RateLimitExceeded", "ratelimitexceeded"),

@@ -16,11 +16,16 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     if let Some(parsed) = &parsed {
         valid::check(parsed, &mut errors);
     }
-    let krate = parsed.as_ref().map_or_else(|| quote!(::apierror), |p| p.krate.clone());
+    let krate = parsed
+        .as_ref()
+        .map_or_else(|| quote!(::apierror), |p| p.krate.clone());
     match (errors.finish(), parsed) {
         (Ok(()), Some(parsed)) => impls(&parsed),
         (result, _) => {
-            let mut tokens = result.err().map(darling::Error::write_errors).unwrap_or_default();
+            let mut tokens = result
+                .err()
+                .map(darling::Error::write_errors)
+                .unwrap_or_default();
             tokens.extend(fallback::impls(input, &krate));
             tokens
         }
@@ -84,9 +89,7 @@ fn pattern(variant: &Variant, roles: &[Role], with_message: bool) -> TokenStream
             syn::Member::Named(name) => name == arg,
             syn::Member::Unnamed(index) => index.index.to_string() == *arg,
         });
-        roles.contains(&f.role)
-            || named_by_template
-            || (with_message && f.role == Role::Message)
+        roles.contains(&f.role) || named_by_template || (with_message && f.role == Role::Message)
     });
     let members = bound.map(|f| {
         let member = &f.member;
@@ -132,7 +135,11 @@ fn impls(input: &Input<'_>) -> TokenStream {
         }
         FormatChoice::Custom(path) => path.to_token_stream(),
     };
-    let codegen = Codegen { input, krate, format };
+    let codegen = Codegen {
+        input,
+        krate,
+        format,
+    };
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let where_clause = codegen.where_clause();
@@ -210,9 +217,11 @@ impl Codegen<'_> {
                 MessageSource::Display => uses_display = true,
                 MessageSource::Template(template, _) => {
                     for placeholder in &template.placeholders {
-                        let Some(field) = variant.fields.iter().find(|f| {
-                            binding_name(variant, &placeholder.arg) == f.binding
-                        }) else {
+                        let Some(field) = variant
+                            .fields
+                            .iter()
+                            .find(|f| binding_name(variant, &placeholder.arg) == f.binding)
+                        else {
                             continue;
                         };
                         if mentions(&field.ty, &params) {
@@ -329,13 +338,10 @@ impl Codegen<'_> {
                     let binding = &field.binding;
                     quote!(#cow::Borrowed(::core::convert::AsRef::<str>::as_ref(#binding)))
                 }
-                MessageSource::Template(template, lit) => match &template.literal {
-                    Some(text) => quote!(#cow::Borrowed(#text)),
-                    None => {
-                        let fmt = LitStr::new(&template.format, lit.span());
-                        let args = template_args(v, &template);
-                        quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
-                    }
+                MessageSource::Template(template, lit) => if let Some(text) = &template.literal { quote!(#cow::Borrowed(#text)) } else {
+                    let fmt = LitStr::new(&template.format, lit.span());
+                    let args = template_args(v, &template);
+                    quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
                 },
                 MessageSource::Masked(status) => quote!(
                     #cow::Borrowed(#krate::__private::reason_phrase(#krate::__private::status(#status)))
@@ -368,17 +374,21 @@ impl Codegen<'_> {
 
     fn retry_after_fn(&self) -> TokenStream {
         let krate = self.krate;
-        if !self.input.variants.iter().any(|v| v.field(Role::RetryAfter).is_some()) {
+        if !self
+            .input
+            .variants
+            .iter()
+            .any(|v| v.field(Role::RetryAfter).is_some())
+        {
             return TokenStream::new();
         }
         let body = self.arms(|v| {
             let pat = pattern(v, &[Role::RetryAfter], false);
-            match v.field(Role::RetryAfter) {
-                Some(field) => {
-                    let binding = &field.binding;
-                    quote!(#pat => #krate::__private::IntoRetryAfter::into_retry_after(#binding),)
-                }
-                None => quote!(#pat => ::core::option::Option::None,),
+            if let Some(field) = v.field(Role::RetryAfter) {
+                let binding = &field.binding;
+                quote!(#pat => #krate::__private::IntoRetryAfter::into_retry_after(#binding),)
+            } else {
+                quote!(#pat => ::core::option::Option::None,)
             }
         });
         quote! {
@@ -403,14 +413,15 @@ impl Codegen<'_> {
                     let binding = &field.binding;
                     quote!(&::core::convert::AsRef::<str>::as_ref(#binding))
                 }
-                MessageSource::Template(template, lit) => match &template.literal {
-                    Some(text) => quote!(&#text),
-                    None => {
+                MessageSource::Template(template, lit) => {
+                    if let Some(text) = &template.literal {
+                        quote!(&#text)
+                    } else {
                         let fmt = LitStr::new(&template.format, lit.span());
                         let args = template_args(v, &template);
                         quote!(&::core::format_args!(#fmt #(, #args)*))
                     }
-                },
+                }
                 MessageSource::Masked(status) => {
                     quote!(&#p::reason_phrase(#p::status(#status)))
                 }
@@ -463,13 +474,12 @@ impl Codegen<'_> {
                 }
             }
         };
-        let fallback = match self.input.unknown_variant() {
-            Some(v) => {
-                let path = &v.path;
-                let member = v.fields.first().map(|f| f.member.clone());
-                quote!(::core::result::Result::Ok(#path { #member: __input.fallback(__kind)? }))
-            }
-            None => quote!(::core::result::Result::Err(__input.error(__kind))),
+        let fallback = if let Some(v) = self.input.unknown_variant() {
+            let path = &v.path;
+            let member = v.fields.first().map(|f| f.member.clone());
+            quote!(::core::result::Result::Ok(#path { #member: __input.fallback(__kind)? }))
+        } else {
+            quote!(::core::result::Result::Err(__input.error(__kind)))
         };
         quote! {
             fn decode(
@@ -513,12 +523,18 @@ impl Codegen<'_> {
 
     fn code_dispatch(&self) -> TokenStream {
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        let decodable: Vec<&Variant> = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| v.is_decodable())
+            .collect();
         let mut arms = Vec::new();
         for (index, variant) in decodable.iter().enumerate() {
             let code = &variant.code.value;
             let shared = decodable.iter().filter(|v| v.code.value == *code).count() > 1;
-            let first_with_code = decodable.iter().position(|v| v.code.value == *code) == Some(index);
+            let first_with_code =
+                decodable.iter().position(|v| v.code.value == *code) == Some(index);
             let build = self.build(variant);
             if shared {
                 let status = variant.status_value();
@@ -546,12 +562,20 @@ impl Codegen<'_> {
 
     fn status_dispatch(&self) -> TokenStream {
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        let decodable: Vec<&Variant> = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| v.is_decodable())
+            .collect();
         let mut statuses: Vec<u16> = decodable.iter().map(|v| v.status_value()).collect();
         statuses.sort_unstable();
         statuses.dedup();
         let arms = statuses.iter().filter_map(|status| {
-            let candidates: Vec<&&Variant> = decodable.iter().filter(|v| v.status_value() == *status).collect();
+            let candidates: Vec<&&Variant> = decodable
+                .iter()
+                .filter(|v| v.status_value() == *status)
+                .collect();
             let chosen = candidates
                 .iter()
                 .find(|v| v.decode_default.is_some())
@@ -617,7 +641,10 @@ fn split_fallbacks(arms: Vec<TokenStream>) -> (Vec<TokenStream>, Vec<TokenStream
     let mut general = Vec::new();
     let mut iter = arms.into_iter();
     while let Some(arm) = iter.next() {
-        if arm.to_string().starts_with("# [allow (unreachable_patterns)]") {
+        if arm
+            .to_string()
+            .starts_with("# [allow (unreachable_patterns)]")
+        {
             general.push(arm);
             general.extend(iter.next());
         } else {

@@ -1,5 +1,5 @@
 //! Stub impls emitted after errors, so users see their mistakes and nothing else:
-//! no cascade of "ApiError is not implemented" at every use site.
+//! no cascade of "`ApiError` is not implemented" at every use site.
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -47,7 +47,11 @@ pub(crate) fn parse(template: &str, rename: impl Fn(&str) -> String) -> Result<T
                     match chars.next() {
                         Some('}') => break,
                         Some(c) => inner.push(c),
-                        None => return Err("unclosed `{` in message; write `{{` for a literal brace".into()),
+                        None => {
+                            return Err(
+                                "unclosed `{` in message; write `{{` for a literal brace".into()
+                            );
+                        }
                     }
                 }
                 let (arg, spec) = inner.split_once(':').unwrap_or((inner.as_str(), ""));
@@ -112,6 +116,10 @@ mod tests {
     fn rejects_unbalanced_and_empty() {
         assert!(parse("a {b", rename).unwrap_err().contains("unclosed"));
         assert!(parse("a } b", rename).unwrap_err().contains("unmatched"));
-        assert!(parse("a {} b", rename).unwrap_err().contains("must name a field"));
+        assert!(
+            parse("a {} b", rename)
+                .unwrap_err()
+                .contains("must name a field")
+        );
     }
 }

@@ -58,6 +58,8 @@ fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
         return;
     };
     match status.value {
+        // 0: malformed, and already reported where it was parsed.
+        0 | 300..=599 => {}
         100..=299 => error(
             errors,
             status.span,
@@ -66,9 +68,12 @@ fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
                 status.value
             ),
         ),
-        300..=599 => {}
         other => {
-            let shown = if other == u16::MAX { "that".to_owned() } else { other.to_string() };
+            let shown = if other == u16::MAX {
+                "that".to_owned()
+            } else {
+                other.to_string()
+            };
             error(
                 errors,
                 status.span,
@@ -85,11 +90,17 @@ fn check_code(variant: &Variant, errors: &mut Accumulator) {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if !valid {
-        let shown = if code.is_empty() { "an empty code".to_owned() } else { format!("code `{code}`") };
+        let shown = if code.is_empty() {
+            "an empty code".to_owned()
+        } else {
+            format!("code `{code}`")
+        };
         error(
             errors,
             variant.code.span,
-            format!("{shown} is not valid; a code is 1 to 63 characters of A-Z, a-z, 0-9, `_`, `.` and `-`"),
+            format!(
+                "{shown} is not valid; a code is 1 to 63 characters of A-Z, a-z, 0-9, `_`, `.` and `-`"
+            ),
         );
     }
 }
@@ -99,8 +110,9 @@ fn check_retryable(variant: &Variant, errors: &mut Accumulator) {
         return;
     };
     match retryable.value {
-        RetryableAttr::Yes if (400..500).contains(&status.value)
-            && !matches!(status.value, 408 | 409 | 425 | 429) =>
+        RetryableAttr::Yes
+            if (400..500).contains(&status.value)
+                && !matches!(status.value, 408 | 409 | 425 | 429) =>
         {
             error(
                 errors,
@@ -125,17 +137,17 @@ fn check_retryable(variant: &Variant, errors: &mut Accumulator) {
 }
 
 fn check_expose(variant: &Variant, errors: &mut Accumulator) {
-    if let (Some(span), Some(status)) = (variant.expose, &variant.status) {
-        if status.value < 500 {
-            error(
-                errors,
-                span,
-                format!(
-                    "#[api_error(expose)] has no effect on a {}: only 5xx messages are masked",
-                    status.value
-                ),
-            );
-        }
+    if let (Some(span), Some(status)) = (variant.expose, &variant.status)
+        && status.value < 500
+    {
+        error(
+            errors,
+            span,
+            format!(
+                "#[api_error(expose)] has no effect on a {}: only 5xx messages are masked",
+                status.value
+            ),
+        );
     }
 }
 
@@ -153,7 +165,7 @@ fn check_message(variant: &Variant, errors: &mut Accumulator) {
             ),
         );
     }
-    let parsed = template::parse(&lit.value(), |arg| arg.to_owned());
+    let parsed = template::parse(&lit.value(), std::borrow::ToOwned::to_owned);
     let template = match parsed {
         Ok(template) => template,
         Err(why) => return error(errors, lit.span(), why),
@@ -205,20 +217,24 @@ fn check_fields(variant: &Variant, errors: &mut Accumulator) {
                     variant.ident
                 ),
             );
-            error(errors, first.span, format!("first #[api_error({name})] field here"));
-        }
-    }
-    if let Some(span) = variant.decode_default {
-        if !variant.is_decodable() {
             error(
                 errors,
-                span,
-                format!(
-                    "`{}` cannot be the decode default: its fields without #[api_error(...)] are not sent, so it cannot be decoded",
-                    variant.ident
-                ),
+                first.span,
+                format!("first #[api_error({name})] field here"),
             );
         }
+    }
+    if let Some(span) = variant.decode_default
+        && !variant.is_decodable()
+    {
+        error(
+            errors,
+            span,
+            format!(
+                "`{}` cannot be the decode default: its fields without #[api_error(...)] are not sent, so it cannot be decoded",
+                variant.ident
+            ),
+        );
     }
 }
 
@@ -250,7 +266,11 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
         );
     }
     let is_unknown_type = |ty: &syn::Type| match ty {
-        syn::Type::Path(path) => path.path.segments.last().is_some_and(|s| s.ident == "Unknown"),
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Unknown"),
         _ => false,
     };
     match variant.fields.as_slice() {
@@ -298,7 +318,11 @@ fn check_duplicate_codes(input: &Input<'_>, errors: &mut Accumulator) {
     let per_status = builtin.is_some_and(Builtin::carries_status);
     let mut seen: BTreeMap<(String, u16), &Variant> = BTreeMap::new();
     for variant in input.variants.iter().filter(|v| !v.is_unknown()) {
-        let status = if per_status { variant.status_value() } else { 0 };
+        let status = if per_status {
+            variant.status_value()
+        } else {
+            0
+        };
         let key = (variant.code.value.clone(), status);
         match seen.get(&key) {
             Some(first) => {
@@ -335,7 +359,9 @@ fn check_duplicate_codes(input: &Input<'_>, errors: &mut Accumulator) {
 
 fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
     let builtin = input.builtin();
-    if let (FormatChoice::Builtin(b), true) = (&input.format, builtin.is_some_and(Builtin::has_code)) {
+    if let (FormatChoice::Builtin(b), true) =
+        (&input.format, builtin.is_some_and(Builtin::has_code))
+    {
         for variant in &input.variants {
             if let Some(span) = variant.decode_default {
                 error(
@@ -354,11 +380,21 @@ fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
         return;
     };
     let mut by_status: BTreeMap<u16, Vec<&Variant>> = BTreeMap::new();
-    for variant in input.variants.iter().filter(|v| v.is_decodable() && v.status.is_some()) {
-        by_status.entry(variant.status_value()).or_default().push(variant);
+    for variant in input
+        .variants
+        .iter()
+        .filter(|v| v.is_decodable() && v.status.is_some())
+    {
+        by_status
+            .entry(variant.status_value())
+            .or_default()
+            .push(variant);
     }
     for (status, variants) in by_status {
-        let defaults: Vec<&&Variant> = variants.iter().filter(|v| v.decode_default.is_some()).collect();
+        let defaults: Vec<&&Variant> = variants
+            .iter()
+            .filter(|v| v.decode_default.is_some())
+            .collect();
         match (variants.as_slice(), defaults.as_slice()) {
             ([first, second, ..], []) => error(
                 errors,
@@ -372,7 +408,8 @@ fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
                 ),
             ),
             (_, [first, second, ..]) => {
-                let (Some(again), Some(first_span)) = (second.decode_default, first.decode_default) else {
+                let (Some(again), Some(first_span)) = (second.decode_default, first.decode_default)
+                else {
                     continue;
                 };
                 error(
@@ -380,7 +417,11 @@ fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
                     again,
                     format!("more than one #[api_error(decode_default)] for status {status}"),
                 );
-                error(errors, first_span, "first #[api_error(decode_default)] here");
+                error(
+                    errors,
+                    first_span,
+                    "first #[api_error(decode_default)] here",
+                );
             }
             _ => {}
         }

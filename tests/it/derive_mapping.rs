@@ -73,7 +73,10 @@ enum ServiceError {
 
 #[test]
 fn status_comes_from_the_variant() {
-    assert_eq!(ServiceError::InvalidRequest.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        ServiceError::InvalidRequest.status(),
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(ServiceError::RateLimitExceeded.status(), 429);
     assert_eq!(ServiceError::AnalyticsDataLoading.status(), 501);
 }
@@ -81,8 +84,14 @@ fn status_comes_from_the_variant() {
 #[test]
 fn codes_default_to_the_variant_name_through_rename_all() {
     assert_eq!(ServiceError::InvalidRequest.code(), "INVALID_REQUEST");
-    assert_eq!(ServiceError::RateLimitExceeded.code(), "RATE_LIMIT_EXCEEDED");
-    assert_eq!(ServiceError::AnalyticsDataLoading.code(), "ANALYTICS_DATA_LOADING");
+    assert_eq!(
+        ServiceError::RateLimitExceeded.code(),
+        "RATE_LIMIT_EXCEEDED"
+    );
+    assert_eq!(
+        ServiceError::AnalyticsDataLoading.code(),
+        "ANALYTICS_DATA_LOADING"
+    );
 }
 
 #[test]
@@ -93,7 +102,10 @@ fn explicit_code_overrides_rename_all() {
 #[test]
 fn message_is_display_for_4xx() {
     assert_eq!(ServiceError::InvalidRequest.message(), "malformed request");
-    assert!(matches!(ServiceError::InvalidRequest.message(), Cow::Owned(_)));
+    assert!(matches!(
+        ServiceError::InvalidRequest.message(),
+        Cow::Owned(_)
+    ));
 }
 
 #[test]
@@ -102,7 +114,10 @@ fn message_of_a_5xx_is_masked_to_the_reason_phrase() {
     assert_eq!(error.message(), "Internal Server Error");
     assert!(matches!(error.message(), Cow::Borrowed(_)));
     assert_eq!(error.to_string(), "database unreachable: password=hunter2");
-    assert_eq!(ServiceError::AnalyticsDataLoading.message(), "Not Implemented");
+    assert_eq!(
+        ServiceError::AnalyticsDataLoading.message(),
+        "Not Implemented"
+    );
     assert_eq!(ServiceError::Maintenance.message(), "Service Unavailable");
 }
 
@@ -120,7 +135,10 @@ fn retry_class_defaults_from_the_status_table() {
         ServiceError::Internal(std::io::Error::other("x")).retry(),
         Retry::Backoff
     );
-    assert_eq!(ServiceError::BadGateway(String::new()).retry(), Retry::Backoff);
+    assert_eq!(
+        ServiceError::BadGateway(String::new()).retry(),
+        Retry::Backoff
+    );
     assert!(!ServiceError::InvalidRequest.retry().is_retryable());
 }
 
@@ -188,7 +206,10 @@ fn message_templates_interpolate_named_fields() {
 
 #[test]
 fn message_templates_interpolate_positional_fields() {
-    assert_eq!(Templates::NotFound("user", 7).message(), "no user with id 7");
+    assert_eq!(
+        Templates::NotFound("user", 7).message(),
+        "no user with id 7"
+    );
 }
 
 #[test]
@@ -199,7 +220,10 @@ fn literal_templates_are_borrowed_and_unescaped() {
 
 #[test]
 fn an_explicit_template_is_public_even_on_a_5xx() {
-    assert_eq!(Templates::DiskFull("/var".into()).message(), r#"disk "/var" is full"#);
+    assert_eq!(
+        Templates::DiskFull("/var".into()).message(),
+        r#"disk "/var" is full"#
+    );
 }
 
 #[test]
@@ -308,7 +332,9 @@ struct Maintenance {
 
 #[test]
 fn struct_message_template_and_default_code() {
-    let error = Maintenance { until: "noon".into() };
+    let error = Maintenance {
+        until: "noon".into(),
+    };
     assert_eq!(error.message(), "maintenance until noon");
     assert_eq!(error.code(), "maintenance");
     assert_eq!(error.retry(), Retry::Backoff);
@@ -385,7 +411,12 @@ fn retry_after_fields_give_the_delay() {
     );
     assert_eq!(Throttle::Later { seconds: None }.retry_after(), None);
     assert_eq!(Throttle::No.retry_after(), None);
-    assert!(!Throttle::No.to_response().headers().contains_key("retry-after"));
+    assert!(
+        !Throttle::No
+            .to_response()
+            .headers()
+            .contains_key("retry-after")
+    );
 }
 
 #[test]

@@ -1,0 +1,62 @@
+//! Generated code is clean under `unused_qualifications` and `clippy::pedantic`: CI's
+//! `cargo clippy --all-targets -- -D warnings` compiles this module with both denied.
+#![deny(unused_qualifications, clippy::pedantic)]
+
+use apierror::{ApiError, FieldErrors, Unknown};
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
+enum Strict<T: std::fmt::Debug> {
+    #[error("bad")]
+    #[status(400)]
+    Bad,
+    #[error("also bad")]
+    #[status(400)]
+    AlsoBad,
+    #[error("invalid")]
+    #[status(422)]
+    #[api_error(message = "{field} is invalid ({count} times)")]
+    Invalid {
+        field: String,
+        count: u32,
+        #[api_error(details)]
+        details: FieldErrors,
+    },
+    #[error("generic")]
+    #[status(409)]
+    Generic {
+        #[api_error(details)]
+        value: T,
+    },
+    #[error("slow down")]
+    #[status(429)]
+    Slow {
+        #[api_error(retry_after)]
+        seconds: u64,
+        #[api_error(message)]
+        message: String,
+    },
+    #[error("broken: {0}")]
+    #[status(500)]
+    Broken(#[source] std::io::Error),
+    #[error("{0}")]
+    #[api_error(unknown)]
+    Other(Unknown),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("codeless")]
+#[status(401)]
+#[api_error(format = "plain")]
+struct Codeless;
+
+#[test]
+fn strict_lints_accept_generated_code() {
+    let error: Strict<Vec<u8>> = Strict::Invalid {
+        field: "name".into(),
+        count: 2,
+        details: FieldErrors::new(),
+    };
+    assert_eq!(error.message(), "name is invalid (2 times)");
+    assert_eq!(Codeless.code(), "codeless");
+}

@@ -1,0 +1,12 @@
+use apierror::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "flat")]
+enum Error {
+    #[error("a")]
+    #[status(400)]
+    #[code("bad request!")]
+    Spaces,
+}
+
+fn main() {}

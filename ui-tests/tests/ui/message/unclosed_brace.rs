@@ -1,0 +1,11 @@
+use apierror::ApiError;
+
+#[derive(Debug, ApiError)]
+#[api_error(format = "flat")]
+enum Error {
+    #[status(404)]
+    #[api_error(message = "no {0")]
+    NotFound(String),
+}
+
+fn main() {}

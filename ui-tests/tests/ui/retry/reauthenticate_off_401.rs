@@ -1,0 +1,11 @@
+use apierror::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Error {
+    #[error("forbidden")]
+    #[status(403)]
+    #[retryable(reauthenticate)]
+    Forbidden,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use apierror::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Error {}
+
+fn main() {}

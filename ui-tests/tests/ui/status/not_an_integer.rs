@@ -1,0 +1,10 @@
+use apierror::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Error {
+    #[error("quoted")]
+    #[status("404")]
+    Quoted,
+}
+
+fn main() {}
