@@ -386,7 +386,7 @@ impl Codegen<'_> {
             let pat = pattern(v, &[Role::RetryAfter], false);
             if let Some(field) = v.field(Role::RetryAfter) {
                 let binding = &field.binding;
-                quote!(#pat => #krate::__private::IntoRetryAfter::into_retry_after(#binding),)
+                quote!(#pat => #krate::__private::IntoRetryAfter::to_retry_after(#binding),)
             } else {
                 quote!(#pat => ::core::option::Option::None,)
             }
@@ -523,38 +523,30 @@ impl Codegen<'_> {
 
     fn code_dispatch(&self) -> TokenStream {
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self
-            .input
-            .variants
-            .iter()
-            .filter(|v| v.is_decodable())
-            .collect();
-        let mut arms = Vec::new();
+        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        // Arms for a code one variant has; then, for a code several variants share, one
+        // arm per status; and behind all of them, for each shared code, an arm for the
+        // statuses the declaration does not list, which goes to the first such variant.
+        let mut specific = Vec::new();
+        let mut fallbacks = Vec::new();
         for (index, variant) in decodable.iter().enumerate() {
             let code = &variant.code.value;
-            let shared = decodable.iter().filter(|v| v.code.value == *code).count() > 1;
-            let first_with_code =
-                decodable.iter().position(|v| v.code.value == *code) == Some(index);
+            let sharing = decodable.iter().filter(|v| v.code.value == *code).count();
             let build = self.build(variant);
-            if shared {
-                let status = variant.status_value();
-                arms.push(quote!((::core::option::Option::Some(#code), #status) => #build,));
-            } else {
-                arms.push(quote!((::core::option::Option::Some(#code), _) => #build,));
+            if sharing == 1 {
+                specific.push(quote!((::core::option::Option::Some(#code), _) => #build,));
+                continue;
             }
-            if shared && first_with_code {
-                // Statuses the declaration does not list fall back to the first variant.
-                let fallback = quote!((::core::option::Option::Some(#code), _) => #build,);
-                arms.push(quote!(#[allow(unreachable_patterns)]));
-                arms.push(fallback);
+            let status = variant.status_value();
+            specific.push(quote!((::core::option::Option::Some(#code), #status) => #build,));
+            if decodable.iter().position(|v| v.code.value == *code) == Some(index) {
+                fallbacks.push(quote!((::core::option::Option::Some(#code), _) => #build,));
             }
         }
-        // Shared-code fallbacks must come after every status-specific arm.
-        let (specific, general): (Vec<_>, Vec<_>) = split_fallbacks(arms);
         quote! {
             match (__raw.code.as_deref(), __input.status_u16()) {
                 #(#specific)*
-                #(#general)*
+                #(#fallbacks)*
                 _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
             }
         }
@@ -632,26 +624,6 @@ impl Codegen<'_> {
             }
         }
     }
-}
-
-/// Moves the `#[allow(unreachable_patterns)]` fallback arms (each marker and the arm
-/// after it) behind all the others.
-fn split_fallbacks(arms: Vec<TokenStream>) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut specific = Vec::new();
-    let mut general = Vec::new();
-    let mut iter = arms.into_iter();
-    while let Some(arm) = iter.next() {
-        if arm
-            .to_string()
-            .starts_with("# [allow (unreachable_patterns)]")
-        {
-            general.push(arm);
-            general.extend(iter.next());
-        } else {
-            specific.push(arm);
-        }
-    }
-    (specific, general)
 }
 
 /// `name = binding` arguments for a template's placeholders, each named once.
