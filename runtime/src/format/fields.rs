@@ -1,30 +1,161 @@
-//! The `fields` format (placeholder, being written).
+//! The `fields` format: `{"message":"…","errors":{…}}`, the HTTP status alone says which
+//! error.
 
+use std::borrow::Cow;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use crate::envelope::{Envelope, RawEnvelope};
+use super::member::{self, Message};
+use super::object::{self, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
-/// The `fields` format.
+/// `{"message":"…","errors":{"field":["…"]}}`: the details are written as `errors`, which
+/// is omitted when the variant has none. The body carries no code: decoding picks the
+/// variant by HTTP status.
+///
+/// Seed 002 (`ElasticFunnels`): `{"message":"The given data was invalid.","errors":{"name":["The name field is required."]}}`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fields;
 
 impl Format for Fields {
     const NAME: &'static str = "fields";
-    const KEY: DecodeKey = DecodeKey::Code;
+    const KEY: DecodeKey = DecodeKey::Status;
 
-    fn serialize<S, D>(_envelope: &Envelope<'_, D>, _serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        unimplemented!()
+        let details = member::details(envelope);
+        let len = member::count(&[true, details.is_some()]);
+        let mut body = serializer.serialize_struct("Fields", len)?;
+        body.serialize_field("message", &Message(envelope.message))?;
+        if let Some(details) = details {
+            body.serialize_field("errors", details)?;
+        }
+        body.end()
     }
 
-    fn deserialize<'de, De>(_deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        unimplemented!()
+        let body: Body<'de> = object::read_object(deserializer)?;
+        Ok(RawEnvelope {
+            message: body.message,
+            details: body.errors,
+            ..RawEnvelope::default()
+        })
+    }
+}
+
+/// The members `fields` reads.
+#[derive(Default)]
+struct Body<'de> {
+    message: Option<Cow<'de, str>>,
+    errors: Option<RawDetails<'de>>,
+}
+
+impl<'de> Members<'de> for Body<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match &*name {
+            "message" => object::string(map, &mut self.message),
+            "errors" => object::details(map, &mut self.errors),
+            _ => object::skip(map),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn encodes_the_message_alone() {
+        assert_eq!(
+            sample::encode_bare::<Fields>(401, "unauthorized", "Invalid API key"),
+            r#"{"message":"Invalid API key"}"#
+        );
+        assert_eq!(
+            sample::encode_bare::<Fields>(401, "unauthorized", AWKWARD),
+            format!(r#"{{"message":{AWKWARD_JSON}}}"#)
+        );
+    }
+
+    #[test]
+    fn encodes_details_as_errors() {
+        let errors = sample::field_errors();
+        assert_eq!(
+            sample::encode::<Fields, _>(
+                422,
+                "invalid",
+                "The given data was invalid.",
+                Some(&errors),
+                &TRACED
+            ),
+            r#"{"message":"The given data was invalid.","errors":{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}}"#
+        );
+        assert_eq!(
+            sample::encode::<Fields, Option<u8>>(422, "invalid", "m", Some(&None), &TRACED),
+            r#"{"message":"m"}"#
+        );
+    }
+
+    #[test]
+    fn decodes_message_and_errors() {
+        let body = br#"{
+  "message": "The given data was invalid.",
+  "errors": {
+    "name": [
+      "The name field is required."
+    ]
+  }
+}"#;
+        let raw = Fields::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [None, Some("The given data was invalid."), None, None]
+        );
+        assert_eq!(
+            raw.details.unwrap().decode::<crate::FieldErrors>().unwrap(),
+            crate::FieldErrors::new().with("name", "The name field is required.")
+        );
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        let body = br#"{"errors":null,"code":"x","message":{"text":"no"},"status":422}"#;
+        let raw = Fields::decode(body).unwrap();
+        assert_eq!(sample::parts(&raw), [None; 4]);
+        assert_eq!(raw.status, None);
+        assert!(raw.details.is_none());
+
+        let raw = Fields::decode(br#"{"errors":["a"],"message":"m","extra":true}"#).unwrap();
+        assert_eq!(sample::parts(&raw), [None, Some("m"), None, None]);
+        assert_eq!(sample::details_json(&raw).as_deref(), Some(r#"["a"]"#));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        for body in [
+            &b"[\"message\"]"[..],
+            b"\"message\"",
+            b"{\"message\":\"m\"",
+            b"{\"message\" \"m\"}",
+        ] {
+            assert!(
+                Fields::decode(body).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

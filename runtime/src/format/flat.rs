@@ -1,11 +1,20 @@
-//! The `flat` format (placeholder, being written).
+//! The `flat` format: `{"error":"<code>","message":"…"}`.
 
+use std::borrow::Cow;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use crate::envelope::{Envelope, RawEnvelope};
+use super::member::{self, Message};
+use super::object::{self, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
-/// The `flat` format.
+/// `{"error":"<code>","message":"…"}`, with `"details"` after the message when a variant
+/// has details. Decoding picks the variant by code (`error`).
+///
+/// Seed 004 (Flextell): `{"error":"invalid_token","message":"The bearer token is expired or malformed."}`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Flat;
 
@@ -13,18 +22,126 @@ impl Format for Flat {
     const NAME: &'static str = "flat";
     const KEY: DecodeKey = DecodeKey::Code;
 
-    fn serialize<S, D>(_envelope: &Envelope<'_, D>, _serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        unimplemented!()
+        let details = member::details(envelope);
+        let len = member::count(&[true, true, details.is_some()]);
+        let mut body = serializer.serialize_struct("Flat", len)?;
+        body.serialize_field("error", envelope.code)?;
+        body.serialize_field("message", &Message(envelope.message))?;
+        if let Some(details) = details {
+            body.serialize_field("details", details)?;
+        }
+        body.end()
     }
 
-    fn deserialize<'de, De>(_deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        unimplemented!()
+        let body: Body<'de> = object::read_object(deserializer)?;
+        Ok(RawEnvelope {
+            code: body.error,
+            message: body.message,
+            details: body.details,
+            ..RawEnvelope::default()
+        })
+    }
+}
+
+/// The members `flat` reads.
+#[derive(Default)]
+struct Body<'de> {
+    error: Option<Cow<'de, str>>,
+    message: Option<Cow<'de, str>>,
+    details: Option<RawDetails<'de>>,
+}
+
+impl<'de> Members<'de> for Body<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match &*name {
+            "error" => object::string(map, &mut self.error),
+            "message" => object::string(map, &mut self.message),
+            "details" => object::details(map, &mut self.details),
+            _ => object::skip(map),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn encodes_code_then_message() {
+        assert_eq!(
+            sample::encode_bare::<Flat>(
+                401,
+                "invalid_token",
+                "The bearer token is expired or malformed."
+            ),
+            r#"{"error":"invalid_token","message":"The bearer token is expired or malformed."}"#
+        );
+        assert_eq!(
+            sample::encode_bare::<Flat>(401, "invalid_token", AWKWARD),
+            format!(r#"{{"error":"invalid_token","message":{AWKWARD_JSON}}}"#)
+        );
+    }
+
+    #[test]
+    fn encodes_details_after_the_message() {
+        let errors = sample::field_errors();
+        assert_eq!(
+            sample::encode::<Flat, _>(422, "validation_error", "Invalid.", Some(&errors), &TRACED),
+            r#"{"error":"validation_error","message":"Invalid.","details":{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}}"#
+        );
+    }
+
+    #[test]
+    fn decodes_code_message_and_details() {
+        let body = br#"{"message":"slow down","details":[30],"error":"rate_limit_exceeded"}"#;
+        let raw = Flat::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [Some("rate_limit_exceeded"), Some("slow down"), None, None]
+        );
+        assert_eq!(sample::details_json(&raw).as_deref(), Some("[30]"));
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        let body = br#"{"error":{"code":"nested"},"message":null,"data":{},"request_id":"r"}"#;
+        let raw = Flat::decode(body).unwrap();
+        assert_eq!(sample::parts(&raw), [None; 4]);
+
+        let raw = Flat::decode(br#"{"error":"invalid_token","message":5}"#).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [Some("invalid_token"), None, None, None]
+        );
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        for body in [
+            &b"[]"[..],
+            b"\"invalid_token\"",
+            b"{\"error\":\"x\",}",
+            b"{'error':'x'}",
+        ] {
+            assert!(
+                Flat::decode(body).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

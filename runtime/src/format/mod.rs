@@ -8,6 +8,11 @@
 //! | [`Reason`] | `{"error":{"code":422,"reason":"…","message":"…"}}` |
 //! | [`Flat`] | `{"error":"<code>","message":"…"}` |
 //! | [`Problem`] | RFC 9457 `application/problem+json` |
+//!
+//! [`Auto`] recognises which of the six shapes a body has and decodes it as that shape
+//! (it encodes [`Problem`]). Decoding is lenient in every format: unknown members are
+//! ignored, members may come in any order, a member of the wrong type is dropped, and
+//! details are kept as undecoded JSON borrowed from the body until a variant is chosen.
 
 use serde::{Deserializer, Serialize, Serializer};
 
@@ -16,10 +21,16 @@ use crate::envelope::{Envelope, RawEnvelope};
 mod auto;
 mod fields;
 mod flat;
+mod flatten;
+mod member;
 mod nested;
+mod object;
 mod plain;
+mod probe;
 mod problem;
 mod reason;
+#[cfg(test)]
+mod sample;
 
 pub use auto::{Auto, Shape};
 pub use fields::Fields;

@@ -1,11 +1,23 @@
-//! The `nested` format (placeholder, being written).
+//! The `nested` format: one `error` object with code, message, details, request id and
+//! timestamp.
 
+use std::borrow::Cow;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use crate::envelope::{Envelope, RawEnvelope};
+use super::member::{self, Message};
+use super::object::{self, MaybeObject, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
-/// The `nested` format.
+/// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
+///
+/// `details` is written when the variant has details; `request_id` and `timestamp` when
+/// the [`Context`](crate::Context) has them. Decoding picks the variant by `code`.
+///
+/// Seed 001: `{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Too many requests"}}`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Nested;
 
@@ -13,18 +25,217 @@ impl Format for Nested {
     const NAME: &'static str = "nested";
     const KEY: DecodeKey = DecodeKey::Code;
 
-    fn serialize<S, D>(_envelope: &Envelope<'_, D>, _serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        unimplemented!()
+        let mut body = serializer.serialize_struct("Nested", 1)?;
+        body.serialize_field("error", &Inner(envelope))?;
+        body.end()
     }
 
-    fn deserialize<'de, De>(_deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        unimplemented!()
+        let body: Body<'de> = object::read_object(deserializer)?;
+        let error = body.error.unwrap_or_default();
+        Ok(RawEnvelope {
+            code: error.code,
+            status: None,
+            message: error.message,
+            details: error.details,
+            request_id: error.request_id,
+            timestamp: error.timestamp,
+        })
+    }
+}
+
+/// The `error` object, for writing.
+struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
+
+impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let envelope = self.0;
+        let details = member::details(envelope);
+        let context = envelope.context;
+        let len = member::count(&[
+            true,
+            true,
+            details.is_some(),
+            context.request_id.is_some(),
+            context.timestamp.is_some(),
+        ]);
+        let mut error = serializer.serialize_struct("Error", len)?;
+        error.serialize_field("code", envelope.code)?;
+        error.serialize_field("message", &Message(envelope.message))?;
+        if let Some(details) = details {
+            error.serialize_field("details", details)?;
+        }
+        if let Some(request_id) = context.request_id {
+            error.serialize_field("request_id", request_id)?;
+        }
+        if let Some(timestamp) = context.timestamp {
+            error.serialize_field("timestamp", timestamp)?;
+        }
+        error.end()
+    }
+}
+
+/// The top-level members `nested` reads.
+#[derive(Default)]
+struct Body<'de> {
+    error: Option<Error<'de>>,
+}
+
+impl<'de> Members<'de> for Body<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if name == "error" {
+            if let MaybeObject(Some(error)) = map.next_value()? {
+                self.error = Some(error);
+            }
+            Ok(())
+        } else {
+            object::skip(map)
+        }
+    }
+}
+
+/// The members of the `error` object.
+#[derive(Default)]
+struct Error<'de> {
+    code: Option<Cow<'de, str>>,
+    message: Option<Cow<'de, str>>,
+    details: Option<RawDetails<'de>>,
+    request_id: Option<Cow<'de, str>>,
+    timestamp: Option<Cow<'de, str>>,
+}
+
+impl<'de> Members<'de> for Error<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match &*name {
+            "code" => object::string(map, &mut self.code),
+            "message" => object::string(map, &mut self.message),
+            "details" => object::details(map, &mut self.details),
+            "request_id" => object::string(map, &mut self.request_id),
+            "timestamp" => object::string(map, &mut self.timestamp),
+            _ => object::skip(map),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::Context;
+    use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn encodes_code_and_message() {
+        assert_eq!(
+            sample::encode_bare::<Nested>(429, "RATE_LIMIT_EXCEEDED", "Too many requests"),
+            r#"{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Too many requests"}}"#
+        );
+    }
+
+    #[test]
+    fn encodes_every_member_in_order() {
+        let errors = sample::field_errors();
+        assert_eq!(
+            sample::encode::<Nested, _>(
+                422,
+                "VALIDATION_ERROR",
+                "Request validation failed",
+                Some(&errors),
+                &TRACED
+            ),
+            r#"{"error":{"code":"VALIDATION_ERROR","message":"Request validation failed","details":{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]},"request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z"}}"#
+        );
+    }
+
+    #[test]
+    fn encodes_only_the_context_it_has() {
+        let context = Context {
+            timestamp: Some("t"),
+            problem_type: Some("https://example.com/p"),
+            instance: Some("/i"),
+            ..Context::EMPTY
+        };
+        assert_eq!(
+            sample::encode::<Nested, Option<u8>>(404, "NOT_FOUND", AWKWARD, Some(&None), &context),
+            format!(
+                r#"{{"error":{{"code":"NOT_FOUND","message":{AWKWARD_JSON},"timestamp":"t"}}}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn decodes_every_member() {
+        let body = br#"{"error":{"code":"VALIDATION_ERROR","message":"Request validation failed","details":{"email":["is invalid"]},"request_id":"req_1","timestamp":"2024-05-01T12:00:00Z"}}"#;
+        let raw = Nested::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [
+                Some("VALIDATION_ERROR"),
+                Some("Request validation failed"),
+                Some("req_1"),
+                Some("2024-05-01T12:00:00Z")
+            ]
+        );
+        assert_eq!(raw.status, None);
+        assert_eq!(
+            sample::details_json(&raw).as_deref(),
+            Some(r#"{"email":["is invalid"]}"#)
+        );
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        let body = br#"{"meta":{"error":1},"error":{"timestamp":7,"details":"text","zzz":null,"message":"m","request_id":["r"],"code":"C"},"code":"outer"}"#;
+        let raw = Nested::decode(body).unwrap();
+        assert_eq!(sample::parts(&raw), [Some("C"), Some("m"), None, None]);
+        assert_eq!(sample::details_json(&raw).as_deref(), Some(r#""text""#));
+
+        let raw = Nested::decode(br#"{"error":{"code":404,"message":"m"}}"#).unwrap();
+        assert_eq!(sample::parts(&raw), [None, Some("m"), None, None]);
+        assert_eq!(raw.status, None);
+    }
+
+    #[test]
+    fn an_error_member_that_is_not_an_object_is_dropped() {
+        for body in [
+            &br#"{"error":"INVALID_REQUEST"}"#[..],
+            br#"{"error":[{"code":"X"}]}"#,
+            b"{}",
+        ] {
+            let raw = Nested::decode(body).unwrap();
+            assert_eq!(sample::parts(&raw), [None; 4]);
+            assert!(raw.details.is_none());
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        for body in [
+            &b"[{\"error\":{}}]"[..],
+            b"\"x\"",
+            b"{\"error\":{\"code\":\"X\"}",
+            b"<html>",
+        ] {
+            assert!(
+                Nested::decode(body).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

@@ -1,30 +1,338 @@
-//! The `problem` format (placeholder, being written).
+//! The `problem` format: RFC 9457 problem details (`application/problem+json`).
 
+use std::borrow::Cow;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 use serde::{Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
-use crate::envelope::{Envelope, RawEnvelope};
+use super::flatten::{self, Flattened};
+use super::member::Message;
+use super::object::{self, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
-/// The `problem` format.
+/// The members `problem` defines itself; no extension member may take these names.
+const STANDARD_MEMBERS: [&str; 8] = [
+    "type",
+    "title",
+    "status",
+    "detail",
+    "instance",
+    "code",
+    "request_id",
+    "timestamp",
+];
+
+/// RFC 9457 problem details, in this order: `type` (the [`Context`](crate::Context)'s
+/// `problem_type`, else `about:blank`), `title` (the status's reason phrase), `status`,
+/// `detail` (the public message), `instance` (from the context, if any), `code`,
+/// `request_id` and `timestamp` (from the context, if any), then the details as
+/// extension members.
+///
+/// Details that serialize as a map or struct add their entries as top-level members
+/// (entries named like a standard member are left out); any other details are written
+/// under `details`. Decoding picks the variant by `code`; it reads `detail` as the
+/// message, `status` as the status, and collects every non-standard member as the
+/// details ([`RawDetails::Members`]).
+///
+/// ```text
+/// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"validation_error","email":["is not an email address"]}
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Problem;
 
 impl Format for Problem {
     const NAME: &'static str = "problem";
+    const CONTENT_TYPE: &'static str = "application/problem+json";
     const KEY: DecodeKey = DecodeKey::Code;
 
-    fn serialize<S, D>(_envelope: &Envelope<'_, D>, _serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        unimplemented!()
+        let context = envelope.context;
+        let mut body = serializer.serialize_map(None)?;
+        body.serialize_entry("type", context.problem_type.unwrap_or("about:blank"))?;
+        body.serialize_entry("title", crate::__private::reason_phrase(envelope.status))?;
+        body.serialize_entry("status", &envelope.status.as_u16())?;
+        body.serialize_entry("detail", &Message(envelope.message))?;
+        if let Some(instance) = context.instance {
+            body.serialize_entry("instance", instance)?;
+        }
+        body.serialize_entry("code", envelope.code)?;
+        if let Some(request_id) = context.request_id {
+            body.serialize_entry("request_id", request_id)?;
+        }
+        if let Some(timestamp) = context.timestamp {
+            body.serialize_entry("timestamp", timestamp)?;
+        }
+        if let Some(details) = envelope.details
+            && flatten::flatten(details, &mut body, &STANDARD_MEMBERS)? == Flattened::NotAnObject
+        {
+            body.serialize_entry("details", details)?;
+        }
+        body.end()
     }
 
-    fn deserialize<'de, De>(_deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        unimplemented!()
+        let body: Body<'de> = object::read_object(deserializer)?;
+        Ok(RawEnvelope {
+            code: body.code,
+            status: body.status,
+            message: body.detail,
+            details: extension_details(body.extensions),
+            request_id: body.request_id,
+            timestamp: body.timestamp,
+        })
+    }
+}
+
+/// The details the extension members make up, if there are any.
+fn extension_details<'de>(
+    extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
+) -> Option<RawDetails<'de>> {
+    (!extensions.is_empty()).then_some(RawDetails::Members(extensions))
+}
+
+/// The members `problem` reads.
+#[derive(Default)]
+struct Body<'de> {
+    status: Option<u16>,
+    detail: Option<Cow<'de, str>>,
+    code: Option<Cow<'de, str>>,
+    request_id: Option<Cow<'de, str>>,
+    timestamp: Option<Cow<'de, str>>,
+    extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
+}
+
+impl<'de> Members<'de> for Body<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match &*name {
+            "status" => object::status(map, &mut self.status),
+            "detail" => object::string(map, &mut self.detail),
+            "code" => object::string(map, &mut self.code),
+            "request_id" => object::string(map, &mut self.request_id),
+            "timestamp" => object::string(map, &mut self.timestamp),
+            "type" | "title" | "instance" => object::skip(map),
+            _ => {
+                let value = Cow::Borrowed(object::raw(map)?);
+                // A repeated member replaces the earlier one, as in a JSON object.
+                match self.extensions.iter_mut().find(|(known, _)| *known == name) {
+                    Some((_, earlier)) => *earlier = value,
+                    None => self.extensions.push((name, value)),
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::FieldErrors;
+    use crate::envelope::Context;
+    use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn encodes_the_standard_members_in_order() {
+        assert_eq!(
+            sample::encode_bare::<Problem>(404, "not_found", "no such order"),
+            r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"no such order","code":"not_found"}"#
+        );
+        assert_eq!(
+            sample::encode_bare::<Problem>(599, "odd", AWKWARD),
+            format!(
+                r#"{{"type":"about:blank","title":"Error","status":599,"detail":{AWKWARD_JSON},"code":"odd"}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn encodes_the_whole_context() {
+        let context = Context {
+            problem_type: Some("https://example.com/probs/out-of-credit"),
+            instance: Some("/account/12345/msgs/abc"),
+            ..TRACED
+        };
+        assert_eq!(
+            sample::encode::<Problem, FieldErrors>(
+                403,
+                "out_of_credit",
+                "Your balance is 30.",
+                None,
+                &context
+            ),
+            r#"{"type":"https://example.com/probs/out-of-credit","title":"Forbidden","status":403,"detail":"Your balance is 30.","instance":"/account/12345/msgs/abc","code":"out_of_credit","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z"}"#
+        );
+    }
+
+    #[test]
+    fn flattens_map_details_into_extension_members() {
+        let errors = FieldErrors::new()
+            .with("email", "is invalid")
+            .with("age", "is negative");
+        assert_eq!(
+            sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED),
+            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"Invalid.","code":"invalid","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z","email":["is invalid"],"age":["is negative"]}"#
+        );
+    }
+
+    #[test]
+    fn extension_members_never_shadow_standard_ones() {
+        let details: BTreeMap<&str, &str> = [
+            ("balance", "30"),
+            ("code", "x"),
+            ("detail", "x"),
+            ("request_id", "x"),
+            ("type", "x"),
+        ]
+        .into();
+        assert_eq!(
+            sample::encode::<Problem, _>(
+                403,
+                "out_of_credit",
+                "m",
+                Some(&details),
+                &Context::EMPTY
+            ),
+            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"m","code":"out_of_credit","balance":"30"}"#
+        );
+        // A field called `status` is left out of the body rather than repeat `status`.
+        assert_eq!(
+            sample::encode::<Problem, _>(
+                422,
+                "invalid",
+                "m",
+                Some(&sample::field_errors()),
+                &Context::EMPTY
+            ),
+            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"m","code":"invalid","price":["The price must be a number.","The price must be at least 0."]}"#
+        );
+    }
+
+    #[test]
+    fn writes_other_details_under_details() {
+        assert_eq!(
+            sample::encode::<Problem, _>(400, "bad", "m", Some(&["a", "b"]), &Context::EMPTY),
+            r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"m","code":"bad","details":["a","b"]}"#
+        );
+        assert_eq!(
+            sample::encode::<Problem, _>(
+                400,
+                "bad",
+                "m",
+                Some(&None::<FieldErrors>),
+                &Context::EMPTY
+            ),
+            r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"m","code":"bad"}"#
+        );
+    }
+
+    #[test]
+    fn decodes_standard_and_extension_members() {
+        let body = br#"{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":403,"detail":"Your current balance is 30, but that costs 50.","instance":"/account/12345/msgs/abc","code":"out_of_credit","request_id":"r1","timestamp":"t1","balance":30,"accounts":["/account/12345","/account/67890"]}"#;
+        let raw = Problem::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [
+                Some("out_of_credit"),
+                Some("Your current balance is 30, but that costs 50."),
+                Some("r1"),
+                Some("t1")
+            ]
+        );
+        assert_eq!(raw.status, Some(403));
+        assert_eq!(
+            sample::details_json(&raw).as_deref(),
+            Some(r#"{"balance":30,"accounts":["/account/12345","/account/67890"]}"#)
+        );
+    }
+
+    #[test]
+    fn decodes_flattened_field_errors_back() {
+        let errors = FieldErrors::new()
+            .with("email", "is invalid")
+            .with("email", "is taken");
+        let body = sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED);
+        let raw = Problem::decode(body.as_bytes()).unwrap();
+        let decoded: FieldErrors = raw.details.unwrap().decode().unwrap();
+        assert_eq!(decoded, errors);
+    }
+
+    #[test]
+    fn a_field_called_details_is_an_extension_member_like_any_other() {
+        let errors = FieldErrors::new().with("details", "is too long");
+        let body =
+            sample::encode::<Problem, _>(422, "invalid", "m", Some(&errors), &Context::EMPTY);
+        assert!(
+            body.ends_with(r#""code":"invalid","details":["is too long"]}"#),
+            "{body}"
+        );
+        let raw = Problem::decode(body.as_bytes()).unwrap();
+        assert_eq!(
+            raw.details.unwrap().decode::<FieldErrors>().unwrap(),
+            errors
+        );
+    }
+
+    #[test]
+    fn details_that_are_not_an_object_decode_back() {
+        let body =
+            sample::encode::<Problem, _>(400, "bad", "m", Some(&["a", "b"]), &Context::EMPTY);
+        let raw = Problem::decode(body.as_bytes()).unwrap();
+        assert_eq!(
+            raw.details.unwrap().decode::<Vec<String>>().unwrap(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        let body = br#"{"status":"403","detail":["d"],"balance":1,"code":null,"type":5,"balance":2,"title":{}}"#;
+        let raw = Problem::decode(body).unwrap();
+        assert_eq!(sample::parts(&raw), [None; 4]);
+        assert_eq!(raw.status, None);
+        assert_eq!(
+            sample::details_json(&raw).as_deref(),
+            Some(r#"{"balance":2}"#)
+        );
+
+        let raw = Problem::decode(br#"{"status":70000,"code":"c"}"#).unwrap();
+        assert_eq!(raw.status, None);
+        assert!(raw.details.is_none());
+    }
+
+    #[test]
+    fn extension_member_names_borrow_unless_escaped() {
+        let raw = Problem::decode(br#"{"plain":1,"tab\t":2}"#).unwrap();
+        let Some(RawDetails::Members(members)) = raw.details else {
+            panic!("members expected");
+        };
+        assert!(matches!(members[0].0, Cow::Borrowed("plain")));
+        assert_eq!(members[1].0, "tab\t");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        for body in [&b"[]"[..], b"\"about:blank\"", b"{\"status\":4", b"nul"] {
+            assert!(
+                Problem::decode(body).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

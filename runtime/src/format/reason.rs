@@ -1,11 +1,25 @@
-//! The `reason` format (placeholder, being written).
+//! The `reason` format: `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`.
 
+use std::borrow::Cow;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use crate::envelope::{Envelope, RawEnvelope};
+use super::member::{self, Message};
+use super::object::{self, MaybeObject, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
-/// The `reason` format.
+/// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
+/// status as a number and `reason` is the machine-readable code; `"details"` follows the
+/// message when a variant has details.
+///
+/// Decoding picks the variant by `reason` (the raw envelope's `code`), and by the HTTP
+/// status when one reason is declared under several statuses. The body's numeric `code`
+/// is read as the raw envelope's `status`.
+///
+/// Seed 003 (FLOW): `{"error":{"code":400,"reason":"invalid_argument","message":"…"}}`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reason;
 
@@ -13,18 +27,183 @@ impl Format for Reason {
     const NAME: &'static str = "reason";
     const KEY: DecodeKey = DecodeKey::Code;
 
-    fn serialize<S, D>(_envelope: &Envelope<'_, D>, _serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        unimplemented!()
+        let mut body = serializer.serialize_struct("Reason", 1)?;
+        body.serialize_field("error", &Inner(envelope))?;
+        body.end()
     }
 
-    fn deserialize<'de, De>(_deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        unimplemented!()
+        let body: Body<'de> = object::read_object(deserializer)?;
+        let error = body.error.unwrap_or_default();
+        Ok(RawEnvelope {
+            code: error.reason,
+            status: error.code,
+            message: error.message,
+            details: error.details,
+            ..RawEnvelope::default()
+        })
+    }
+}
+
+/// The `error` object, for writing.
+struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
+
+impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let envelope = self.0;
+        let details = member::details(envelope);
+        let len = member::count(&[true, true, true, details.is_some()]);
+        let mut error = serializer.serialize_struct("Error", len)?;
+        error.serialize_field("code", &envelope.status.as_u16())?;
+        error.serialize_field("reason", envelope.code)?;
+        error.serialize_field("message", &Message(envelope.message))?;
+        if let Some(details) = details {
+            error.serialize_field("details", details)?;
+        }
+        error.end()
+    }
+}
+
+/// The top-level members `reason` reads.
+#[derive(Default)]
+struct Body<'de> {
+    error: Option<Error<'de>>,
+}
+
+impl<'de> Members<'de> for Body<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if name == "error" {
+            if let MaybeObject(Some(error)) = map.next_value()? {
+                self.error = Some(error);
+            }
+            Ok(())
+        } else {
+            object::skip(map)
+        }
+    }
+}
+
+/// The members of the `error` object.
+#[derive(Default)]
+struct Error<'de> {
+    code: Option<u16>,
+    reason: Option<Cow<'de, str>>,
+    message: Option<Cow<'de, str>>,
+    details: Option<RawDetails<'de>>,
+}
+
+impl<'de> Members<'de> for Error<'de> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match &*name {
+            "code" => object::status(map, &mut self.code),
+            "reason" => object::string(map, &mut self.reason),
+            "message" => object::string(map, &mut self.message),
+            "details" => object::details(map, &mut self.details),
+            _ => object::skip(map),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn encodes_status_reason_message() {
+        assert_eq!(
+            sample::encode_bare::<Reason>(
+                400,
+                "invalid_argument",
+                "The value for one of the fields in the request body was invalid."
+            ),
+            r#"{"error":{"code":400,"reason":"invalid_argument","message":"The value for one of the fields in the request body was invalid."}}"#
+        );
+        assert_eq!(
+            sample::encode_bare::<Reason>(501, "analytics_data_loading", AWKWARD),
+            format!(
+                r#"{{"error":{{"code":501,"reason":"analytics_data_loading","message":{AWKWARD_JSON}}}}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn encodes_details_after_the_message() {
+        let errors = sample::field_errors();
+        assert_eq!(
+            sample::encode::<Reason, _>(400, "required", "Missing.", Some(&errors), &TRACED),
+            r#"{"error":{"code":400,"reason":"required","message":"Missing.","details":{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}}}"#
+        );
+    }
+
+    #[test]
+    fn decodes_reason_as_code_and_code_as_status() {
+        let body = b"{\n\"error\": {\n\"code\": 400,\n\"reason\": \"invalid_argument\",\n\"message\": \"The value for one of the fields in the request body was invalid.\"\n}\n}";
+        let raw = Reason::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [
+                Some("invalid_argument"),
+                Some("The value for one of the fields in the request body was invalid."),
+                None,
+                None
+            ]
+        );
+        assert_eq!(raw.status, Some(400));
+        assert!(raw.details.is_none());
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        let body = br#"{"error":{"details":{"f":1},"message":"m","code":"400","reason":"required","extra":[]},"status":500}"#;
+        let raw = Reason::decode(body).unwrap();
+        assert_eq!(
+            sample::parts(&raw),
+            [Some("required"), Some("m"), None, None]
+        );
+        assert_eq!(raw.status, None);
+        assert_eq!(sample::details_json(&raw).as_deref(), Some(r#"{"f":1}"#));
+
+        for code in ["-1", "70000", "4.5e2", "true"] {
+            let body = format!(r#"{{"error":{{"code":{code},"reason":7,"message":"m"}}}}"#);
+            let raw = Reason::decode(body.as_bytes()).unwrap();
+            assert_eq!(raw.status, None, "{code}");
+            assert_eq!(sample::parts(&raw), [None, Some("m"), None, None]);
+        }
+
+        let raw = Reason::decode(br#"{"error":"required"}"#).unwrap();
+        assert_eq!(sample::parts(&raw), [None; 4]);
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        for body in [
+            &b"[]"[..],
+            b"400",
+            b"{\"error\":{\"code\":400}",
+            b"{\"error\":{}}x",
+        ] {
+            assert!(
+                Reason::decode(body).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

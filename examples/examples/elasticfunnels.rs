@@ -1,0 +1,157 @@
+//! `ElasticFunnels` (seed 002): `{"message": "…", "errors": {"field": ["…"]}}`, where the
+//! HTTP status alone says which error it is. Prints what each variant sends, then decodes
+//! every sample body of the reference.
+//!
+//! ```text
+//! cargo run -p apierror-examples --example elasticfunnels
+//! ```
+
+use apierror::{ApiError, FieldErrors, Unknown};
+use http::{HeaderMap, StatusCode};
+
+/// `ElasticFunnels`' errors, by status.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "fields")]
+pub enum ElasticFunnelsError {
+    /// The request was malformed or has invalid parameters.
+    #[error("{message}")]
+    #[status(400)]
+    BadRequest {
+        /// What was wrong.
+        #[api_error(message)]
+        message: String,
+        /// Per-field messages, when there are any.
+        #[api_error(details)]
+        errors: Option<FieldErrors>,
+    },
+    /// Authentication failed. Every 401 decodes to this variant, with the body's message.
+    #[error("{message}")]
+    #[status(401)]
+    #[api_error(decode_default)]
+    Unauthorized {
+        /// What was wrong.
+        #[api_error(message)]
+        message: String,
+    },
+    /// The key has no access to the brand (sent as a 401; decoded as `Unauthorized`).
+    #[error("Invalid API key or brand access denied")]
+    #[status(401)]
+    NoBrandAccess,
+    /// The action needs a higher role.
+    #[error("You don't have permission to perform this action.")]
+    #[status(403)]
+    Forbidden,
+    /// No such resource.
+    #[error("Resource not found")]
+    #[status(404)]
+    NotFound,
+    /// Validation failed: see `errors`.
+    #[error("The given data was invalid.")]
+    #[status(422)]
+    ValidationFailed {
+        /// Per-field messages.
+        #[api_error(details)]
+        errors: FieldErrors,
+    },
+    /// Slow down.
+    #[error("Too many requests. Please slow down.")]
+    #[status(429)]
+    TooManyRequests,
+    /// Something went wrong on `ElasticFunnels`' end.
+    #[error("Something went wrong on our end.")]
+    #[status(500)]
+    InternalServerError,
+    /// Temporarily unavailable.
+    #[error("The service is temporarily unavailable.")]
+    #[status(503)]
+    ServiceUnavailable,
+    /// Anything else.
+    #[api_error(unknown)]
+    #[error("{0}")]
+    Other(Unknown),
+}
+
+fn main() {
+    let errors = [
+        ElasticFunnelsError::BadRequest {
+            message: "Error message describing what went wrong".into(),
+            errors: Some(
+                FieldErrors::new().with("field_name", "Specific validation error for this field"),
+            ),
+        },
+        ElasticFunnelsError::Unauthorized {
+            message: "Invalid API key".into(),
+        },
+        ElasticFunnelsError::NoBrandAccess,
+        ElasticFunnelsError::Forbidden,
+        ElasticFunnelsError::NotFound,
+        ElasticFunnelsError::ValidationFailed {
+            errors: FieldErrors::new()
+                .with("price", "The price must be a number.")
+                .with("price", "The price must be at least 0."),
+        },
+        ElasticFunnelsError::TooManyRequests,
+        ElasticFunnelsError::InternalServerError,
+        ElasticFunnelsError::ServiceUnavailable,
+    ];
+
+    println!("What each variant sends:\n");
+    for error in &errors {
+        println!(
+            "{} retry {:<10} {}",
+            error.status().as_u16(),
+            format!("{:?}", error.retry()),
+            String::from_utf8_lossy(&error.to_body()),
+        );
+    }
+
+    println!("\nThe reference's sample bodies, decoded:\n");
+    let samples = [
+        (
+            StatusCode::BAD_REQUEST,
+            include_str!("../../tests/fixtures/002_error_format.json"),
+        ),
+        (
+            StatusCode::UNAUTHORIZED,
+            include_str!("../../tests/fixtures/002_invalid_api_key.json"),
+        ),
+        (
+            StatusCode::UNAUTHORIZED,
+            include_str!("../../tests/fixtures/002_no_brand_access.json"),
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            include_str!("../../tests/fixtures/002_validation_missing.json"),
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            include_str!("../../tests/fixtures/002_validation_invalid_values.json"),
+        ),
+        (
+            StatusCode::FORBIDDEN,
+            include_str!("../../tests/fixtures/002_insufficient_permissions.json"),
+        ),
+        (
+            StatusCode::NOT_FOUND,
+            include_str!("../../tests/fixtures/002_resource_not_found.json"),
+        ),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            include_str!("../../tests/fixtures/002_too_many_requests.json"),
+        ),
+    ];
+    for (status, body) in samples {
+        let decoded =
+            ElasticFunnelsError::from_response(status, &HeaderMap::new(), body.as_bytes());
+        println!(
+            "{} {}",
+            status.as_u16(),
+            body.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        match decoded {
+            Ok(ElasticFunnelsError::Other(unknown)) => println!("    -> Other({unknown})\n"),
+            Ok(error) => println!("    -> {error:?}, retry {:?}\n", error.retry()),
+            Err(error) => println!("    -> {error}\n"),
+        }
+    }
+}
