@@ -49,29 +49,29 @@ pub fn retry_after_value(delay: Duration) -> HeaderValue {
 /// Converts a field's value to a `Retry-After` delay.
 pub trait IntoRetryAfter {
     /// The delay, if any.
-    fn into_retry_after(&self) -> Option<Duration>;
+    fn to_retry_after(&self) -> Option<Duration>;
 }
 
 impl IntoRetryAfter for Duration {
-    fn into_retry_after(&self) -> Option<Duration> {
+    fn to_retry_after(&self) -> Option<Duration> {
         Some(*self)
     }
 }
 
 impl IntoRetryAfter for Option<Duration> {
-    fn into_retry_after(&self) -> Option<Duration> {
+    fn to_retry_after(&self) -> Option<Duration> {
         *self
     }
 }
 
 impl IntoRetryAfter for u64 {
-    fn into_retry_after(&self) -> Option<Duration> {
+    fn to_retry_after(&self) -> Option<Duration> {
         Some(Duration::from_secs(*self))
     }
 }
 
 impl IntoRetryAfter for Option<u64> {
-    fn into_retry_after(&self) -> Option<Duration> {
+    fn to_retry_after(&self) -> Option<Duration> {
         self.map(Duration::from_secs)
     }
 }

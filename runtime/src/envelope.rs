@@ -117,7 +117,14 @@ impl RawDetails<'_> {
                 let entries = members
                     .iter()
                     .map(|(key, value)| (key.as_ref(), value.as_ref().into_deserializer()));
-                T::deserialize(MapDeserializer::new(entries))
+                T::deserialize(MapDeserializer::new(entries)).or_else(|error| {
+                    match members.as_slice() {
+                        // Details that are not a map or struct travel as the one member
+                        // `details`.
+                        [(name, value)] if name == "details" => serde_json::from_str(value.get()),
+                        _ => Err(error),
+                    }
+                })
             }
         }
     }

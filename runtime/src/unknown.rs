@@ -19,7 +19,7 @@ pub const KEPT_BODY_BYTES: usize = 8 * 1024;
 /// kept; code and message are kept when the body had them; the raw body is kept up to
 /// [`KEPT_BODY_BYTES`]. Encoding an `Unknown` writes its status, code and message back in
 /// the enum's format, so a proxy can pass an upstream error on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Unknown {
     status: StatusCode,
     code: Option<String>,
@@ -143,6 +143,18 @@ impl Unknown {
     /// Whether the body was longer than what was kept.
     pub fn body_truncated(&self) -> bool {
         self.body_truncated
+    }
+}
+
+impl std::fmt::Debug for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unknown")
+            .field("status", &self.status.as_u16())
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("body", &self.body_text())
+            .field("body_truncated", &self.body_truncated)
+            .finish()
     }
 }
 
