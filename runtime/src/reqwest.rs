@@ -1,1 +1,311 @@
-//! reqwest integration (being written).
+//! reqwest integration: turn a `reqwest::Response` into a success or a decoded API
+//! error, reading the body with a size bound, and classify transport errors for retries.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use apierror::reqwest::{ClientError, ResponseExt};
+//!
+//! #[derive(Debug, apierror::ApiError)]
+//! #[api_error(format = "flat")]
+//! enum VendorError {
+//!     #[status(429)]
+//!     RateLimitExceeded,
+//!     #[api_error(unknown)]
+//!     Other(apierror::Unknown),
+//! }
+//! # impl std::fmt::Display for VendorError {
+//! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+//! #         f.write_str(apierror::ApiError::code(self))
+//! #     }
+//! # }
+//!
+//! let client = reqwest::Client::new();
+//! let response = client.get("http://127.0.0.1:3000/items").send().await?;
+//! match response.api_json::<Vec<String>, VendorError>().await {
+//!     Ok(items) => println!("{items:?}"),
+//!     Err(ClientError::Api(decoded)) => {
+//!         println!("{} (request id {:?})", decoded.error, decoded.meta.request_id);
+//!     }
+//!     Err(other) => println!("{other}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::future::Future;
+
+use ::reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::api_error::ApiError;
+use crate::decode::{DecodeError, Decoded, ResponseMeta};
+use crate::retry::{Classify, Failure};
+use crate::retry_class::Retry;
+
+/// The default bound on an error body: longer bodies are cut here, which decodes them
+/// to the `unknown` variant with their start kept.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The default bound on a success body read by [`json`].
+pub const SUCCESS_BODY_LIMIT: usize = crate::decode::MAX_DECODED_BODY;
+
+/// Why a call through reqwest did not produce the expected value.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientError<E> {
+    /// No response: the request could not be sent or answered (connect, timeout), or a
+    /// success body could not be read. Classified [`Retry::Backoff`] (a refused
+    /// connection as never sent); a request that could not even be built is
+    /// [`Retry::Never`].
+    Transport(::reqwest::Error),
+    /// The server answered with an error status; here it is, decoded, with the
+    /// response's metadata (`Retry-After`, rate limit, request id).
+    Api(Decoded<E>),
+    /// The server answered with an error status whose body matches no variant of an
+    /// enum that has no `unknown` variant.
+    Undecodable {
+        /// Why no variant matched.
+        error: DecodeError,
+        /// The response's metadata.
+        meta: ResponseMeta,
+    },
+    /// A success body longer than the limit.
+    TooLarge {
+        /// The response's status.
+        status: StatusCode,
+        /// The limit it passed.
+        limit: usize,
+    },
+    /// A success body that is not the expected JSON.
+    InvalidBody {
+        /// The response's status.
+        status: StatusCode,
+        /// The parser's complaint.
+        error: serde_json::Error,
+    },
+}
+
+impl<E: fmt::Display> fmt::Display for ClientError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Transport(error) => write!(f, "request failed: {error}"),
+            ClientError::Api(decoded) => {
+                write!(f, "{} {}", decoded.meta.status.as_u16(), decoded.error)
+            }
+            ClientError::Undecodable { error, .. } => fmt::Display::fmt(error, f),
+            ClientError::TooLarge { status, limit } => write!(
+                f,
+                "the {} response's body is longer than {limit} bytes",
+                status.as_u16()
+            ),
+            ClientError::InvalidBody { status, error } => write!(
+                f,
+                "the {} response's body is not the expected JSON: {error}",
+                status.as_u16()
+            ),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for ClientError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Transport(error) => Some(error),
+            ClientError::Api(decoded) => Some(&decoded.error),
+            ClientError::Undecodable { error, .. } => Some(error),
+            ClientError::InvalidBody { error, .. } => Some(error),
+            ClientError::TooLarge { .. } => None,
+        }
+    }
+}
+
+impl<E> From<::reqwest::Error> for ClientError<E> {
+    fn from(error: ::reqwest::Error) -> Self {
+        ClientError::Transport(error)
+    }
+}
+
+impl<E: ApiError> Classify for ClientError<E> {
+    fn failure(&self) -> Option<Failure> {
+        match self {
+            ClientError::Transport(error) => error.failure(),
+            ClientError::Api(decoded) => decoded.failure(),
+            ClientError::Undecodable { meta, .. } => meta.failure(),
+            ClientError::TooLarge { .. } | ClientError::InvalidBody { .. } => {
+                Some(Failure::new(Retry::Never))
+            }
+        }
+    }
+}
+
+impl Classify for ::reqwest::Error {
+    /// Connect failures and timeouts are transient ([`Retry::Backoff`]); a refused
+    /// connection never reached the server. An error made from a status
+    /// (`error_for_status`) has the status's class. A request that could not be built,
+    /// a redirect loop and an undecodable body are [`Retry::Never`].
+    fn failure(&self) -> Option<Failure> {
+        if let Some(status) = self.status() {
+            return Some(Failure::new(Retry::for_status(status)));
+        }
+        if self.is_builder() || self.is_redirect() || self.is_decode() {
+            return Some(Failure::new(Retry::Never));
+        }
+        let failure = Failure::new(Retry::Backoff);
+        Some(if self.is_connect() {
+            failure.not_sent()
+        } else {
+            failure
+        })
+    }
+}
+
+impl Classify for Response {
+    /// A 4xx or 5xx is a failure of the status's default class, with its hint; any
+    /// other status succeeds.
+    fn failure(&self) -> Option<Failure> {
+        let status = self.status();
+        (status.is_client_error() || status.is_server_error())
+            .then(|| Failure::for_status(status, self.headers()))
+    }
+}
+
+/// A body read with a bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundedBody {
+    /// The bytes read: at most the bound.
+    pub bytes: Vec<u8>,
+    /// Whether the body went on past the bound (the rest was not read).
+    pub truncated: bool,
+}
+
+/// Reads `response`'s body chunk by chunk, keeping at most `limit` bytes and reading no
+/// further chunk once the bound is reached.
+///
+/// # Errors
+///
+/// The transport error that interrupted the body.
+pub async fn read_body(
+    response: &mut Response,
+    limit: usize,
+) -> Result<BoundedBody, ::reqwest::Error> {
+    let mut bytes = Vec::new();
+    let truncated = read_into(response, limit, &mut bytes).await?;
+    Ok(BoundedBody { bytes, truncated })
+}
+
+/// Appends at most `limit` bytes of the body to `bytes` (which keeps what was read even
+/// when an error interrupts); `true` if the body was longer.
+async fn read_into(
+    response: &mut Response,
+    limit: usize,
+    bytes: &mut Vec<u8>,
+) -> Result<bool, ::reqwest::Error> {
+    let announced = response
+        .content_length()
+        .and_then(|length| usize::try_from(length).ok())
+        .unwrap_or(0);
+    bytes.reserve(announced.min(limit).min(ERROR_BODY_LIMIT));
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(true);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(false)
+}
+
+/// Decodes an error response into `E` with its metadata, reading at most `limit` bytes
+/// of the body. A body cut at the bound, or interrupted by a transport error, is decoded
+/// from what was read: the status is never lost.
+pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> ClientError<E> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    // An interrupted body is decoded from what arrived.
+    let _ = read_into(&mut response, limit, &mut body).await;
+    match Decoded::<E>::from_response(status, &headers, &body) {
+        Ok(decoded) => ClientError::Api(decoded),
+        Err(error) => ClientError::Undecodable {
+            error,
+            meta: ResponseMeta::read(status, &headers, &body),
+        },
+    }
+}
+
+/// Whether a status is an error (4xx or 5xx).
+fn is_error(status: StatusCode) -> bool {
+    status.is_client_error() || status.is_server_error()
+}
+
+/// Passes a success (1xx–3xx) through unread; decodes an error status into `E`
+/// (body bound: [`ERROR_BODY_LIMIT`]).
+///
+/// # Errors
+///
+/// [`ClientError::Api`] (or `Undecodable`) for a 4xx or 5xx.
+pub async fn check<E: ApiError>(response: Response) -> Result<Response, ClientError<E>> {
+    if is_error(response.status()) {
+        Err(decode_error(response, ERROR_BODY_LIMIT).await)
+    } else {
+        Ok(response)
+    }
+}
+
+/// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
+/// into `E`.
+///
+/// # Errors
+///
+/// [`ClientError::Api`] for an error status, `TooLarge` or `InvalidBody` for a success
+/// body that does not fit, `Transport` when the body could not be read.
+pub async fn json<T: DeserializeOwned, E: ApiError>(
+    response: Response,
+    limit: usize,
+) -> Result<T, ClientError<E>> {
+    let mut response = check::<E>(response).await?;
+    let status = response.status();
+    let body = read_body(&mut response, limit).await?;
+    if body.truncated {
+        return Err(ClientError::TooLarge { status, limit });
+    }
+    serde_json::from_slice(&body.bytes).map_err(|error| ClientError::InvalidBody { status, error })
+}
+
+/// Sends `request` and [`check`]s the response: the one-liner for a retry driver's call.
+///
+/// # Errors
+///
+/// `Transport` when no response arrived, `Api` for an error status.
+pub async fn send<E: ApiError>(request: RequestBuilder) -> Result<Response, ClientError<E>> {
+    check(request.send().await?).await
+}
+
+/// [`check`] and [`json`] as methods on `reqwest::Response`.
+pub trait ResponseExt: Sized {
+    /// See [`check`].
+    fn api_error<E: ApiError + Send>(
+        self,
+    ) -> impl Future<Output = Result<Response, ClientError<E>>> + Send;
+
+    /// See [`json`], with the bound [`SUCCESS_BODY_LIMIT`].
+    fn api_json<T: DeserializeOwned + Send, E: ApiError + Send>(
+        self,
+    ) -> impl Future<Output = Result<T, ClientError<E>>> + Send;
+}
+
+impl ResponseExt for Response {
+    fn api_error<E: ApiError + Send>(
+        self,
+    ) -> impl Future<Output = Result<Response, ClientError<E>>> + Send {
+        check(self)
+    }
+
+    fn api_json<T: DeserializeOwned + Send, E: ApiError + Send>(
+        self,
+    ) -> impl Future<Output = Result<T, ClientError<E>>> + Send {
+        json(self, SUCCESS_BODY_LIMIT)
+    }
+}

@@ -1,5 +1,6 @@
 //! Behaviour tests for `apierror`: one binary, one module per topic.
 
+mod client_e2e;
 mod derive_lints;
 mod derive_mapping;
 mod formats_lenient;

@@ -1,1 +1,278 @@
-//! (being written)
+//! Circuit breaker: seed 001's numbers (5 failures, 30 s, limited half-open probes),
+//! what trips it and what does not, stale and cancelled calls, and its invariants under
+//! concurrent use.
+
+use std::future::{Future, pending};
+use std::pin::pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use apierror::Retry;
+use apierror::retry::{
+    BreakerState, BreakerTransition, CircuitBreaker, Classify, Failure, Idempotency, ManualClock,
+    ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng, SplitMix64, StopReason,
+};
+
+#[derive(Debug)]
+struct Fails(Retry);
+
+impl Classify for Fails {
+    fn failure(&self) -> Option<Failure> {
+        Some(Failure::new(self.0))
+    }
+}
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// A breaker with seed 001's numbers on a manual clock, and a one-attempt driver using it.
+fn seed_001_breaker() -> (
+    Arc<CircuitBreaker>,
+    RetryDriver<ManualSleep, ManualClock>,
+    ManualClock,
+) {
+    let clock = ManualClock::new();
+    let breaker = Arc::new(CircuitBreaker::new().with_clock(clock.clone()));
+    let driver = RetryDriver::new(RetryPolicy::no_retries(), ManualSleep::new(clock.clone()))
+        .with_clock(clock.clone())
+        .with_breaker(Arc::clone(&breaker));
+    (breaker, driver, clock)
+}
+
+#[test]
+fn five_consecutive_failures_open_it_and_calls_then_fail_fast() {
+    let (breaker, driver, clock) = seed_001_breaker();
+    let calls = AtomicU32::new(0);
+    let call = |class| {
+        let calls = &calls;
+        block_on(driver.run(Idempotency::Idempotent, move |_| async move {
+            calls.fetch_add(1, Ordering::Relaxed);
+            match class {
+                Some(class) => Err(Fails(class)),
+                None => Ok(()),
+            }
+        }))
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            call(Some(Retry::Backoff)).unwrap_err().reason(),
+            StopReason::AttemptsExhausted
+        );
+    }
+    assert_eq!(breaker.state(), BreakerState::Open);
+
+    let refused = call(None).unwrap_err();
+    assert_eq!(refused.reason(), StopReason::CircuitOpen);
+    assert_eq!(refused.attempts(), 0);
+    assert!(refused.last().is_none());
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        5,
+        "an open breaker does not call"
+    );
+
+    clock.advance(Duration::from_secs(30));
+    call(None).unwrap();
+    assert_eq!(calls.load(Ordering::Relaxed), 6, "the probe went through");
+    assert_eq!(breaker.state(), BreakerState::Closed);
+}
+
+#[test]
+fn client_errors_never_trip_it_but_throttling_does() {
+    let (breaker, driver, _clock) = seed_001_breaker();
+    for _ in 0..50 {
+        let result: Result<(), _> = block_on(driver.run(Idempotency::Idempotent, |_| async {
+            Err(Fails(Retry::Never))
+        }));
+        assert_eq!(result.unwrap_err().reason(), StopReason::NotRetryable);
+    }
+    assert_eq!(breaker.state(), BreakerState::Closed);
+    assert_eq!(breaker.snapshot().consecutive_failures, 0);
+
+    for _ in 0..5 {
+        let _: Result<(), _> = block_on(driver.run(Idempotency::Idempotent, |_| async {
+            Err(Fails(Retry::Throttled))
+        }));
+    }
+    assert_eq!(
+        breaker.state(),
+        BreakerState::Open,
+        "429s count as failures"
+    );
+}
+
+#[test]
+fn a_retry_that_would_wait_into_an_open_breaker_fails_fast() {
+    let clock = ManualClock::new();
+    let breaker = Arc::new(
+        CircuitBreaker::new()
+            .with_failure_threshold(1)
+            .with_clock(clock.clone()),
+    );
+    let sleep = ManualSleep::new(clock.clone());
+    let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+        .with_clock(clock)
+        .with_breaker(breaker);
+    let result: Result<(), _> = block_on(driver.run(Idempotency::Idempotent, |_| async {
+        Err(Fails(Retry::Backoff))
+    }));
+    let error = result.unwrap_err();
+    assert_eq!(error.reason(), StopReason::CircuitOpen);
+    assert_eq!(error.attempts(), 1);
+    assert!(error.last().is_some(), "the error that opened it is kept");
+    assert!(sleep.slept().is_empty(), "no pointless wait");
+}
+
+#[test]
+fn a_cancelled_probe_frees_its_slot() {
+    let (breaker, driver, clock) = seed_001_breaker();
+    for _ in 0..5 {
+        breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    }
+    clock.advance(Duration::from_secs(30));
+    {
+        let mut call =
+            pin!(driver.run(Idempotency::Idempotent, |_| pending::<Result<(), Fails>>()));
+        let polled = call.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(polled.is_pending());
+        assert_eq!(breaker.snapshot().probes_in_flight, 1);
+        assert!(breaker.try_acquire().is_err(), "the probe slot is taken");
+    }
+    assert_eq!(
+        breaker.snapshot().probes_in_flight,
+        0,
+        "dropping the call released it"
+    );
+    breaker.try_acquire().unwrap().settle(Outcome::Success);
+    assert_eq!(breaker.state(), BreakerState::Closed);
+}
+
+#[test]
+fn results_of_calls_from_an_earlier_state_are_ignored() {
+    let clock = ManualClock::new();
+    let breaker = CircuitBreaker::new()
+        .with_failure_threshold(2)
+        .with_clock(clock.clone());
+    let old = breaker.try_acquire().unwrap();
+    breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    assert_eq!(breaker.state(), BreakerState::Open);
+    clock.advance(Duration::from_secs(30));
+    breaker.try_acquire().unwrap().settle(Outcome::Success);
+    assert_eq!(breaker.state(), BreakerState::Closed);
+    breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    old.settle(Outcome::Failure);
+    assert_eq!(
+        breaker.snapshot().consecutive_failures,
+        1,
+        "the failure from before the breaker opened does not count"
+    );
+}
+
+/// Several threads acquire, settle with random outcomes or drop their permits, while
+/// one advances the clock; every reading of the state keeps the limits, no probe slot
+/// leaks, and the reported transitions add up to the final state.
+#[test]
+fn concurrent_use_keeps_the_invariants() {
+    const THREADS: u64 = 4;
+    const ROUNDS: u32 = 20_000;
+    const THRESHOLD: u32 = 3;
+    const PROBES: u32 = 2;
+
+    let clock = ManualClock::new();
+    let transitions = Arc::new(Mutex::new(Vec::<BreakerTransition>::new()));
+    let seen = Arc::clone(&transitions);
+    let breaker = Arc::new(
+        CircuitBreaker::new()
+            .with_failure_threshold(THRESHOLD)
+            .with_half_open_probes(PROBES)
+            .with_open_duration(Duration::from_millis(5))
+            .with_clock(clock.clone())
+            .with_listener(move |t| seen.lock().unwrap().push(t)),
+    );
+
+    let workers: Vec<_> = (0..THREADS)
+        .map(|seed| {
+            let breaker = Arc::clone(&breaker);
+            let clock = clock.clone();
+            thread::spawn(move || {
+                let mut rng = SplitMix64::new(seed);
+                for _ in 0..ROUNDS {
+                    if rng.next_u64().is_multiple_of(8) {
+                        clock.advance(Duration::from_millis(1));
+                    }
+                    if let Ok(permit) = breaker.try_acquire() {
+                        let snapshot = breaker.snapshot();
+                        assert!(snapshot.probes_in_flight <= PROBES, "{snapshot:?}");
+                        match rng.next_u64() % 4 {
+                            0 => drop(permit),
+                            1 => permit.settle(Outcome::Success),
+                            _ => permit.settle(Outcome::Failure),
+                        }
+                    }
+                    let snapshot = breaker.snapshot();
+                    match snapshot.state {
+                        BreakerState::Closed => {
+                            assert!(snapshot.consecutive_failures < THRESHOLD, "{snapshot:?}");
+                        }
+                        BreakerState::HalfOpen => {
+                            assert!(snapshot.probes_in_flight <= PROBES, "{snapshot:?}");
+                            assert!(snapshot.probe_successes < PROBES, "{snapshot:?}");
+                        }
+                        BreakerState::Open => {}
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+
+    let snapshot = breaker.snapshot();
+    assert_eq!(
+        snapshot.probes_in_flight, 0,
+        "every probe was settled or released"
+    );
+    let transitions = transitions.lock().unwrap();
+    assert!(
+        transitions.len() > 10,
+        "the breaker moved: {}",
+        transitions.len()
+    );
+    for state in [
+        BreakerState::Closed,
+        BreakerState::Open,
+        BreakerState::HalfOpen,
+    ] {
+        let entered = transitions.iter().filter(|t| t.to == state).count();
+        let left = transitions.iter().filter(|t| t.from == state).count();
+        let initially = usize::from(state == BreakerState::Closed);
+        let finally = usize::from(state == snapshot.state);
+        assert_eq!(initially + entered, left + finally, "{state:?}");
+    }
+    for t in transitions.iter() {
+        assert!(
+            matches!(
+                (t.from, t.to),
+                (BreakerState::Closed, BreakerState::Open)
+                    | (BreakerState::Open, BreakerState::HalfOpen)
+                    | (
+                        BreakerState::HalfOpen,
+                        BreakerState::Open | BreakerState::Closed
+                    )
+            ),
+            "{t:?}"
+        );
+    }
+}

@@ -1,1 +1,57 @@
-//! Client-side retries: delay policy, circuit breaker, retry budget (being written).
+//! Client-side retries: a pure delay policy, classification of failures, a circuit
+//! breaker, a shared retry budget, and an async driver (plus a tower policy) combining
+//! them on an injected clock, sleep and rng.
+//!
+//! The parts, each usable alone:
+//!
+//! | part | job |
+//! |---|---|
+//! | [`RetryPolicy`], [`Jitter`] | how many attempts, how long before each retry (pure, total) |
+//! | [`Classify`], [`Failure`], [`Idempotency`] | what an attempt's outcome says about retrying |
+//! | [`CircuitBreaker`] | stop calling a failing service, probe it back (lock-free) |
+//! | [`RetryBudget`] | cap retries at a fraction of requests, across calls (lock-free) |
+//! | [`RetryDriver`] | run an async call under all of the above |
+//! | `TowerRetryPolicy` (feature `tower`) | the policy and budget as a `tower::retry::Policy` |
+//! | [`Rng`], [`Clock`], [`Sleep`] | injected randomness and time; [`ManualClock`] and [`ManualSleep`] for tests, `TokioClock` and `TokioSleep` with the `tokio` feature |
+//!
+//! ```
+//! use std::time::Duration;
+//! use apierror::retry::{Jitter, RetryPolicy, SplitMix64};
+//!
+//! // Seed 000 (Everflow): min(2^n, 30) s plus uniform [0, 1) s, five retries.
+//! let policy = RetryPolicy::new()
+//!     .with_jitter(Jitter::additive(Duration::from_secs(1)))
+//!     .with_max_delay(Duration::from_secs(30))
+//!     .with_max_attempts(6);
+//! let delays: Vec<_> = policy.schedule(SplitMix64::new(2024)).collect();
+//! assert_eq!(delays.len(), 5);
+//! for (n, delay) in delays.iter().enumerate() {
+//!     let base = Duration::from_secs(1 << n);
+//!     assert!(*delay >= base && *delay < base + Duration::from_secs(1));
+//! }
+//! ```
+
+mod breaker;
+mod budget;
+mod classify;
+mod clock;
+mod driver;
+mod policy;
+mod rng;
+#[cfg(feature = "tower")]
+mod tower;
+
+pub use breaker::{
+    BreakerOpen, BreakerPermit, BreakerSnapshot, BreakerState, BreakerTransition, CircuitBreaker,
+    Outcome,
+};
+pub use budget::RetryBudget;
+pub use classify::{Classify, Failure, Idempotency};
+pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
+#[cfg(feature = "tokio")]
+pub use clock::{TokioClock, TokioSleep};
+pub use driver::{RetryDriver, RetryError, RetryEvent};
+pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
+pub use rng::{Rng, SplitMix64};
+#[cfg(feature = "tower")]
+pub use tower::{RetryableRequest, TowerRetryPolicy};

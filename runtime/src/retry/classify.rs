@@ -1,0 +1,238 @@
+//! Classification: what a finished attempt says about repeating it.
+
+use http::{HeaderMap, Method, StatusCode};
+
+use crate::api_error::ApiError;
+use crate::decode::{DecodeError, Decoded, ResponseMeta};
+use crate::rate_limit::RateLimit;
+use crate::retry_after::RetryAfter;
+use crate::retry_class::Retry;
+
+/// A failed attempt, as the retry machinery sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Failure {
+    /// How to react.
+    pub class: Retry,
+    /// The server's hint: `Retry-After`, or for a 429 a rate-limit reset with no requests
+    /// remaining.
+    pub retry_after: Option<RetryAfter>,
+    /// Whether the request may have reached the server. A request that provably did not
+    /// (the connection was refused) is safe to repeat whatever its method.
+    pub sent: bool,
+}
+
+impl Failure {
+    /// A failure of class `class`, without a hint, that may have reached the server.
+    pub const fn new(class: Retry) -> Self {
+        Failure {
+            class,
+            retry_after: None,
+            sent: true,
+        }
+    }
+
+    /// Sets the server's hint.
+    #[must_use]
+    pub const fn with_retry_after(mut self, hint: Option<RetryAfter>) -> Self {
+        self.retry_after = hint;
+        self
+    }
+
+    /// Marks the request as never having reached the server.
+    #[must_use]
+    pub const fn not_sent(mut self) -> Self {
+        self.sent = false;
+        self
+    }
+
+    /// The failure an error status means by default ([`Retry::for_status`]), with the
+    /// hint its headers give.
+    pub fn for_status(status: StatusCode, headers: &HeaderMap) -> Self {
+        let class = Retry::for_status(status);
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(RetryAfter::from_header)
+            .or_else(|| throttle_hint(class, RateLimit::from_headers(headers)));
+        Failure::new(class).with_retry_after(retry_after)
+    }
+}
+
+/// For a throttled response without `Retry-After`, the rate-limit window's reset when no
+/// request is left in it.
+fn throttle_hint(class: Retry, limit: Option<RateLimit>) -> Option<RetryAfter> {
+    let limit = limit?;
+    (class == Retry::Throttled && limit.remaining == Some(0))
+        .then_some(limit.reset?)
+        .map(RetryAfter::Delay)
+}
+
+/// What an attempt's outcome says about retrying: `None` for a success, a [`Failure`]
+/// otherwise.
+///
+/// Implemented for decoded API errors ([`Decoded`]), for responses (an error status is
+/// a failure of the status's default class), for `Result`s of those, and for transport
+/// errors (`reqwest::Error` with the `reqwest` feature; any boxed error, as used by
+/// tower stacks, is a transient [`Retry::Backoff`]).
+pub trait Classify {
+    /// The failure this outcome is, if it is one.
+    fn failure(&self) -> Option<Failure>;
+}
+
+impl<E: ApiError> Classify for Decoded<E> {
+    fn failure(&self) -> Option<Failure> {
+        let class = self.error.retry();
+        let retry_after = self
+            .meta
+            .retry_after
+            .or_else(|| self.error.retry_after().map(RetryAfter::Delay))
+            .or_else(|| throttle_hint(class, self.meta.rate_limit));
+        Some(Failure::new(class).with_retry_after(retry_after))
+    }
+}
+
+impl Classify for DecodeError {
+    /// The failure the response's status means by default ([`Retry::Never`] when the
+    /// status is unknown).
+    fn failure(&self) -> Option<Failure> {
+        let class = self.status().map_or(Retry::Never, Retry::for_status);
+        Some(Failure::new(class))
+    }
+}
+
+impl Classify for ResponseMeta {
+    /// The failure the response's status means by default, with its hint.
+    fn failure(&self) -> Option<Failure> {
+        let class = Retry::for_status(self.status);
+        let retry_after = self
+            .retry_after
+            .or_else(|| throttle_hint(class, self.rate_limit));
+        Some(Failure::new(class).with_retry_after(retry_after))
+    }
+}
+
+impl<B> Classify for http::Response<B> {
+    /// A 4xx or 5xx is a failure of the status's default class; anything else succeeds.
+    fn failure(&self) -> Option<Failure> {
+        let status = self.status();
+        (status.is_client_error() || status.is_server_error())
+            .then(|| Failure::for_status(status, self.headers()))
+    }
+}
+
+impl<T: Classify, E: Classify> Classify for Result<T, E> {
+    fn failure(&self) -> Option<Failure> {
+        match self {
+            Ok(value) => value.failure(),
+            Err(error) => error.failure(),
+        }
+    }
+}
+
+impl Classify for std::convert::Infallible {
+    fn failure(&self) -> Option<Failure> {
+        match *self {}
+    }
+}
+
+impl Classify for Box<dyn std::error::Error + Send + Sync> {
+    /// A transport error of the `reqwest` feature is classified as such; any other boxed
+    /// error (a tower timeout, a dropped connection) is a transient
+    /// [`Retry::Backoff`].
+    fn failure(&self) -> Option<Failure> {
+        #[cfg(feature = "reqwest")]
+        if let Some(error) = self.downcast_ref::<reqwest::Error>() {
+            return error.failure();
+        }
+        Some(Failure::new(Retry::Backoff))
+    }
+}
+
+/// Whether a request may be repeated without changing the outcome.
+///
+/// Only idempotent requests are retried; a non-idempotent one (a `POST` without an
+/// idempotency key, say) is retried only when the caller declares it safe by passing
+/// [`Idempotency::Idempotent`], or when it provably never reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Idempotency {
+    /// Repeating the request is safe.
+    Idempotent,
+    /// Repeating the request could apply it twice.
+    NotIdempotent,
+}
+
+impl Idempotency {
+    /// The idempotency of `method` (RFC 9110 §9.2.2: `GET`, `HEAD`, `OPTIONS`, `TRACE`,
+    /// `PUT` and `DELETE` are idempotent).
+    ///
+    /// ```
+    /// use apierror::retry::Idempotency;
+    /// use http::Method;
+    ///
+    /// assert_eq!(Idempotency::of(&Method::PUT), Idempotency::Idempotent);
+    /// assert_eq!(Idempotency::of(&Method::POST), Idempotency::NotIdempotent);
+    /// ```
+    pub fn of(method: &Method) -> Self {
+        if method.is_idempotent() {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NotIdempotent
+        }
+    }
+
+    /// Whether repeating is safe.
+    pub const fn is_idempotent(self) -> bool {
+        matches!(self, Idempotency::Idempotent)
+    }
+}
+
+impl From<&Method> for Idempotency {
+    fn from(method: &Method) -> Self {
+        Idempotency::of(method)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn response_status_classifies_with_its_hint() {
+        let response = http::Response::builder()
+            .status(503)
+            .header("retry-after", "7")
+            .body(())
+            .unwrap();
+        assert_eq!(
+            response.failure(),
+            Some(
+                Failure::new(Retry::Backoff)
+                    .with_retry_after(Some(RetryAfter::Delay(Duration::from_secs(7))))
+            )
+        );
+        let ok = http::Response::builder().status(200).body(()).unwrap();
+        assert_eq!(ok.failure(), None);
+        let redirect = http::Response::builder().status(304).body(()).unwrap();
+        assert_eq!(redirect.failure(), None);
+    }
+
+    #[test]
+    fn exhausted_rate_limit_is_a_hint_for_429_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        headers.insert("x-ratelimit-reset", "12".parse().unwrap());
+        let throttled = Failure::for_status(StatusCode::TOO_MANY_REQUESTS, &headers);
+        assert_eq!(
+            throttled.retry_after,
+            Some(RetryAfter::Delay(Duration::from_secs(12)))
+        );
+        let unavailable = Failure::for_status(StatusCode::SERVICE_UNAVAILABLE, &headers);
+        assert_eq!(unavailable.retry_after, None);
+    }
+
+    #[test]
+    fn boxed_errors_are_transient() {
+        let error: Box<dyn std::error::Error + Send + Sync> = "reset by peer".into();
+        assert_eq!(error.failure(), Some(Failure::new(Retry::Backoff)));
+    }
+}

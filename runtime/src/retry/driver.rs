@@ -1,0 +1,443 @@
+//! The retry driver: runs an async call again and again under a policy, a circuit
+//! breaker and a retry budget, on an injected clock, sleep and rng.
+
+use std::fmt;
+use std::future::{Future, Ready};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use super::breaker::{CircuitBreaker, Outcome};
+use super::budget::RetryBudget;
+use super::classify::{Classify, Failure, Idempotency};
+use super::clock::{Clock, Sleep, SystemClock};
+use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
+use super::rng::{Rng, SplitMix64};
+use crate::retry_class::Retry;
+
+/// What the driver is doing, as reported to its observer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryEvent {
+    /// Attempt `attempt` (1-based) failed.
+    Failed {
+        /// The attempt that failed.
+        attempt: u32,
+        /// How it failed.
+        failure: Failure,
+    },
+    /// The driver waits `delay`, then makes attempt `next_attempt`.
+    Retrying {
+        /// The attempt about to be made.
+        next_attempt: u32,
+        /// The wait before it.
+        delay: Duration,
+    },
+    /// The driver refreshes the credentials, then makes attempt `next_attempt`.
+    Reauthenticating {
+        /// The attempt about to be made.
+        next_attempt: u32,
+    },
+    /// The driver gave up after `attempts` attempts.
+    GaveUp {
+        /// Attempts made.
+        attempts: u32,
+        /// Why it stopped.
+        reason: StopReason,
+    },
+}
+
+/// A call that did not succeed: why the driver stopped, how many attempts it made, and
+/// the last attempt's error (none when the circuit breaker refused the first attempt).
+#[derive(Debug)]
+pub struct RetryError<E> {
+    reason: StopReason,
+    attempts: u32,
+    last: Option<E>,
+}
+
+impl<E> RetryError<E> {
+    /// Why the driver stopped.
+    pub fn reason(&self) -> StopReason {
+        self.reason
+    }
+
+    /// Attempts made (0 when the breaker refused the first one).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The last attempt's error.
+    pub fn last(&self) -> Option<&E> {
+        self.last.as_ref()
+    }
+
+    /// Takes the last attempt's error.
+    pub fn into_last(self) -> Option<E> {
+        self.last
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for RetryError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gave up after {} attempt(s): {}",
+            self.attempts, self.reason
+        )?;
+        match &self.last {
+            Some(error) => write!(f, "; last error: {error}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for RetryError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.last
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+type Observer = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+/// Runs async calls with retries.
+///
+/// Each call ([`run`](Self::run)) is attempted; a failure is classified
+/// ([`Classify`]) and:
+///
+/// - [`Retry::Never`] stops at once;
+/// - [`Retry::Backoff`] and [`Retry::Throttled`] wait the policy's delay (at least the
+///   server's `Retry-After`, up to the policy's cap on hints) and retry;
+/// - [`Retry::Reauthenticate`] calls the refresh given to
+///   [`run_with_refresh`](Self::run_with_refresh) once, then retries at once;
+///
+/// within the policy's attempt limit and deadline, only for idempotent requests (or
+/// requests that never reached the server), only while the shared [`RetryBudget`] has a
+/// retry left, and only while the shared [`CircuitBreaker`] admits calls. Every attempt
+/// asks the breaker first and reports its outcome to it; every call deposits in the
+/// budget and every backoff retry withdraws from it.
+///
+/// Clock, sleep and rng are parameters: with [`ManualSleep`](super::ManualSleep) or a
+/// paused tokio runtime a test runs the whole schedule instantly.
+///
+/// ```
+/// use std::time::Duration;
+/// use apierror::Retry;
+/// use apierror::retry::{
+///     Failure, Idempotency, Jitter, ManualClock, ManualSleep, RetryDriver, RetryPolicy,
+///     SplitMix64, Classify,
+/// };
+///
+/// struct Flaky;
+/// impl Classify for Flaky {
+///     fn failure(&self) -> Option<Failure> {
+///         Some(Failure::new(Retry::Backoff))
+///     }
+/// }
+///
+/// let clock = ManualClock::new();
+/// let sleep = ManualSleep::new(clock.clone());
+/// let driver = RetryDriver::new(RetryPolicy::new().with_jitter(Jitter::None), sleep.clone())
+///     .with_clock(clock)
+///     .with_rng(SplitMix64::new(1));
+///
+/// let call = driver.run(Idempotency::Idempotent, |attempt| async move {
+///     if attempt < 3 { Err(Flaky) } else { Ok(attempt) }
+/// });
+/// # let result: Result<u32, _> = block_on(call);
+/// assert_eq!(result.ok(), Some(3));
+/// assert_eq!(sleep.slept(), [Duration::from_secs(1), Duration::from_secs(2)]);
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     use std::task::{Context, Poll, Waker};
+/// #     let mut f = std::pin::pin!(f);
+/// #     loop {
+/// #         if let Poll::Ready(v) = f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+/// #             return v;
+/// #         }
+/// #     }
+/// # }
+/// ```
+pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
+    policy: RetryPolicy,
+    sleep: S,
+    clock: C,
+    rng: Mutex<R>,
+    breaker: Option<Arc<CircuitBreaker>>,
+    budget: Option<Arc<RetryBudget>>,
+    observer: Option<Observer>,
+}
+
+impl<S: fmt::Debug, C: fmt::Debug, R> fmt::Debug for RetryDriver<S, C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryDriver")
+            .field("policy", &self.policy)
+            .field("sleep", &self.sleep)
+            .field("clock", &self.clock)
+            .field("breaker", &self.breaker)
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Sleep> RetryDriver<S> {
+    /// A driver for `policy` that waits with `sleep`, on the system clock, with an rng
+    /// seeded from entropy, without breaker or budget.
+    pub fn new(policy: RetryPolicy, sleep: S) -> Self {
+        RetryDriver {
+            policy,
+            sleep,
+            clock: SystemClock,
+            rng: Mutex::new(SplitMix64::from_entropy()),
+            breaker: None,
+            budget: None,
+            observer: None,
+        }
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl RetryDriver<super::clock::TokioSleep, super::clock::TokioClock> {
+    /// A driver for `policy` on tokio's timer and clock (so a paused runtime skips the
+    /// waits), with an rng seeded from entropy, without breaker or budget.
+    pub fn tokio(policy: RetryPolicy) -> Self {
+        RetryDriver::new(policy, super::clock::TokioSleep)
+            .with_clock(super::clock::TokioClock::new())
+    }
+}
+
+impl<S, C, R> RetryDriver<S, C, R> {
+    /// Reads time from `clock` (backoff deadline, `Retry-After` dates).
+    pub fn with_clock<C2: Clock>(self, clock: C2) -> RetryDriver<S, C2, R> {
+        RetryDriver {
+            policy: self.policy,
+            sleep: self.sleep,
+            clock,
+            rng: self.rng,
+            breaker: self.breaker,
+            budget: self.budget,
+            observer: self.observer,
+        }
+    }
+
+    /// Draws jitter from `rng`.
+    pub fn with_rng<R2: Rng>(self, rng: R2) -> RetryDriver<S, C, R2> {
+        RetryDriver {
+            policy: self.policy,
+            sleep: self.sleep,
+            clock: self.clock,
+            rng: Mutex::new(rng),
+            breaker: self.breaker,
+            budget: self.budget,
+            observer: self.observer,
+        }
+    }
+
+    /// Guards every attempt with `breaker` (shared with other drivers calling the same
+    /// service).
+    #[must_use]
+    pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Self {
+        self.breaker = Some(breaker);
+        self
+    }
+
+    /// Pays for every backoff retry from `budget` (shared with other drivers).
+    #[must_use]
+    pub fn with_budget(mut self, budget: Arc<RetryBudget>) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Calls `observer` with every [`RetryEvent`].
+    #[must_use]
+    pub fn with_observer(mut self, observer: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// The circuit breaker, if any.
+    pub fn breaker(&self) -> Option<&Arc<CircuitBreaker>> {
+        self.breaker.as_ref()
+    }
+
+    /// The retry budget, if any.
+    pub fn budget(&self) -> Option<&Arc<RetryBudget>> {
+        self.budget.as_ref()
+    }
+
+    fn emit(&self, event: &RetryEvent) {
+        if let Some(observer) = &self.observer {
+            observer(event);
+        }
+    }
+
+    fn give_up<E>(&self, reason: StopReason, attempts: u32, last: Option<E>) -> RetryError<E> {
+        self.emit(&RetryEvent::GaveUp { attempts, reason });
+        RetryError {
+            reason,
+            attempts,
+            last,
+        }
+    }
+}
+
+/// The refresh of a call that has none.
+type NoRefresh = fn() -> Ready<bool>;
+
+impl<S: Sleep, C: Clock, R: Rng> RetryDriver<S, C, R> {
+    /// Runs `call` (given the 1-based attempt number) until it succeeds or the driver
+    /// gives up. [`Retry::Reauthenticate`] failures are not retried: use
+    /// [`run_with_refresh`](Self::run_with_refresh).
+    ///
+    /// # Errors
+    ///
+    /// [`RetryError`] with the reason and the last error when the driver gives up.
+    pub async fn run<T, E, F, Fut>(
+        &self,
+        idempotency: Idempotency,
+        call: F,
+    ) -> Result<T, RetryError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+    {
+        self.drive(idempotency, call, None::<NoRefresh>).await
+    }
+
+    /// Like [`run`](Self::run), and on a [`Retry::Reauthenticate`] failure (seed 004's
+    /// 401 `invalid_token`) awaits `refresh` once, then retries at once if it returned
+    /// `true`. `call` should read the refreshed credentials when it builds the request.
+    ///
+    /// # Errors
+    ///
+    /// [`RetryError`] with the reason and the last error when the driver gives up.
+    pub async fn run_with_refresh<T, E, F, Fut, G, GFut>(
+        &self,
+        idempotency: Idempotency,
+        call: F,
+        refresh: G,
+    ) -> Result<T, RetryError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+        G: FnMut() -> GFut,
+        GFut: Future<Output = bool>,
+    {
+        self.drive(idempotency, call, Some(refresh)).await
+    }
+
+    async fn drive<T, E, F, Fut, G, GFut>(
+        &self,
+        idempotency: Idempotency,
+        mut call: F,
+        mut refresh: Option<G>,
+    ) -> Result<T, RetryError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+        G: FnMut() -> GFut,
+        GFut: Future<Output = bool>,
+    {
+        let start = self.clock.now();
+        if let Some(budget) = &self.budget {
+            budget.deposit();
+        }
+        let mut attempts: u32 = 0;
+        let mut previous_delay = Duration::ZERO;
+        let mut last: Option<E> = None;
+        loop {
+            let permit = match self.breaker.as_deref().map(CircuitBreaker::try_acquire) {
+                Some(Err(_)) => return Err(self.give_up(StopReason::CircuitOpen, attempts, last)),
+                Some(Ok(permit)) => Some(permit),
+                None => None,
+            };
+            attempts = attempts.saturating_add(1);
+            let error = match call(attempts).await {
+                Ok(value) => {
+                    if let Some(permit) = permit {
+                        permit.settle(Outcome::Success);
+                    }
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            let failure = error.failure().unwrap_or(Failure::new(Retry::Never));
+            if let Some(permit) = permit {
+                permit.settle(Outcome::of(Some(&failure)));
+            }
+            self.emit(&RetryEvent::Failed {
+                attempt: attempts,
+                failure,
+            });
+
+            if failure.class != Retry::Never && failure.sent && !idempotency.is_idempotent() {
+                return Err(self.give_up(StopReason::NotIdempotent, attempts, Some(error)));
+            }
+            let state = RetryState {
+                attempts,
+                elapsed: self.clock.now().saturating_duration_since(start),
+                previous_delay,
+            };
+            let hint = failure
+                .retry_after
+                .map(|hint| hint.delay_from(self.clock.system_now()));
+            let decision = {
+                let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
+                self.policy.decide(failure.class, &state, hint, &mut *rng)
+            };
+            let delay = match decision {
+                Decision::Stop(reason) => return Err(self.give_up(reason, attempts, Some(error))),
+                Decision::Retry(delay) => delay,
+            };
+
+            if failure.class == Retry::Reauthenticate {
+                // Taken: the credentials are refreshed at most once per call.
+                let Some(mut refresh) = refresh.take() else {
+                    let reason = StopReason::ReauthenticationFailed;
+                    return Err(self.give_up(reason, attempts, Some(error)));
+                };
+                self.emit(&RetryEvent::Reauthenticating {
+                    next_attempt: attempts.saturating_add(1),
+                });
+                if !refresh().await {
+                    let reason = StopReason::ReauthenticationFailed;
+                    return Err(self.give_up(reason, attempts, Some(error)));
+                }
+            } else {
+                if self.open_longer_than(delay) {
+                    return Err(self.give_up(StopReason::CircuitOpen, attempts, Some(error)));
+                }
+                if let Some(budget) = &self.budget
+                    && !budget.try_withdraw()
+                {
+                    let reason = StopReason::BudgetExhausted;
+                    return Err(self.give_up(reason, attempts, Some(error)));
+                }
+                self.emit(&RetryEvent::Retrying {
+                    next_attempt: attempts.saturating_add(1),
+                    delay,
+                });
+                self.sleep.sleep(delay).await;
+                previous_delay = delay;
+            }
+            last = Some(error);
+        }
+    }
+
+    /// Whether the breaker will still refuse calls after `delay`: then waiting is
+    /// pointless and the call fails fast.
+    fn open_longer_than(&self, delay: Duration) -> bool {
+        self.breaker
+            .as_deref()
+            .and_then(CircuitBreaker::remaining_open)
+            .is_some_and(|remaining| remaining > delay)
+    }
+}

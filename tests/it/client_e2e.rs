@@ -1,0 +1,429 @@
+//! Client end to end: a real local server answers 503 with `Retry-After`, then 429,
+//! then 200; the retry driver (on a paused tokio clock) waits the hinted times, retries
+//! the right number of times and decodes every error on the way. Also seed 004's 401
+//! `invalid_token` refresh, transport errors, the body bound, and the tower policy.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use apierror::reqwest::{ClientError, ResponseExt, decode_error, send};
+use apierror::retry::{
+    BreakerState, CircuitBreaker, Classify, Idempotency, Jitter, RetryDriver, RetryEvent,
+    RetryPolicy, SplitMix64, StopReason, TokioClock, TowerRetryPolicy,
+};
+use apierror::{ApiError, Retry, RetryAfter, Unknown};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use http::{HeaderValue, StatusCode};
+use tokio::net::TcpListener;
+use tokio::time::Instant;
+use tower::{ServiceBuilder, ServiceExt};
+
+/// Seed 004 (Flextell): `{"error":"<code>","message":"…"}`.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "flat")]
+enum VendorError {
+    #[error("{message}")]
+    #[status(401)]
+    #[code("invalid_token")]
+    #[retryable(reauthenticate)]
+    InvalidToken {
+        #[api_error(message)]
+        message: String,
+    },
+
+    #[error("rate limited")]
+    #[status(429)]
+    RateLimitExceeded,
+
+    #[error("unavailable")]
+    #[status(503)]
+    ServiceUnavailable,
+
+    #[api_error(unknown)]
+    #[error("{0}")]
+    Other(Unknown),
+}
+
+/// What the stub answers, in order; the last answer repeats.
+#[derive(Clone)]
+enum Answer {
+    Error(fn() -> VendorError, Option<&'static str>),
+    Ok(&'static str),
+    /// 200 only with `Authorization: Bearer fresh`, else 401 `invalid_token`.
+    NeedsFreshToken,
+    /// An error status with a body of this many bytes.
+    Huge(usize),
+    /// No answer for a minute.
+    Stall,
+}
+
+#[derive(Default)]
+struct Script {
+    answers: Mutex<VecDeque<Answer>>,
+    arrivals: Mutex<Vec<Instant>>,
+}
+
+async fn answer(State(script): State<Arc<Script>>, request: Request) -> Response {
+    script.arrivals.lock().unwrap().push(Instant::now());
+    let next = {
+        let mut answers = script.answers.lock().unwrap();
+        if answers.len() > 1 {
+            answers.pop_front()
+        } else {
+            answers.front().cloned()
+        }
+    };
+    match next.expect("a scripted answer") {
+        Answer::Error(error, retry_after) => error_response(&error(), retry_after),
+        Answer::Ok(body) => Response::new(Body::from(body)),
+        Answer::NeedsFreshToken => {
+            let authorization = request.headers().get(http::header::AUTHORIZATION);
+            if authorization == Some(&HeaderValue::from_static("Bearer fresh")) {
+                Response::new(Body::from(r#"["fresh"]"#))
+            } else {
+                let message = "The bearer token is expired or malformed.".to_owned();
+                error_response(&VendorError::InvalidToken { message }, None)
+            }
+        }
+        Answer::Stall => {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Response::new(Body::from("too late"))
+        }
+        Answer::Huge(len) => {
+            let mut response = Response::new(Body::from(vec![b'x'; len]));
+            *response.status_mut() = StatusCode::BAD_GATEWAY;
+            response
+        }
+    }
+}
+
+fn error_response(error: &VendorError, retry_after: Option<&'static str>) -> Response {
+    let (mut parts, body) = error.to_response().into_parts();
+    if let Some(value) = retry_after {
+        parts
+            .headers
+            .insert(http::header::RETRY_AFTER, HeaderValue::from_static(value));
+    }
+    parts
+        .headers
+        .insert("x-request-id", HeaderValue::from_static("req-42"));
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// Serves `answers` on 127.0.0.1 (a free port); returns the base URL and the script.
+async fn serve(answers: impl IntoIterator<Item = Answer>) -> (String, Arc<Script>) {
+    let script = Arc::new(Script::default());
+    script.answers.lock().unwrap().extend(answers);
+    let routes = Router::new()
+        .fallback(answer)
+        .with_state(Arc::clone(&script));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    (format!("http://{address}"), script)
+}
+
+fn recorded() -> (
+    Arc<Mutex<Vec<RetryEvent>>>,
+    impl Fn(&RetryEvent) + Send + Sync + 'static,
+) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    (events, move |event: &RetryEvent| {
+        seen.lock().unwrap().push(*event)
+    })
+}
+
+/// Seed 004's policy without jitter, so the waits are exact.
+fn policy() -> RetryPolicy {
+    RetryPolicy::new()
+        .with_jitter(Jitter::None)
+        .with_max_delay(Duration::from_secs(30))
+        .with_max_attempts(6)
+}
+
+#[tokio::test(start_paused = true)]
+async fn waits_the_hints_retries_and_decodes_every_error() {
+    let (url, script) = serve([
+        Answer::Error(|| VendorError::ServiceUnavailable, Some("7")),
+        Answer::Error(|| VendorError::RateLimitExceeded, Some("3")),
+        Answer::Ok(r#"["a","b"]"#),
+    ])
+    .await;
+    let (events, observer) = recorded();
+    let driver = RetryDriver::tokio(policy())
+        .with_rng(SplitMix64::new(4))
+        .with_observer(observer);
+    let client = reqwest::Client::new();
+    let decoded = Mutex::new(Vec::new());
+
+    let start = Instant::now();
+    let items: Vec<String> = driver
+        .run(Idempotency::Idempotent, |_| async {
+            let result = match client.get(format!("{url}/items")).send().await {
+                Ok(response) => response.api_json::<Vec<String>, VendorError>().await,
+                Err(error) => Err(ClientError::Transport(error)),
+            };
+            if let Err(ClientError::Api(error)) = &result {
+                decoded.lock().unwrap().push((
+                    error.meta.status,
+                    error.error.code().to_owned(),
+                    error.error.retry(),
+                    error.meta.retry_after,
+                    error.meta.request_id.clone(),
+                ));
+            }
+            result
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(items, ["a", "b"]);
+    assert_eq!(
+        *decoded.lock().unwrap(),
+        [
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable".to_owned(),
+                Retry::Backoff,
+                Some(RetryAfter::Delay(Duration::from_secs(7))),
+                Some("req-42".to_owned()),
+            ),
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_exceeded".to_owned(),
+                Retry::Throttled,
+                Some(RetryAfter::Delay(Duration::from_secs(3))),
+                Some("req-42".to_owned()),
+            ),
+        ]
+    );
+    let events = events.lock().unwrap();
+    let waits: Vec<_> = events
+        .iter()
+        .filter_map(|event| match event {
+            RetryEvent::Retrying {
+                next_attempt,
+                delay,
+            } => Some((*next_attempt, *delay)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        waits,
+        [(2, Duration::from_secs(7)), (3, Duration::from_secs(3))],
+        "the hints, not the 1 s and 2 s backoff"
+    );
+    let arrivals = script.arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 3, "two retries");
+    assert!(arrivals[1] - arrivals[0] >= Duration::from_secs(7));
+    assert!(arrivals[2] - arrivals[1] >= Duration::from_secs(3));
+    assert!(
+        start.elapsed() >= Duration::from_secs(10),
+        "on the paused clock"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn gives_up_after_the_last_attempt_with_the_decoded_error() {
+    let (url, script) = serve([Answer::Error(|| VendorError::ServiceUnavailable, None)]).await;
+    let client = reqwest::Client::new();
+    let driver = RetryDriver::tokio(policy().with_max_attempts(3)).with_rng(SplitMix64::new(1));
+    let error = driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.reason(), StopReason::AttemptsExhausted);
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(script.arrivals.lock().unwrap().len(), 3);
+    let Some(ClientError::Api(last)) = error.last() else {
+        panic!("expected a decoded error, got {:?}", error.last());
+    };
+    assert!(matches!(last.error, VendorError::ServiceUnavailable));
+}
+
+#[tokio::test(start_paused = true)]
+async fn seed_004_invalid_token_refreshes_once_and_retries() {
+    let (url, script) = serve([Answer::NeedsFreshToken]).await;
+    let client = reqwest::Client::new();
+    let token = Arc::new(Mutex::new("stale".to_owned()));
+    let (events, observer) = recorded();
+    let driver = RetryDriver::tokio(policy()).with_observer(observer);
+    let items = driver
+        .run_with_refresh(
+            Idempotency::of(&http::Method::GET),
+            |_| {
+                let bearer = token.lock().unwrap().clone();
+                let request = client.get(&url).bearer_auth(bearer);
+                async move {
+                    send::<VendorError>(request)
+                        .await?
+                        .api_json::<Vec<String>, VendorError>()
+                        .await
+                }
+            },
+            || {
+                *token.lock().unwrap() = "fresh".to_owned();
+                async { true }
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(items, ["fresh"]);
+    assert_eq!(script.arrivals.lock().unwrap().len(), 2);
+    assert!(matches!(
+        events.lock().unwrap()[..],
+        [
+            RetryEvent::Failed { attempt: 1, failure },
+            RetryEvent::Reauthenticating { next_attempt: 2 },
+        ] if failure.class == Retry::Reauthenticate
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_connections_are_transient_and_never_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = reqwest::Client::new();
+    let driver = RetryDriver::tokio(policy().with_max_attempts(3));
+    let error = driver
+        .run(Idempotency::of(&http::Method::POST), |_| {
+            send::<VendorError>(client.post(&url))
+        })
+        .await
+        .unwrap_err();
+    let failure = error.last().unwrap().failure().unwrap();
+    assert_eq!(failure.class, Retry::Backoff);
+    assert!(!failure.sent);
+    assert_eq!(
+        error.attempts(),
+        3,
+        "a POST that never reached the server is retried"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeouts_are_transient() {
+    let (url, script) = serve([Answer::Stall]).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let driver = RetryDriver::tokio(policy().with_max_attempts(3));
+    let error = driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap_err();
+    let Some(ClientError::Transport(timeout)) = error.last() else {
+        panic!("expected a transport error, got {:?}", error.last());
+    };
+    assert!(timeout.is_timeout());
+    let failure = error.last().unwrap().failure().unwrap();
+    assert_eq!(failure.class, Retry::Backoff);
+    assert!(failure.sent, "a timed-out request may have been processed");
+    assert_eq!(error.reason(), StopReason::AttemptsExhausted);
+    assert_eq!(script.arrivals.lock().unwrap().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn error_bodies_are_read_up_to_the_bound() {
+    let (url, _script) = serve([Answer::Huge(4 * 1024 * 1024)]).await;
+    let response = reqwest::get(&url).await.unwrap();
+    let ClientError::Api(decoded) = decode_error::<VendorError>(response, 1024).await else {
+        panic!("the unknown variant takes any body");
+    };
+    let VendorError::Other(unknown) = &decoded.error else {
+        panic!(
+            "a body cut at the bound is not an envelope: {:?}",
+            decoded.error
+        );
+    };
+    assert_eq!(unknown.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(decoded.meta.body.len(), 1024);
+    assert_eq!(decoded.error.retry(), Retry::Backoff);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_breaker_opens_on_an_outage_and_fails_fast() {
+    let (url, script) = serve([Answer::Error(|| VendorError::ServiceUnavailable, None)]).await;
+    let client = reqwest::Client::new();
+    let transitions = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&transitions);
+    let breaker = Arc::new(
+        CircuitBreaker::new()
+            .with_clock(TokioClock::new())
+            .with_listener(move |t| seen.lock().unwrap().push((t.from, t.to))),
+    );
+    let driver = RetryDriver::tokio(policy().with_max_attempts(1)).with_breaker(breaker);
+    for _ in 0..7 {
+        let _ = driver
+            .run(Idempotency::Idempotent, |_| {
+                send::<VendorError>(client.get(&url))
+            })
+            .await;
+    }
+    assert_eq!(
+        script.arrivals.lock().unwrap().len(),
+        5,
+        "two calls failed fast"
+    );
+    tokio::time::advance(Duration::from_secs(30)).await;
+    let _ = driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await;
+    assert_eq!(script.arrivals.lock().unwrap().len(), 6, "one probe");
+    assert_eq!(
+        *transitions.lock().unwrap(),
+        [
+            (BreakerState::Closed, BreakerState::Open),
+            (BreakerState::Open, BreakerState::HalfOpen),
+            (BreakerState::HalfOpen, BreakerState::Open),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_tower_policy_retries_on_the_hint() {
+    let (url, script) = serve([
+        Answer::Error(|| VendorError::ServiceUnavailable, Some("5")),
+        Answer::Ok("done"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let service = ServiceBuilder::new()
+        .retry(TowerRetryPolicy::tokio(policy()).with_rng(SplitMix64::new(2)))
+        .service_fn(move |request: reqwest::Request| {
+            let client = client.clone();
+            async move { client.execute(request).await }
+        });
+    let start = Instant::now();
+    let request = reqwest::Request::new(http::Method::GET, url.parse().unwrap());
+    let response = service.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "done");
+    assert_eq!(script.arrivals.lock().unwrap().len(), 2);
+    assert!(start.elapsed() >= Duration::from_secs(5));
+
+    // A POST is not repeated.
+    let (url, script) = serve([Answer::Error(|| VendorError::ServiceUnavailable, None)]).await;
+    let service = ServiceBuilder::new()
+        .retry(TowerRetryPolicy::tokio(policy()))
+        .service_fn(|request: reqwest::Request| async move {
+            reqwest::Client::new().execute(request).await
+        });
+    let request = reqwest::Request::new(http::Method::POST, url.parse().unwrap());
+    let response = service.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(script.arrivals.lock().unwrap().len(), 1);
+}
