@@ -44,8 +44,11 @@ pub trait ApiError: Sized {
     /// # Errors
     ///
     /// Whatever the serializer or a details field reports.
-    fn encode<S: Serializer>(&self, serializer: S, context: &Context<'_>)
-    -> Result<S::Ok, S::Error>;
+    fn encode<S: Serializer>(
+        &self,
+        serializer: S,
+        context: &Context<'_>,
+    ) -> Result<S::Ok, S::Error>;
 
     /// Picks the variant for a response that `Self::Format` has read.
     ///
@@ -59,7 +62,11 @@ pub trait ApiError: Sized {
     /// # Errors
     ///
     /// When a details field fails to serialize.
-    fn write_body(&self, buf: &mut Vec<u8>, context: &Context<'_>) -> Result<(), serde_json::Error> {
+    fn write_body(
+        &self,
+        buf: &mut Vec<u8>,
+        context: &Context<'_>,
+    ) -> Result<(), serde_json::Error> {
         self.encode(&mut serde_json::Serializer::new(buf), context)
     }
 
@@ -105,7 +112,10 @@ pub trait ApiError: Sized {
             HeaderValue::from_static(<Self::Format as Format>::CONTENT_TYPE),
         );
         if let Some(delay) = self.retry_after() {
-            headers.insert(header::RETRY_AFTER, crate::__private::retry_after_value(delay));
+            headers.insert(
+                header::RETRY_AFTER,
+                crate::__private::retry_after_value(delay),
+            );
         }
         response
     }

@@ -144,7 +144,9 @@ impl fmt::Display for DecodeErrorKind {
             DecodeErrorKind::TooLarge => {
                 write!(f, "the body is longer than {MAX_DECODED_BODY} bytes")
             }
-            DecodeErrorKind::Malformed(why) => write!(f, "the body is not an error envelope: {why}"),
+            DecodeErrorKind::Malformed(why) => {
+                write!(f, "the body is not an error envelope: {why}")
+            }
             DecodeErrorKind::Unrecognized => f.write_str("no variant has this code or status"),
             DecodeErrorKind::Details(why) => write!(f, "the details do not fit: {why}"),
             DecodeErrorKind::NeedsStatus => {
@@ -268,7 +270,9 @@ impl ResponseMeta {
             .or_else(|| body_request_id(body));
         ResponseMeta {
             status,
-            retry_after: headers.get(http::header::RETRY_AFTER).and_then(RetryAfter::from_header),
+            retry_after: headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(RetryAfter::from_header),
             rate_limit: RateLimit::from_headers(headers),
             request_id,
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),

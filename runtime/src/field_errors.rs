@@ -33,7 +33,9 @@ pub struct FieldErrors {
 impl FieldErrors {
     /// An empty set.
     pub const fn new() -> Self {
-        FieldErrors { entries: Vec::new() }
+        FieldErrors {
+            entries: Vec::new(),
+        }
     }
 
     /// Appends `message` to `field`'s messages, adding the field at the end if new.

@@ -83,8 +83,8 @@ pub use field_errors::FieldErrors;
 pub use format::{DecodeKey, Format};
 pub use lenient::{LenientStr, LenientU16};
 pub use rate_limit::RateLimit;
-pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use retry::{CircuitBreaker, Jitter, RetryBudget, RetryDriver, RetryPolicy};
+pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use retry_class::Retry;
 pub use unknown::{KEPT_BODY_BYTES, Unknown};
 
