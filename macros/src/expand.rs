@@ -523,7 +523,12 @@ impl Codegen<'_> {
 
     fn code_dispatch(&self) -> TokenStream {
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self.input.variants.iter().filter(|v| v.is_decodable()).collect();
+        let decodable: Vec<&Variant> = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| v.is_decodable())
+            .collect();
         // Arms for a code one variant has; then, for a code several variants share, one
         // arm per status; and behind all of them, for each shared code, an arm for the
         // statuses the declaration does not list, which goes to the first such variant.
