@@ -115,7 +115,11 @@ macro_rules! __impl_integrations {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {
         impl<$($generics)*> $crate::__private::axum::IntoResponse for $ty where $($bounds)* {
             fn into_response(self) -> $crate::__private::axum::Response {
-                $crate::__private::axum::into_response(&self)
+                // Autoref picks the error's Display and source chain for logging when
+                // the type implements std::error::Error, and nothing otherwise.
+                use $crate::__private::axum::probe::*;
+                let __error = (&$crate::__private::axum::Probe(&self)).as_error();
+                $crate::__private::axum::into_response_with_source(&self, __error)
             }
         }
     };
@@ -134,11 +138,4 @@ pub use crate::__impl_integrations as impl_integrations;
 
 /// What the `axum` arm of `impl_integrations!` calls.
 #[cfg(feature = "axum")]
-pub mod axum {
-    pub use ::axum::response::{IntoResponse, Response};
-
-    /// The response for an error returned from a handler.
-    pub fn into_response<E: crate::ApiError>(error: &E) -> Response {
-        error.to_response().map(::axum::body::Body::from)
-    }
-}
+pub use crate::axum::private as axum;

@@ -1,1 +1,97 @@
-//! axum integration (being written).
+//! axum 0.8 integration: derived errors as responses, request ids in error bodies, and
+//! extractor rejections in the application's envelope.
+//!
+//! With the `axum` feature, every `#[derive(ApiError)]` type implements
+//! [`IntoResponse`](::axum::response::IntoResponse): a handler returns it and the
+//! response has the variant's status, the format's `Content-Type`, a `Retry-After`
+//! header when the variant carries a delay, and the envelope as its body. A 5xx that is
+//! not `#[api_error(expose)]` answers with its status's reason phrase; its `Display` and
+//! `source` chain go to the log (`tracing`, error level, with the request id), never to
+//! the client.
+//!
+//! [`RequestContextLayer`] gives each request a [`RequestId`] (the client's
+//! `X-Request-Id`, or a generated one), writes it and a timestamp into error bodies for
+//! formats that carry them, and echoes it in the response's `X-Request-Id`.
+//!
+//! [`Extract`] wraps an extractor (`Json`, `Query`, `Path`…) so that its rejection
+//! becomes the application's error through [`FromRejection`]: clients see one error
+//! shape for every failure.
+//!
+//! ```
+//! use apierror::axum::{Extract, FromRejection, Rejection, RequestContextLayer};
+//! use apierror::{ApiError, FieldErrors};
+//! use axum::{Json, Router, routing::post};
+//!
+//! #[derive(Debug, thiserror::Error, ApiError)]
+//! #[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
+//! enum AppError {
+//!     #[error("validation failed")]
+//!     #[status(422)]
+//!     ValidationError {
+//!         #[api_error(details)]
+//!         fields: FieldErrors,
+//!     },
+//!
+//!     #[error("database unreachable: {0}")]
+//!     #[status(500)]
+//!     Internal(#[source] std::io::Error),
+//! }
+//!
+//! impl FromRejection for AppError {
+//!     fn from_rejection(rejection: Rejection) -> Self {
+//!         AppError::ValidationError { fields: rejection.into_fields() }
+//!     }
+//! }
+//!
+//! #[derive(serde::Deserialize)]
+//! struct NewUser {
+//!     email: String,
+//! }
+//!
+//! async fn create_user(
+//!     Extract(Json(user), _): Extract<Json<NewUser>, AppError>,
+//! ) -> Result<String, AppError> {
+//!     if !user.email.contains('@') {
+//!         let fields = FieldErrors::new().with("email", "is not an email address");
+//!         return Err(AppError::ValidationError { fields });
+//!     }
+//!     Ok(user.email)
+//! }
+//!
+//! let app: Router = Router::new()
+//!     .route("/users", post(create_user))
+//!     .layer(RequestContextLayer::new());
+//! ```
+
+mod extract;
+mod layer;
+mod rejection;
+mod request_id;
+mod response;
+mod scope;
+mod timestamp;
+
+#[cfg(test)]
+mod tests;
+
+pub use extract::Extract;
+pub use layer::{RequestContextLayer, RequestContextService, ResponseFuture};
+pub use rejection::{FromRejection, Rejection, RequestPart};
+pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};
+pub use response::into_response;
+
+/// Items the derive's generated code names through `::apierror::__private::axum`; not a
+/// public API.
+#[doc(hidden)]
+pub mod private {
+    pub use ::axum::response::{IntoResponse, Response};
+
+    pub use super::response::probe::{Probe, ViaError, ViaNone};
+    pub use super::response::{into_response, into_response_with_source};
+
+    /// The traits that `(&Probe(&value)).as_error()` dispatches through; generated code
+    /// glob-imports this module.
+    pub mod probe {
+        pub use super::super::response::probe::{ViaError, ViaNone};
+    }
+}

@@ -9,3 +9,4 @@ mod formats_seeds;
 mod retry_breaker;
 mod retry_budget;
 mod retry_policy;
+mod server_e2e;

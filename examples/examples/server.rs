@@ -1,0 +1,265 @@
+//! A small widget service whose every failure is one `ApiError` enum: validation, a
+//! rate limit that answers 429 with `Retry-After`, a masked internal error, and axum's
+//! own rejections in the same envelope.
+//!
+//! ```text
+//! cargo run --example server                    # a free port on 127.0.0.1
+//! cargo run --example server -- 127.0.0.1:3000  # a fixed address
+//! ```
+//!
+//! It prints its address and serves until Ctrl-C; error logs go to stderr. Creating
+//! widgets is limited to 4 attempts a minute. Try:
+//!
+//! ```text
+//! curl -i 'localhost:3000/widgets?limit=lots'
+//! curl -i localhost:3000/widgets -H 'content-type: application/json' -d '{"name":"bolt","size":2}'
+//! curl -i localhost:3000/widgets -H 'content-type: application/json' -d '{"name":"","size":99}'
+//! curl -i localhost:3000/widgets/42 -H 'x-request-id: support-ticket-7'
+//! curl -i localhost:3000/health
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use apierror::axum::{Extract, FromRejection, Rejection, RequestContextLayer};
+use apierror::{ApiError, FieldErrors};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong, declared once: status, code, message, retry class.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
+enum AppError {
+    /// No widget has that id, or no route that path.
+    #[error("no such widget")]
+    #[status(404)]
+    NotFound,
+
+    /// Fields failed validation; axum's rejections end up here too.
+    #[error("validation failed")]
+    #[status(422)]
+    ValidationError {
+        /// Which fields, and why.
+        #[api_error(details)]
+        fields: FieldErrors,
+    },
+
+    /// Over the creation quota; `Retry-After` says when to come back.
+    #[error("too many widgets created, slow down")]
+    #[status(429)]
+    RateLimitExceeded {
+        /// When the quota refills.
+        #[api_error(retry_after)]
+        retry_after: Duration,
+    },
+
+    /// The database is down. Clients see "Internal Server Error"; the log sees why.
+    #[error("database unreachable: {0}")]
+    #[status(500)]
+    Internal(#[source] std::io::Error),
+}
+
+/// Every extractor rejection (bad JSON, a bad query or path) is a validation error.
+impl FromRejection for AppError {
+    fn from_rejection(rejection: Rejection) -> Self {
+        if rejection.status().is_server_error() {
+            let message = rejection.to_string();
+            return AppError::Internal(std::io::Error::other(message));
+        }
+        AppError::ValidationError {
+            fields: rejection.into_fields(),
+        }
+    }
+}
+
+/// A widget.
+#[derive(Debug, Clone, Serialize)]
+struct Widget {
+    id: u32,
+    name: String,
+    size: u8,
+}
+
+/// The body of `POST /widgets`.
+#[derive(Debug, Deserialize)]
+struct NewWidget {
+    name: String,
+    size: u8,
+}
+
+/// The query of `GET /widgets`.
+#[derive(Debug, Deserialize)]
+struct Page {
+    limit: u32,
+}
+
+/// At most `limit` requests per `window`, for everyone together.
+#[derive(Debug)]
+struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    state: Mutex<(Instant, u32)>,
+}
+
+impl RateLimiter {
+    fn new(limit: u32, window: Duration) -> Self {
+        RateLimiter {
+            limit,
+            window,
+            state: Mutex::new((Instant::now(), 0)),
+        }
+    }
+
+    /// Counts one request, or says how long until the window refills.
+    fn check(&self, now: Instant) -> Result<(), Duration> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (started, count) = &mut *state;
+        let elapsed = now.saturating_duration_since(*started);
+        if elapsed >= self.window {
+            (*started, *count) = (now, 0);
+        }
+        if *count >= self.limit {
+            return Err(self.window.saturating_sub(elapsed));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
+/// The service's state.
+#[derive(Debug, Clone)]
+struct AppState {
+    widgets: Arc<Mutex<BTreeMap<u32, Widget>>>,
+    creations: Arc<RateLimiter>,
+}
+
+/// `GET /widgets?limit=N`: the first `N` widgets, `1 <= N <= 100`.
+async fn list(
+    State(state): State<AppState>,
+    Extract(Query(page), _): Extract<Query<Page>, AppError>,
+) -> Result<Json<Vec<Widget>>, AppError> {
+    if !(1..=100).contains(&page.limit) {
+        let fields = FieldErrors::new().with("limit", "must be between 1 and 100");
+        return Err(AppError::ValidationError { fields });
+    }
+    let widgets = state.widgets.lock().unwrap_or_else(PoisonError::into_inner);
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    Ok(Json(widgets.values().take(limit).cloned().collect()))
+}
+
+/// `POST /widgets`: creates a widget (rate limited).
+async fn create(
+    State(state): State<AppState>,
+    Extract(Json(new), _): Extract<Json<NewWidget>, AppError>,
+) -> Result<(StatusCode, Json<Widget>), AppError> {
+    let mut fields = FieldErrors::new();
+    if new.name.trim().is_empty() {
+        fields.add("name", "must not be empty");
+    }
+    if new.name.chars().count() > 32 {
+        fields.add("name", "must be at most 32 characters");
+    }
+    if !(1..=10).contains(&new.size) {
+        fields.add("size", "must be between 1 and 10");
+    }
+    if !fields.is_empty() {
+        return Err(AppError::ValidationError { fields });
+    }
+    let mut widgets = state.widgets.lock().unwrap_or_else(PoisonError::into_inner);
+    let id = widgets.keys().next_back().map_or(1, |last| last + 1);
+    let widget = Widget {
+        id,
+        name: new.name,
+        size: new.size,
+    };
+    widgets.insert(id, widget.clone());
+    Ok((StatusCode::CREATED, Json(widget)))
+}
+
+/// `GET /widgets/{id}`.
+async fn show(
+    State(state): State<AppState>,
+    Extract(Path(id), _): Extract<Path<u32>, AppError>,
+) -> Result<Json<Widget>, AppError> {
+    let widgets = state.widgets.lock().unwrap_or_else(PoisonError::into_inner);
+    widgets
+        .get(&id)
+        .cloned()
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /health`: the database check, which always fails here.
+async fn health() -> Result<&'static str, AppError> {
+    let refused = std::io::Error::new(
+        std::io::ErrorKind::ConnectionRefused,
+        "connect to postgres://widgets:s3cr3t@10.0.0.7:5432 refused",
+    );
+    Err(AppError::Internal(refused))
+}
+
+/// Lets `POST` requests through only while the creation quota lasts.
+async fn rate_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if request.method() == axum::http::Method::POST {
+        state
+            .creations
+            .check(Instant::now())
+            .map_err(|retry_after| AppError::RateLimitExceeded { retry_after })?;
+    }
+    Ok(next.run(request).await)
+}
+
+/// The whole service.
+fn app() -> Router {
+    let state = AppState {
+        widgets: Arc::new(Mutex::new(BTreeMap::from([(
+            1,
+            Widget {
+                id: 1,
+                name: "sprocket".to_owned(),
+                size: 3,
+            },
+        )]))),
+        creations: Arc::new(RateLimiter::new(4, Duration::from_secs(60))),
+    };
+    Router::new()
+        .route("/widgets", get(list).post(create))
+        .route("/widgets/{id}", get(show))
+        .route("/health", get(health))
+        .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+        .layer(RequestContextLayer::new())
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
+    let address = std::env::args()
+        .nth(1)
+        .map_or(Ok(SocketAddr::from(([127, 0, 0, 1], 0))), |arg| arg.parse())
+        .map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app())
+        .with_graceful_shutdown(async {
+            // If Ctrl-C cannot be listened for, serve until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+}

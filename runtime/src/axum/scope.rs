@@ -1,0 +1,119 @@
+//! The per-request scope: what error responses built inside the layer can see.
+//!
+//! The layer makes its request's [`Scope`] current for exactly the duration of each
+//! poll of the inner service's future, the way `tokio::task_local!` and
+//! `tracing::Instrument` do, so an `IntoResponse` call anywhere in that future (a
+//! handler's return value, an extractor's rejection) finds it. A stack discipline with a
+//! drop guard keeps nested layers and panics from leaking a scope onto another request.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::request_id::RequestId;
+use super::timestamp::rfc3339;
+
+/// A source of the current time.
+pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// One request's values.
+pub(crate) struct Scope {
+    request_id: RequestId,
+    clock: Clock,
+}
+
+impl Scope {
+    pub(crate) fn new(request_id: RequestId, clock: Clock) -> Self {
+        Scope { request_id, clock }
+    }
+
+    pub(crate) fn request_id(&self) -> &RequestId {
+        &self.request_id
+    }
+
+    /// The current time as an RFC 3339 timestamp, from the layer's clock.
+    pub(crate) fn timestamp(&self) -> String {
+        rfc3339((self.clock)())
+    }
+}
+
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Scope>>> = const { RefCell::new(None) };
+}
+
+/// The scope of the request being polled on this thread, if any.
+pub(crate) fn current() -> Option<Arc<Scope>> {
+    CURRENT
+        .try_with(|current| current.borrow().clone())
+        .ok()
+        .flatten()
+}
+
+/// Runs `f` with `scope` current, restoring the previous scope afterwards, even if `f`
+/// panics.
+pub(crate) fn enter<R>(scope: &Arc<Scope>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<Scope>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            let _ = CURRENT.try_with(|current| *current.borrow_mut() = previous);
+        }
+    }
+    let previous = CURRENT
+        .try_with(|current| current.borrow_mut().replace(Arc::clone(scope)))
+        .ok()
+        .flatten();
+    let _restore = Restore(previous);
+    f()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    fn scope(id: &str) -> Arc<Scope> {
+        Arc::new(Scope::new(
+            RequestId::parse(id).unwrap(),
+            Arc::new(|| UNIX_EPOCH),
+        ))
+    }
+
+    fn current_id() -> Option<String> {
+        current().map(|scope| scope.request_id().as_str().to_owned())
+    }
+
+    #[test]
+    fn scopes_nest_and_unwind() {
+        assert_eq!(current_id(), None);
+        enter(&scope("outer"), || {
+            assert_eq!(current_id().as_deref(), Some("outer"));
+            enter(&scope("inner"), || {
+                assert_eq!(current_id().as_deref(), Some("inner"));
+            });
+            assert_eq!(current_id().as_deref(), Some("outer"));
+            let panicked = catch_unwind(AssertUnwindSafe(|| {
+                enter(&scope("panics"), || panic!("handler panicked"));
+            }));
+            assert!(panicked.is_err());
+            assert_eq!(current_id().as_deref(), Some("outer"));
+        });
+        assert_eq!(current_id(), None);
+    }
+
+    #[test]
+    fn timestamp_comes_from_the_clock() {
+        assert_eq!(scope("a").timestamp(), "1970-01-01T00:00:00.000Z");
+    }
+}
