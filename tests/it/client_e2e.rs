@@ -134,7 +134,7 @@ fn recorded() -> (
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&events);
     (events, move |event: &RetryEvent| {
-        seen.lock().unwrap().push(*event)
+        seen.lock().unwrap().push(*event);
     })
 }
 

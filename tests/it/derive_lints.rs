@@ -52,11 +52,34 @@ struct Codeless;
 
 #[test]
 fn strict_lints_accept_generated_code() {
-    let error: Strict<Vec<u8>> = Strict::Invalid {
-        field: "name".into(),
-        count: 2,
-        details: FieldErrors::new(),
-    };
-    assert_eq!(error.message(), "name is invalid (2 times)");
+    let all: [Strict<Vec<u8>>; 7] = [
+        Strict::Bad,
+        Strict::AlsoBad,
+        Strict::Invalid {
+            field: "name".into(),
+            count: 2,
+            details: FieldErrors::new(),
+        },
+        Strict::Generic { value: vec![1] },
+        Strict::Slow {
+            seconds: 3,
+            message: "wait".into(),
+        },
+        Strict::Broken(std::io::Error::other("disk")),
+        Strict::Other(Unknown::new(http::StatusCode::IM_A_TEAPOT)),
+    ];
+    let codes: Vec<&str> = all.iter().map(ApiError::code).collect();
+    assert_eq!(
+        codes,
+        [
+            "BAD", "ALSO_BAD", "INVALID", "GENERIC", "SLOW", "BROKEN", "unknown"
+        ]
+    );
+    assert_eq!(all[2].message(), "name is invalid (2 times)");
+    assert_eq!(
+        all[4].retry_after(),
+        Some(std::time::Duration::from_secs(3))
+    );
+    assert_eq!(all[5].message(), "Internal Server Error");
     assert_eq!(Codeless.code(), "codeless");
 }
