@@ -59,7 +59,41 @@
 //! assert_eq!(decoded.retry(), Retry::Throttled);
 //! ```
 //!
-//! See the README for the attribute reference and the format table.
+//! # What the derive gives
+//!
+//! - [`ApiError`]: `status()`, `code()`, `message()` (a 5xx's `Display` is masked to its
+//!   reason phrase unless `#[api_error(expose)]`), `retry()` ([`Retry`]: 408, 425, 500,
+//!   502, 503, 504 back off; 429 is throttled; the rest never retry), `to_response()`,
+//!   and the decoding constructor `from_response(status, &headers, body)`.
+//! - `serde::Serialize` (the envelope body) and, for formats whose body names the error,
+//!   `serde::Deserialize`.
+//! - With the `axum` feature, `axum::response::IntoResponse`.
+//! - Compile errors, all at once and each on its token, for mappings that cannot be right.
+//!
+//! # Modules
+//!
+//! - [`format`](mod@format): the six wire formats (`plain`, `nested`, `fields`, `reason`, `flat`,
+//!   `problem`), [`Format`] for your own, and [`format::Auto`] to recognise a body's shape.
+//!   Decoding is lenient and total: anything unrecognisable becomes the `unknown`
+//!   variant ([`Unknown`]) with the status kept, or a [`DecodeError`].
+//! - [`retry`](mod@retry): [`RetryPolicy`] (pure delays: exponential, capped, jittered, with
+//!   `Retry-After` as a floor), [`CircuitBreaker`], [`RetryBudget`], and [`RetryDriver`],
+//!   with injectable clock, sleep and randomness.
+//! - `axum` (feature `axum`): request ids, timestamps, masked 5xx logging, rejections.
+//! - `reqwest` (feature `reqwest`): bounded reading and decoding of responses.
+//!
+//! # Features
+//!
+//! | feature | default | gives |
+//! |---|---|---|
+//! | `derive` | yes | `#[derive(ApiError)]` |
+//! | `axum` | | `IntoResponse`, the request-context layer, rejection mapping |
+//! | `reqwest` | | decoding `reqwest::Response`s with a size bound |
+//! | `tokio` | | the retry driver on tokio's timer |
+//! | `tower` | | a `tower::retry::Policy` |
+//!
+//! The README has the attribute reference, every check, and the format table with a
+//! literal body for each format.
 
 mod api_error;
 mod decode;
