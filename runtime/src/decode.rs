@@ -225,10 +225,16 @@ impl<E: ApiError> Decoded<E> {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, DecodeError> {
-        let error = E::from_response(status, headers, body)?;
+        // One read of the body serves both the variant and the body's request id.
+        let input = DecodeInput::read::<E::Format>(status, headers, body);
+        let error = E::decode(&input)?;
+        let body_request_id = input
+            .raw()
+            .ok()
+            .and_then(|raw| raw.request_id.as_deref().map(str::to_owned));
         Ok(Decoded {
             error,
-            meta: ResponseMeta::read(status, headers, body),
+            meta: ResponseMeta::from_parts(status, headers, body, body_request_id),
         })
     }
 }
@@ -261,13 +267,26 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
-    /// Reads the metadata of a response.
+    /// Reads the metadata of a response whose body has not been decoded: a `nested`
+    /// body's `request_id` is looked for when no header names the request.
     pub fn read(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        let request_id = ["x-request-id", "request-id", "x-amzn-requestid"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| body_request_id(body));
+        let header_id = header_request_id(headers);
+        let body_id = if header_id.is_none() {
+            body_request_id(body)
+        } else {
+            None
+        };
+        Self::from_parts(status, headers, body, header_id.or(body_id))
+    }
+
+    /// The metadata with the request id the body's decoder already found, if any.
+    fn from_parts(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        body_request_id: Option<String>,
+    ) -> Self {
+        let request_id = header_request_id(headers).or(body_request_id);
         ResponseMeta {
             status,
             retry_after: headers
@@ -278,6 +297,14 @@ impl ResponseMeta {
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
         }
     }
+}
+
+/// `X-Request-Id`, `Request-Id` or `X-Amzn-RequestId`, in that order.
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id", "x-amzn-requestid"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The `request_id` a `nested` body carries, if the body is one.

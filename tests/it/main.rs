@@ -1,6 +1,7 @@
 //! Behaviour tests for `apierror`: one binary, one module per topic.
 
 mod client_e2e;
+mod decode_meta;
 mod derive_lints;
 mod derive_mapping;
 mod formats_lenient;
