@@ -4,6 +4,7 @@ mod client_e2e;
 mod decode_meta;
 mod derive_lints;
 mod derive_mapping;
+mod derive_serde;
 mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
