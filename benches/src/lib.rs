@@ -1,0 +1,27 @@
+//! Benchmarks for `apierror`: what the crate costs its users, measured side by side with
+//! what they would otherwise write, in one run. `BENCHMARKS.md` at the repository root
+//! holds the numbers and the commands that reproduce them.
+//!
+//! The library holds what the bench targets share:
+//!
+//! | module | job |
+//! |---|---|
+//! | [`fixtures`] | one error enum per wire format, declared as a user would, and the realistic validation error they carry |
+//! | [`baseline`] | the same bodies written by hand: `#[derive(Serialize, Deserialize)]` structs and `json!` |
+//! | [`peers`] | the same error built with `http-api-problem`, `problem_details` and `error-envelope` |
+//!
+//! The bench targets (`benches/`):
+//!
+//! | target | measures |
+//! |---|---|
+//! | `formats` | encode and decode of each format against the baselines and the peers |
+//! | `response` | `to_response` and `from_response`: known variant, unknown code, HTML body |
+//! | `retry` | circuit-breaker admission and retry-budget withdrawal, one thread and two |
+//! | `alloc` | allocations per operation, under a counting global allocator |
+//!
+//! `compile/run.sh` measures compile cost; `cargo run -p apierror-benches --bin
+//! bench-report` turns criterion's results into the tables of `BENCHMARKS.md`.
+
+pub mod baseline;
+pub mod fixtures;
+pub mod peers;
