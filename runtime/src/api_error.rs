@@ -78,7 +78,8 @@ pub trait ApiError: Sized {
     /// The encoded body with per-response `context`. If a details field fails to
     /// serialize, the body is written without details rather than lost.
     fn to_body_with(&self, context: &Context<'_>) -> Vec<u8> {
-        let mut body = Vec::with_capacity(128);
+        // Room for a typical envelope with details, so most bodies never reallocate.
+        let mut body = Vec::with_capacity(256);
         if self.write_body(&mut body, context).is_err() {
             body.clear();
             let message = self.message();

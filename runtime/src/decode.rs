@@ -4,13 +4,13 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::de::{DeserializeOwned, value::UnitDeserializer};
 
 use crate::api_error::ApiError;
 use crate::envelope::RawEnvelope;
 use crate::format::Format;
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateLimit, RateLimitScan};
 use crate::retry_after::RetryAfter;
 use crate::unknown::{KEPT_BODY_BYTES, Unknown};
 
@@ -37,7 +37,7 @@ impl<'a> DecodeInput<'a> {
         } else if body.iter().all(u8::is_ascii_whitespace) {
             Err(DecodeErrorKind::Empty)
         } else {
-            F::decode(body).map_err(|e| DecodeErrorKind::Malformed(e.to_string()))
+            F::decode(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
         };
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
@@ -126,8 +126,8 @@ pub enum DecodeErrorKind {
     Empty,
     /// The body was longer than [`MAX_DECODED_BODY`].
     TooLarge,
-    /// The body was not JSON of the format's shape (the parser's message).
-    Malformed(String),
+    /// The body was not JSON of the format's shape.
+    Malformed(MalformedBody),
     /// The envelope's code (or the status, for codeless formats) matches no variant.
     Unrecognized,
     /// A variant matched, but its details did not fit the declared type.
@@ -153,6 +153,68 @@ impl fmt::Display for DecodeErrorKind {
                 f.write_str("this format needs the response's status to pick a variant")
             }
         }
+    }
+}
+
+/// Why and where a body failed to read as the format's envelope.
+///
+/// Described without allocating: a body that is not an envelope is common (an HTML
+/// error page from a proxy) and usually ends in the `unknown` variant, so the parser's
+/// message is not kept, only its kind and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MalformedBody {
+    kind: MalformedKind,
+    line: usize,
+    column: usize,
+}
+
+/// The ways a body can fail to be an envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MalformedKind {
+    /// Not JSON at all (HTML, plain text, invalid UTF-8), or nested too deeply.
+    InvalidJson,
+    /// JSON that ends early.
+    Truncated,
+    /// JSON, but not an object of the format's shape.
+    WrongShape,
+}
+
+impl MalformedBody {
+    /// Describes a parser error.
+    pub fn of(error: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let kind = match error.classify() {
+            Category::Eof => MalformedKind::Truncated,
+            Category::Data => MalformedKind::WrongShape,
+            Category::Syntax | Category::Io => MalformedKind::InvalidJson,
+        };
+        MalformedBody {
+            kind,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    /// How the body failed.
+    pub fn kind(&self) -> MalformedKind {
+        self.kind
+    }
+
+    /// Where, as a 1-based line and column.
+    pub fn position(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+}
+
+impl fmt::Display for MalformedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            MalformedKind::InvalidJson => "invalid JSON",
+            MalformedKind::Truncated => "JSON that ends early",
+            MalformedKind::WrongShape => "JSON that is not this format's envelope",
+        };
+        write!(f, "{what} (line {}, column {})", self.line, self.column)
     }
 }
 
@@ -279,21 +341,42 @@ impl ResponseMeta {
         Self::from_parts(status, headers, body, header_id.or(body_id))
     }
 
-    /// The metadata with the request id the body's decoder already found, if any.
+    /// The metadata with the request id the body's decoder already found, if any. The
+    /// headers are read in one pass.
     fn from_parts(
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
         body_request_id: Option<String>,
     ) -> Self {
-        let request_id = header_request_id(headers).or(body_request_id);
+        // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
+        let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
+        let mut retry_after = None;
+        let mut rate_limit = RateLimitScan::default();
+        for (name, value) in headers {
+            let name = name.as_str();
+            let slot = match name {
+                "x-request-id" => &mut request_ids[0],
+                "request-id" => &mut request_ids[1],
+                "x-amzn-requestid" => &mut request_ids[2],
+                "retry-after" => &mut retry_after,
+                _ => {
+                    rate_limit.offer(name, value);
+                    continue;
+                }
+            };
+            slot.get_or_insert(value);
+        }
+        let header_id = request_ids
+            .into_iter()
+            .flatten()
+            .find_map(|v| v.to_str().ok())
+            .map(str::to_owned);
         ResponseMeta {
             status,
-            retry_after: headers
-                .get(http::header::RETRY_AFTER)
-                .and_then(RetryAfter::from_header),
-            rate_limit: RateLimit::from_headers(headers),
-            request_id,
+            retry_after: retry_after.and_then(RetryAfter::from_header),
+            rate_limit: rate_limit.finish(),
+            request_id: header_id.or(body_request_id),
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
         }
     }

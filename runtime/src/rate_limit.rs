@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 
 /// What a response said about the client's quota. Each part is optional: servers send
 /// different subsets.
@@ -25,7 +25,7 @@ impl RateLimit {
     ///
     /// ```
     /// use apierror::RateLimit;
-    /// use http::HeaderMap;
+    /// use http::{HeaderMap, HeaderValue};
     ///
     /// let mut headers = HeaderMap::new();
     /// headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
@@ -35,25 +35,61 @@ impl RateLimit {
     /// assert_eq!(limit.reset, Some(std::time::Duration::from_secs(30)));
     /// ```
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |names: [&str; 2]| {
-            names.iter().find_map(|name| {
-                headers
-                    .get(*name)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-            })
+        let mut scan = RateLimitScan::default();
+        for (name, value) in headers {
+            scan.offer(name.as_str(), value);
+        }
+        scan.finish()
+    }
+}
+
+/// Collects rate-limit headers during one pass over a response's headers.
+///
+/// `X-RateLimit-*` wins over `RateLimit-*`, and either over the structured `RateLimit`.
+#[derive(Default)]
+pub(crate) struct RateLimitScan<'a> {
+    x_prefixed: [Option<&'a HeaderValue>; 3],
+    bare: [Option<&'a HeaderValue>; 3],
+    structured: Option<&'a HeaderValue>,
+}
+
+impl<'a> RateLimitScan<'a> {
+    /// Keeps `value` if `name` (lowercase, as `HeaderName` stores it) is a rate-limit
+    /// header; the first occurrence of each wins.
+    pub(crate) fn offer(&mut self, name: &str, value: &'a HeaderValue) {
+        let slot = match name {
+            "x-ratelimit-limit" => &mut self.x_prefixed[0],
+            "x-ratelimit-remaining" => &mut self.x_prefixed[1],
+            "x-ratelimit-reset" => &mut self.x_prefixed[2],
+            "ratelimit-limit" => &mut self.bare[0],
+            "ratelimit-remaining" => &mut self.bare[1],
+            "ratelimit-reset" => &mut self.bare[2],
+            "ratelimit" => &mut self.structured,
+            _ => return,
+        };
+        slot.get_or_insert(value);
+    }
+
+    pub(crate) fn finish(self) -> Option<RateLimit> {
+        let number = |index: usize| {
+            [self.x_prefixed[index], self.bare[index]]
+                .into_iter()
+                .flatten()
+                .find_map(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
         };
         let mut limit = RateLimit {
-            limit: number(["x-ratelimit-limit", "ratelimit-limit"]),
-            remaining: number(["x-ratelimit-remaining", "ratelimit-remaining"]),
-            reset: number(["x-ratelimit-reset", "ratelimit-reset"]).and_then(reset_delay),
+            limit: number(0),
+            remaining: number(1),
+            reset: number(2).and_then(reset_delay),
         };
-        if let Some(structured) = headers.get("ratelimit").and_then(|v| v.to_str().ok()) {
+        if let Some(structured) = self.structured.and_then(|v| v.to_str().ok()) {
             limit.merge_structured(structured);
         }
         (limit != RateLimit::default()).then_some(limit)
     }
+}
 
+impl RateLimit {
     fn merge_structured(&mut self, value: &str) {
         for part in value.split([',', ';']) {
             let Some((key, number)) = part.split_once('=') else {

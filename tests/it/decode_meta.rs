@@ -72,3 +72,71 @@ fn http_date_retry_after_is_read_in_every_form() {
         assert!(matches!(decoded.error, ServiceError::Other(_)));
     }
 }
+
+#[test]
+fn a_body_that_is_not_an_envelope_says_how_and_where() {
+    use apierror::{DecodeErrorKind, MalformedKind};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "nested")]
+    enum Strict {
+        #[error("gone")]
+        #[status(410)]
+        Gone,
+    }
+    let cases: [(&[u8], MalformedKind, &str); 4] = [
+        (
+            b"<html>502 Bad Gateway</html>",
+            MalformedKind::InvalidJson,
+            "invalid JSON (line 1, column 1)",
+        ),
+        (
+            br#"{"error":{"code":"gone""#,
+            MalformedKind::Truncated,
+            "JSON that ends early (line 1, column 23)",
+        ),
+        (
+            b"[1, 2]",
+            MalformedKind::WrongShape,
+            "JSON that is not this format's envelope",
+        ),
+        (b"\xff\xfe{}", MalformedKind::InvalidJson, "invalid JSON"),
+    ];
+    for (body, kind, text) in cases {
+        let error =
+            Strict::from_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), body).unwrap_err();
+        let DecodeErrorKind::Malformed(malformed) = error.kind() else {
+            panic!("{:?}: {error}", String::from_utf8_lossy(body));
+        };
+        assert_eq!(malformed.kind(), kind);
+        assert!(error.to_string().contains(text), "{error}");
+        assert_eq!(error.response().body(), body);
+    }
+}
+
+#[test]
+fn rate_limit_headers_prefer_x_prefixed_then_bare_then_structured() {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "ratelimit",
+        "limit=1, remaining=2, reset=3".parse().unwrap(),
+    );
+    headers.insert("ratelimit-remaining", "20".parse().unwrap());
+    headers.insert("x-ratelimit-remaining", "200".parse().unwrap());
+    headers.insert("ratelimit-reset", "30".parse().unwrap());
+    let meta = apierror::ResponseMeta::read(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
+    let limit = meta.rate_limit.unwrap();
+    assert_eq!(limit.remaining, Some(200));
+    assert_eq!(limit.reset, Some(Duration::from_secs(30)));
+    assert_eq!(limit.limit, Some(1));
+    assert_eq!(apierror::RateLimit::from_headers(&headers), Some(limit));
+
+    let mut structured = HeaderMap::new();
+    structured.insert("ratelimit", r#""default";r=0;t=12"#.parse().unwrap());
+    let limit = apierror::RateLimit::from_headers(&structured).unwrap();
+    assert_eq!(
+        (limit.remaining, limit.reset),
+        (Some(0), Some(Duration::from_secs(12)))
+    );
+    assert_eq!(apierror::RateLimit::from_headers(&HeaderMap::new()), None);
+}
