@@ -3,88 +3,32 @@
 //! Prints what each row of the reference's table sends, then decodes bodies a client
 //! would receive.
 //!
+//! The enum is declared in `apierror_examples::vendors::nested_api`, which the seed tests
+//! share.
+//!
 //! ```text
 //! cargo run -p apierror-examples --example nested_api
 //! ```
 
-use apierror::{ApiError, Context, Decoded, FieldErrors, Unknown};
+use apierror::{ApiError, Context, Decoded, FieldErrors};
+use apierror_examples::vendors::nested_api::ServiceError;
 use http::{HeaderMap, StatusCode};
-
-/// The reference's error table, one variant per row. 5xx messages are masked to the
-/// status's reason phrase unless a variant is `expose`d.
-#[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ApiFailure {
-    /// Malformed request syntax.
-    #[error("Malformed request syntax")]
-    #[status(400)]
-    InvalidRequest,
-    /// Invalid or missing API key.
-    #[error("Invalid or missing API key")]
-    #[status(401)]
-    Unauthorized,
-    /// Insufficient permissions.
-    #[error("Insufficient permissions")]
-    #[status(403)]
-    Forbidden,
-    /// Resource does not exist.
-    #[error("Resource does not exist")]
-    #[status(404)]
-    NotFound,
-    /// Resource state conflict.
-    #[error("Resource state conflict")]
-    #[status(409)]
-    Conflict,
-    /// Request validation failed; the message can be shown to end users.
-    #[error("Request validation failed")]
-    #[status(422)]
-    ValidationError {
-        /// Which fields failed, and why.
-        #[api_error(details)]
-        details: FieldErrors,
-    },
-    /// Too many requests (retryable).
-    #[error("Too many requests")]
-    #[status(429)]
-    RateLimitExceeded,
-    /// Server error (retryable).
-    #[error("Server error")]
-    #[status(500)]
-    InternalError,
-    /// Upstream service error (retryable).
-    #[error("Upstream service error")]
-    #[status(502)]
-    BadGateway,
-    /// Temporary service outage (retryable); its message is shown to clients.
-    #[error("Temporary service outage")]
-    #[status(503)]
-    #[api_error(expose)]
-    ServiceUnavailable,
-    /// Request timeout (retryable).
-    #[error("Request timeout")]
-    #[status(504)]
-    Timeout,
-    /// A code this client does not know.
-    #[api_error(unknown)]
-    #[error("{0}")]
-    Other(Unknown),
-}
 
 fn main() {
     let errors = [
-        ApiFailure::InvalidRequest,
-        ApiFailure::Unauthorized,
-        ApiFailure::Forbidden,
-        ApiFailure::NotFound,
-        ApiFailure::Conflict,
-        ApiFailure::ValidationError {
+        ServiceError::InvalidRequest,
+        ServiceError::Unauthorized,
+        ServiceError::Forbidden,
+        ServiceError::NotFound,
+        ServiceError::Conflict,
+        ServiceError::ValidationError {
             details: FieldErrors::new().with("email", "must be a valid email address"),
         },
-        ApiFailure::RateLimitExceeded,
-        ApiFailure::InternalError,
-        ApiFailure::BadGateway,
-        ApiFailure::ServiceUnavailable,
-        ApiFailure::Timeout,
+        ServiceError::RateLimitExceeded,
+        ServiceError::InternalError,
+        ServiceError::BadGateway,
+        ServiceError::ServiceUnavailable,
+        ServiceError::Timeout,
     ];
     let context = Context {
         request_id: Some("req_7Hq2xK9"),
@@ -120,9 +64,9 @@ fn main() {
     ];
     for (status, body) in samples {
         println!("{} {body}", status.as_u16());
-        match Decoded::<ApiFailure>::from_response(status, &HeaderMap::new(), body.as_bytes()) {
+        match Decoded::<ServiceError>::from_response(status, &HeaderMap::new(), body.as_bytes()) {
             Ok(Decoded {
-                error: ApiFailure::Other(unknown),
+                error: ServiceError::Other(unknown),
                 meta,
             }) => println!(
                 "    -> Other({unknown}), retry {:?}, request id {:?}\n",

@@ -1,9 +1,9 @@
-//! The five seed vendors' error references, declared as each vendor would, byte for byte:
-//! every sample body the references print is what the enum encodes, and decodes back to
-//! the variant it documents.
+//! The five seed vendors' error references, byte for byte, against the enums
+//! `apierror_examples::vendors` declares as each vendor would: every sample body the
+//! references print is what the enum encodes, and decodes back to the variant it documents.
 
 use apierror::http::{HeaderMap, StatusCode};
-use apierror::{ApiError, Context, DecodeError, Decoded, FieldErrors, Retry, Unknown};
+use apierror::{ApiError, Context, DecodeError, Decoded, FieldErrors, Retry};
 
 /// `json` without the whitespace outside string literals: the bytes a compact encoder
 /// writes for a body a reference printed with its own spacing.
@@ -66,51 +66,7 @@ fn minify_keeps_string_contents() {
 
 mod seed_000_everflow {
     use super::*;
-
-    /// Everflow: `{"error": "<message>"}`; the status says which error.
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "plain")]
-    enum EverflowError {
-        #[error("{message}")]
-        #[status(400)]
-        BadRequest {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(401)]
-        Unauthorized {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(403)]
-        Forbidden {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(404)]
-        NotFound {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(429)]
-        TooManyRequests {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(500)]
-        InternalServerError {
-            #[api_error(message)]
-            message: String,
-        },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
+    use apierror_examples::vendors::everflow::EverflowError;
 
     const ERROR_BODY: &str = include_str!("../fixtures/000_error_body.json");
     const INVALID_PARAMETERS: &str = include_str!("../fixtures/000_invalid_parameters.json");
@@ -210,52 +166,7 @@ mod seed_000_everflow {
 
 mod seed_001_nested {
     use super::*;
-
-    /// The unnamed vendor of seed 001: one `error` object with a `SCREAMING_SNAKE_CASE` code.
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
-    enum ServiceError {
-        #[error("Malformed request syntax")]
-        #[status(400)]
-        InvalidRequest,
-        #[error("Invalid or missing API key")]
-        #[status(401)]
-        Unauthorized,
-        #[error("Insufficient permissions")]
-        #[status(403)]
-        Forbidden,
-        #[error("Resource does not exist")]
-        #[status(404)]
-        NotFound,
-        #[error("Resource state conflict")]
-        #[status(409)]
-        Conflict,
-        #[error("Request validation failed")]
-        #[status(422)]
-        ValidationError {
-            #[api_error(details)]
-            details: FieldErrors,
-        },
-        #[error("Too many requests")]
-        #[status(429)]
-        RateLimitExceeded,
-        #[error("Server error")]
-        #[status(500)]
-        InternalError,
-        #[error("Upstream service error")]
-        #[status(502)]
-        BadGateway,
-        #[error("Temporary service outage")]
-        #[status(503)]
-        #[api_error(expose)]
-        ServiceUnavailable,
-        #[error("Request timeout")]
-        #[status(504)]
-        Timeout,
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
+    use apierror_examples::vendors::nested_api::ServiceError;
 
     const CONTEXT: Context<'static> = Context {
         request_id: Some("req_7Hq2xK9"),
@@ -436,55 +347,7 @@ mod seed_001_nested {
 
 mod seed_002_elasticfunnels {
     use super::*;
-
-    /// `ElasticFunnels`: `{"message":"…","errors":{…}}`; the status says which error.
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "fields")]
-    enum ElasticFunnelsError {
-        #[error("{message}")]
-        #[status(400)]
-        BadRequest {
-            #[api_error(message)]
-            message: String,
-            #[api_error(details)]
-            errors: Option<FieldErrors>,
-        },
-        /// Any 401 decodes here, with the body's message.
-        #[error("{message}")]
-        #[status(401)]
-        #[api_error(decode_default)]
-        Unauthorized {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("Invalid API key or brand access denied")]
-        #[status(401)]
-        NoBrandAccess,
-        #[error("You don't have permission to perform this action.")]
-        #[status(403)]
-        Forbidden,
-        #[error("Resource not found")]
-        #[status(404)]
-        NotFound,
-        #[error("The given data was invalid.")]
-        #[status(422)]
-        ValidationFailed {
-            #[api_error(details)]
-            errors: FieldErrors,
-        },
-        #[error("Too many requests. Please slow down.")]
-        #[status(429)]
-        TooManyRequests,
-        #[error("Something went wrong on our end.")]
-        #[status(500)]
-        InternalServerError,
-        #[error("The service is temporarily unavailable.")]
-        #[status(503)]
-        ServiceUnavailable,
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
+    use apierror_examples::vendors::elasticfunnels::ElasticFunnelsError;
 
     const ERROR_FORMAT: &str = include_str!("../fixtures/002_error_format.json");
     const INVALID_API_KEY: &str = include_str!("../fixtures/002_invalid_api_key.json");
@@ -676,104 +539,7 @@ mod seed_002_elasticfunnels {
 
 mod seed_003_flow {
     use super::*;
-
-    /// FLOW: `{"error":{"code":<status>,"reason":"<reason>","message":"…"}}`. The page lost
-    /// the headings of the statuses after 404 other than 409 and 501; the statuses below
-    /// for `method_not_allowed` (405), `payload_too_large` (413), `unsupported_media_type`
-    /// (415), `rate_limit_exceeded` (429) and `internal_error` (500) are the ones their
-    /// names and descriptions state.
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "reason")]
-    enum FlowError {
-        #[error(
-            "The conditional request would have been successful, but the condition was false, so no body was sent."
-        )]
-        #[status(304)]
-        NotModified,
-        #[error("The API request is invalid or improperly formed.")]
-        #[status(400)]
-        BadRequest,
-        #[error("The value for one of the URI parameters was invalid.")]
-        #[status(400)]
-        InvalidParameter,
-        #[error("Could not parse the body of the request according to the provided Content-Type.")]
-        #[status(400)]
-        ParseError,
-        #[error("The value for one of the fields in the request body was invalid.")]
-        #[status(400)]
-        InvalidArgument,
-        #[error("A required URL parameter or required request body JSON property is missing.")]
-        #[status(400)]
-        #[code("required")]
-        MissingProperty,
-        #[error("The Accept-Version header is missing or does not match the API version.")]
-        #[status(400)]
-        ApiVersionMismatch,
-        #[error("The sequence number must be a string, not an integer.")]
-        #[status(400)]
-        SequenceNumberFormatError,
-        #[error("The provided username or password is invalid.")]
-        #[status(401)]
-        AuthError,
-        #[error("The provided bearer token in the Authorization header is invalid.")]
-        #[status(401)]
-        InvalidBearerToken,
-        #[error("This method requires bearer authentication, but none has been provided.")]
-        #[status(401)]
-        #[code("required")]
-        AuthenticationRequired,
-        #[error("Your session has expired. Log in again to continue.")]
-        #[status(401)]
-        #[retryable(reauthenticate)]
-        SessionExpired,
-        #[error("The current user does not have access to perform the requested action.")]
-        #[status(403)]
-        Forbidden,
-        #[error("The account associated with the resource has been disabled.")]
-        #[status(403)]
-        AccountDisabled,
-        #[error("The requested resource was not found.")]
-        #[status(404)]
-        NotFound,
-        #[error("The HTTP verb is not supported by the URL endpoint used in the request.")]
-        #[status(405)]
-        MethodNotAllowed,
-        #[error("A conflicting concurrent change to the same resource.")]
-        #[status(409)]
-        Conflict,
-        #[error("The sequence number is outdated.")]
-        #[status(409)]
-        OutdatedSequenceNumber,
-        #[error("POST method has been used on an existing element of a collection.")]
-        #[status(409)]
-        ResourceExists,
-        #[error("The message body was larger than what FLOW supports.")]
-        #[status(413)]
-        PayloadTooLarge,
-        #[error("The request's Content-Type header is missing or contains an unsupported format.")]
-        #[status(415)]
-        UnsupportedMediaType,
-        #[error("The usage limit has been exceeded.")]
-        #[status(429)]
-        RateLimitExceeded,
-        #[error("We encountered an internal error.")]
-        #[status(500)]
-        InternalError,
-        #[error(
-            "The server does not support the functionality required to fulfill the request at the moment."
-        )]
-        #[status(501)]
-        #[api_error(expose)]
-        NotImplementedYet,
-        #[error("Analytics data is loading and currently not available.")]
-        #[status(501)]
-        #[api_error(expose)]
-        #[retryable]
-        AnalyticsDataLoading,
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
+    use apierror_examples::vendors::flow::FlowError;
 
     const INVALID_ARGUMENT: &str = include_str!("../fixtures/003_invalid_argument.json");
 
@@ -914,55 +680,7 @@ mod seed_003_flow {
 
 mod seed_004_flextell {
     use super::*;
-
-    /// Flextell: `{"error":"<code>","message":"…"}`.
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "flat")]
-    enum FlextellError {
-        #[error("{message}")]
-        #[status(400)]
-        InvalidRequest {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("The bearer token is expired or malformed.")]
-        #[status(401)]
-        #[retryable(reauthenticate)]
-        InvalidToken,
-        #[error("The token lacks the required scope or permissions.")]
-        #[status(403)]
-        InsufficientScope,
-        #[error("The requested resource does not exist.")]
-        #[status(404)]
-        NotFound,
-        #[error("{message}")]
-        #[status(409)]
-        Conflict {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(422)]
-        ValidationError {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("{message}")]
-        #[status(429)]
-        RateLimitExceeded {
-            #[api_error(message)]
-            message: String,
-        },
-        #[error("An unexpected server-side error occurred.")]
-        #[status(500)]
-        InternalError,
-        #[error("The service is temporarily unavailable.")]
-        #[status(503)]
-        ServiceUnavailable,
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
+    use apierror_examples::vendors::flextell::FlextellError;
 
     const ERROR_FORMAT: &str = include_str!("../fixtures/004_error_format.json");
     const INVALID_TOKEN: &str = include_str!("../fixtures/004_invalid_token.json");
