@@ -1,15 +1,10 @@
 //! The `fields` format: `{"message":"…","errors":{…}}`, the HTTP status alone says which
 //! error.
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member::{self, Message};
-use super::object::{self, Members};
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use super::top_level::{self, TopLevel};
+use crate::envelope::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// `{"message":"…","errors":{"field":["…"]}}`: the details are written as `errors`, which
@@ -29,48 +24,22 @@ impl Format for Fields {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        let details = member::details(envelope);
-        let len = member::count(&[true, details.is_some()]);
-        let mut body = serializer.serialize_struct("Fields", len)?;
-        body.serialize_field("message", &Message(envelope.message))?;
-        if let Some(details) = details {
-            body.serialize_field("errors", details)?;
-        }
-        body.end()
+        top_level::serialize::<Self, _, _>(envelope, serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        let body: Body<'de> = object::read_object(deserializer)?;
-        Ok(RawEnvelope {
-            message: body.message,
-            details: body.errors,
-            ..RawEnvelope::default()
-        })
+        top_level::deserialize::<Self, _>(deserializer)
     }
 }
 
-/// The members `fields` reads.
-#[derive(Default)]
-struct Body<'de> {
-    message: Option<Cow<'de, str>>,
-    errors: Option<RawDetails<'de>>,
-}
-
-impl<'de> Members<'de> for Body<'de> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "message" => object::string(map, &mut self.message),
-            "errors" => object::details(map, &mut self.errors),
-            _ => object::skip(map),
-        }
-    }
+impl TopLevel for Fields {
+    const STRUCT: &'static str = "Fields";
+    const CODE: Option<&'static str> = None;
+    const MESSAGE: &'static str = "message";
+    const DETAILS: &'static str = "errors";
 }
 
 #[cfg(test)]

@@ -1,14 +1,9 @@
 //! The `flat` format: `{"error":"<code>","message":"…"}`.
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member::{self, Message};
-use super::object::{self, Members};
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use super::top_level::{self, TopLevel};
+use crate::envelope::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// `{"error":"<code>","message":"…"}`, with `"details"` after the message when a variant
@@ -27,52 +22,22 @@ impl Format for Flat {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        let details = member::details(envelope);
-        let len = member::count(&[true, true, details.is_some()]);
-        let mut body = serializer.serialize_struct("Flat", len)?;
-        body.serialize_field("error", envelope.code)?;
-        body.serialize_field("message", &Message(envelope.message))?;
-        if let Some(details) = details {
-            body.serialize_field("details", details)?;
-        }
-        body.end()
+        top_level::serialize::<Self, _, _>(envelope, serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        let body: Body<'de> = object::read_object(deserializer)?;
-        Ok(RawEnvelope {
-            code: body.error,
-            message: body.message,
-            details: body.details,
-            ..RawEnvelope::default()
-        })
+        top_level::deserialize::<Self, _>(deserializer)
     }
 }
 
-/// The members `flat` reads.
-#[derive(Default)]
-struct Body<'de> {
-    error: Option<Cow<'de, str>>,
-    message: Option<Cow<'de, str>>,
-    details: Option<RawDetails<'de>>,
-}
-
-impl<'de> Members<'de> for Body<'de> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "error" => object::string(map, &mut self.error),
-            "message" => object::string(map, &mut self.message),
-            "details" => object::details(map, &mut self.details),
-            _ => object::skip(map),
-        }
-    }
+impl TopLevel for Flat {
+    const STRUCT: &'static str = "Flat";
+    const CODE: Option<&'static str> = Some("error");
+    const MESSAGE: &'static str = "message";
+    const DETAILS: &'static str = "details";
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ mod problem;
 mod reason;
 #[cfg(test)]
 mod sample;
+mod top_level;
+mod wrapped;
 
 pub use auto::{Auto, Shape};
 pub use fields::Fields;

@@ -1,14 +1,9 @@
 //! The `plain` format: `{"error":"<message>"}`, the HTTP status alone says which error.
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member::{self, Message};
-use super::object::{self, Members};
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use super::top_level::{self, TopLevel};
+use crate::envelope::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// `{"error":"<message>"}`, with `"details"` after the message when a variant has
@@ -27,52 +22,28 @@ impl Format for Plain {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        let details = member::details(envelope);
-        let len = member::count(&[true, details.is_some()]);
-        let mut body = serializer.serialize_struct("Plain", len)?;
-        body.serialize_field("error", &Message(envelope.message))?;
-        if let Some(details) = details {
-            body.serialize_field("details", details)?;
-        }
-        body.end()
+        top_level::serialize::<Self, _, _>(envelope, serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        let body: Body<'de> = object::read_object(deserializer)?;
-        Ok(RawEnvelope {
-            message: body.error,
-            details: body.details,
-            ..RawEnvelope::default()
-        })
+        top_level::deserialize::<Self, _>(deserializer)
     }
 }
 
-/// The members `plain` reads.
-#[derive(Default)]
-struct Body<'de> {
-    error: Option<Cow<'de, str>>,
-    details: Option<RawDetails<'de>>,
-}
-
-impl<'de> Members<'de> for Body<'de> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "error" => object::string(map, &mut self.error),
-            "details" => object::details(map, &mut self.details),
-            _ => object::skip(map),
-        }
-    }
+impl TopLevel for Plain {
+    const STRUCT: &'static str = "Plain";
+    const CODE: Option<&'static str> = None;
+    const MESSAGE: &'static str = "error";
+    const DETAILS: &'static str = "details";
 }
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 

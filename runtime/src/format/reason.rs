@@ -7,7 +7,8 @@ use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
 use super::member::{self, Message};
-use super::object::{self, MaybeObject, Members};
+use super::object::{self, Members};
+use super::wrapped;
 use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
@@ -32,17 +33,14 @@ impl Format for Reason {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        let mut body = serializer.serialize_struct("Reason", 1)?;
-        body.serialize_field("error", &Inner(envelope))?;
-        body.end()
+        wrapped::serialize("Reason", &Inner(envelope), serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        let body: Body<'de> = object::read_object(deserializer)?;
-        let error = body.error.unwrap_or_default();
+        let error: Error<'de> = wrapped::deserialize(deserializer)?;
         Ok(RawEnvelope {
             code: error.reason,
             status: error.code,
@@ -69,29 +67,6 @@ impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
             error.serialize_field("details", details)?;
         }
         error.end()
-    }
-}
-
-/// The top-level members `reason` reads.
-#[derive(Default)]
-struct Body<'de> {
-    error: Option<Error<'de>>,
-}
-
-impl<'de> Members<'de> for Body<'de> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if name == "error" {
-            if let MaybeObject(Some(error)) = map.next_value()? {
-                self.error = Some(error);
-            }
-            Ok(())
-        } else {
-            object::skip(map)
-        }
     }
 }
 

@@ -1,0 +1,91 @@
+//! The shape `plain`, `fields` and `flat` share: one object holding the code (when the
+//! format has one), the message and the details, under member names each format chooses.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
+use serde::{Deserializer, Serialize, Serializer};
+
+use super::member::{self, Message};
+use super::object::{self, Members};
+use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+
+/// The member names of a format whose members all sit in the top-level object (`Default`
+/// only so that the members read for it can start empty).
+pub(crate) trait TopLevel: Default {
+    /// The name handed to `serialize_struct`.
+    const STRUCT: &'static str;
+    /// The member holding the code, written first; `None` when the body carries no code.
+    const CODE: Option<&'static str>;
+    /// The member holding the message.
+    const MESSAGE: &'static str;
+    /// The member holding the details, written after the message when present.
+    const DETAILS: &'static str;
+}
+
+/// Writes `envelope` as `T`'s object: code, message, then details unless they are absent.
+pub(crate) fn serialize<T, S, D>(
+    envelope: &Envelope<'_, D>,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    T: TopLevel,
+    S: Serializer,
+    D: Serialize + ?Sized,
+{
+    let details = member::details(envelope);
+    let len = member::count(&[T::CODE.is_some(), true, details.is_some()]);
+    let mut body = serializer.serialize_struct(T::STRUCT, len)?;
+    if let Some(code) = T::CODE {
+        body.serialize_field(code, envelope.code)?;
+    }
+    body.serialize_field(T::MESSAGE, &Message(envelope.message))?;
+    if let Some(details) = details {
+        body.serialize_field(T::DETAILS, details)?;
+    }
+    body.end()
+}
+
+/// Reads `T`'s object into raw parts; members other than `T`'s are ignored.
+pub(crate) fn deserialize<'de, T, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+where
+    T: TopLevel,
+    De: Deserializer<'de>,
+{
+    let body: Body<'de, T> = object::read_object(deserializer)?;
+    Ok(RawEnvelope {
+        code: body.code,
+        message: body.message,
+        details: body.details,
+        ..RawEnvelope::default()
+    })
+}
+
+/// The members `T` reads.
+#[derive(Default)]
+struct Body<'de, T> {
+    code: Option<Cow<'de, str>>,
+    message: Option<Cow<'de, str>>,
+    details: Option<RawDetails<'de>>,
+    format: PhantomData<T>,
+}
+
+impl<'de, T: TopLevel> Members<'de> for Body<'de, T> {
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if T::CODE == Some(&*name) {
+            object::string(map, &mut self.code)
+        } else if name == T::MESSAGE {
+            object::string(map, &mut self.message)
+        } else if name == T::DETAILS {
+            object::details(map, &mut self.details)
+        } else {
+            object::skip(map)
+        }
+    }
+}
