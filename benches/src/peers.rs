@@ -8,7 +8,6 @@
 //! | `error-envelope` 0.3 | `{"code","message","details","retryable"}`, serialize only | [`EnvelopeError`], encode |
 
 use std::borrow::Cow;
-use std::fmt;
 
 use apierror::format::DecodeKey;
 use apierror::{ApiError, Envelope, FieldErrors, Format, RawDetails, RawEnvelope, Retry, Unknown};
@@ -72,15 +71,6 @@ pub fn error_envelope(fields: &FieldErrors) -> error_envelope::Error {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnvelopeShape;
 
-/// A message written straight from its `Display`.
-struct Message<'a>(&'a dyn fmt::Display);
-
-impl Serialize for Message<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self.0)
-    }
-}
-
 /// `error-envelope`'s shape, read.
 #[derive(Deserialize)]
 struct EnvelopeIn<'a> {
@@ -104,7 +94,7 @@ impl Format for EnvelopeShape {
         let len = 3 + usize::from(envelope.details.is_some());
         let mut body = serializer.serialize_struct("Error", len)?;
         body.serialize_field("code", envelope.code)?;
-        body.serialize_field("message", &Message(envelope.message))?;
+        body.serialize_field("message", &envelope.message)?;
         if let Some(details) = envelope.details {
             body.serialize_field("details", details)?;
         }

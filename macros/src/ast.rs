@@ -106,6 +106,8 @@ pub(crate) struct Variant {
     pub(crate) unknown: Option<Span>,
     pub(crate) decode_default: Option<Span>,
     pub(crate) fields: Vec<Field>,
+    /// The text of a placeholder-free `#[error("…")]`, which is then the `Display`.
+    pub(crate) display_literal: Option<String>,
     /// Whether the variant's own attributes set a status/code/retry (for `unknown`).
     pub(crate) short_attr_spans: Vec<(&'static str, Span)>,
 }
@@ -316,6 +318,7 @@ fn variant(
             .is_present()
             .then(|| v.decode_default.span()),
         fields: fields(&v.fields, v.unknown.is_present(), errors),
+        display_literal: attr::display_literal(&v.attrs),
         ident: ident.clone(),
         short_attr_spans,
     }
@@ -345,6 +348,7 @@ fn struct_variant(
         unknown: None,
         decode_default: None,
         fields: fields(fields_attrs, false, errors),
+        display_literal: attr::display_literal(&container.attrs),
         ident: ident.clone(),
         short_attr_spans: Vec::new(),
     }

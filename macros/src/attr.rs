@@ -9,7 +9,7 @@ use syn::{Attribute, Expr, Ident, Lit, LitStr};
 /// The container: `#[api_error(...)]` on the enum or struct, plus forwarded short
 /// attributes (`#[status]` as a default, and on structs `#[code]`/`#[retryable]`).
 #[derive(FromDeriveInput)]
-#[darling(attributes(api_error), forward_attrs(status, code, retryable))]
+#[darling(attributes(api_error), forward_attrs(status, code, retryable, error))]
 pub(crate) struct ContainerAttrs {
     pub(crate) ident: Ident,
     pub(crate) data: ast::Data<VariantAttrs, FieldAttrs>,
@@ -27,7 +27,7 @@ pub(crate) struct ContainerAttrs {
 
 /// A variant's `#[api_error(...)]` plus its forwarded short attributes.
 #[derive(FromVariant)]
-#[darling(attributes(api_error), forward_attrs(status, code, retryable))]
+#[darling(attributes(api_error), forward_attrs(status, code, retryable, error))]
 pub(crate) struct VariantAttrs {
     pub(crate) ident: Ident,
     pub(crate) fields: ast::Fields<FieldAttrs>,
@@ -238,6 +238,15 @@ fn parse_retryable(attr: &Attribute) -> darling::Result<Spanned<RetryableAttr>> 
         value,
         span: arg.span(),
     })
+}
+
+/// The text of a thiserror-style `#[error("…")]` that has no placeholders and no
+/// arguments: the type's `Display` is exactly this text, so the message can be written
+/// without formatting. Anything else (`{0}`, `transparent`, extra arguments) is `None`.
+pub(crate) fn display_literal(attrs: &[Attribute]) -> Option<String> {
+    let attr = attrs.iter().find(|attr| attr.path().is_ident("error"))?;
+    let text = attr.parse_args::<LitStr>().ok()?.value();
+    (!text.contains(['{', '}'])).then_some(text)
 }
 
 /// Whether `word` is a likely misspelling of `known` (edit distance at most 2, or a

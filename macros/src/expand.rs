@@ -38,6 +38,8 @@ enum MessageSource<'a> {
     Field(&'a ast::Field),
     Template(template::Template, &'a LitStr),
     Masked(u16),
+    /// `Display` is a placeholder-free `#[error("…")]`: the text itself.
+    Static(&'a str),
     Display,
 }
 
@@ -58,6 +60,8 @@ fn message_source(variant: &Variant) -> MessageSource<'_> {
     let status = variant.status_value();
     if status >= 500 && variant.expose.is_none() {
         MessageSource::Masked(status)
+    } else if let Some(text) = &variant.display_literal {
+        MessageSource::Static(text)
     } else {
         MessageSource::Display
     }
@@ -338,11 +342,16 @@ impl Codegen<'_> {
                     let binding = &field.binding;
                     quote!(#cow::Borrowed(::core::convert::AsRef::<str>::as_ref(#binding)))
                 }
-                MessageSource::Template(template, lit) => if let Some(text) = &template.literal { quote!(#cow::Borrowed(#text)) } else {
-                    let fmt = LitStr::new(&template.format, lit.span());
-                    let args = template_args(v, &template);
-                    quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
-                },
+                MessageSource::Template(template, lit) => {
+                    if let Some(text) = &template.literal {
+                        quote!(#cow::Borrowed(#text))
+                    } else {
+                        let fmt = LitStr::new(&template.format, lit.span());
+                        let args = template_args(v, &template);
+                        quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
+                    }
+                }
+                MessageSource::Static(text) => quote!(#cow::Borrowed(#text)),
                 MessageSource::Masked(status) => quote!(
                     #cow::Borrowed(#krate::__private::reason_phrase(#krate::__private::status(#status)))
                 ),
@@ -411,21 +420,24 @@ impl Codegen<'_> {
             let message = match message_source(v) {
                 MessageSource::Field(field) => {
                     let binding = &field.binding;
-                    quote!(&::core::convert::AsRef::<str>::as_ref(#binding))
+                    quote!(#p::Message::Str(::core::convert::AsRef::<str>::as_ref(#binding)))
                 }
                 MessageSource::Template(template, lit) => {
                     if let Some(text) = &template.literal {
-                        quote!(&#text)
+                        quote!(#p::Message::Str(#text))
                     } else {
                         let fmt = LitStr::new(&template.format, lit.span());
                         let args = template_args(v, &template);
-                        quote!(&::core::format_args!(#fmt #(, #args)*))
+                        quote!(#p::Message::Display(&::core::format_args!(#fmt #(, #args)*)))
                     }
                 }
                 MessageSource::Masked(status) => {
-                    quote!(&#p::reason_phrase(#p::status(#status)))
+                    quote!(#p::Message::Str(#p::reason_phrase(#p::status(#status))))
                 }
-                MessageSource::Display | MessageSource::Unknown => quote!(self),
+                MessageSource::Static(text) => quote!(#p::Message::Str(#text)),
+                MessageSource::Display | MessageSource::Unknown => {
+                    quote!(#p::Message::Display(self))
+                }
             };
             let (details_ty, details) = match v.field(Role::Details) {
                 Some(field) => {

@@ -14,7 +14,7 @@ pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
 pub use crate::decode::{DecodeError, DecodeErrorKind, DecodeInput, decode_details};
-pub use crate::envelope::{Context, Envelope, NoDetails, RawEnvelope};
+pub use crate::envelope::{Context, Envelope, Message, NoDetails, RawEnvelope};
 pub use crate::format::{DecodeKey, Fields, Flat, Format, Nested, Plain, Problem, Reason};
 pub use crate::retry_class::Retry;
 pub use crate::unknown::Unknown;

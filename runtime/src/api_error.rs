@@ -86,7 +86,7 @@ pub trait ApiError: Sized {
             let envelope = Envelope::<crate::envelope::NoDetails> {
                 status: self.status(),
                 code: self.code(),
-                message: &message,
+                message: crate::envelope::Message::Str(&message),
                 details: None,
                 context,
             };

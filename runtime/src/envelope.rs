@@ -46,17 +46,55 @@ impl Serialize for NoDetails {
     }
 }
 
+/// A public message, as the derived code has it: text it already holds (a literal, a
+/// reason phrase, a message field), or a `Display` to be written straight into the
+/// output (a template, a type's own `Display`), never collected into a `String` first.
+#[derive(Clone, Copy)]
+pub enum Message<'a> {
+    /// Text, written as a JSON string directly.
+    Str(&'a str),
+    /// A `Display`, written through `Serializer::collect_str`.
+    Display(&'a dyn fmt::Display),
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Str(text) => f.write_str(text),
+            Message::Display(display) => display.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&format_args!("{self}"), f)
+    }
+}
+
+impl Serialize for Message<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Message::Str(text) => serializer.serialize_str(text),
+            Message::Display(display) => serializer.collect_str(display),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Message<'a> {
+    fn from(text: &'a str) -> Self {
+        Message::Str(text)
+    }
+}
+
 /// One error, borrowed, ready for a [`Format`](crate::Format) to write.
-///
-/// Derived code builds one per variant; `message` is a `Display` so that messages are
-/// written straight into the output without an intermediate `String`.
 pub struct Envelope<'a, D: ?Sized = NoDetails> {
     /// The HTTP status.
     pub status: StatusCode,
     /// The machine-readable code.
     pub code: &'a str,
     /// The public message.
-    pub message: &'a dyn fmt::Display,
+    pub message: Message<'a>,
     /// The variant's `#[api_error(details)]` field, if it has one.
     pub details: Option<&'a D>,
     /// Per-response values (request id, timestamp, problem type and instance).
@@ -68,7 +106,7 @@ impl<D: ?Sized> fmt::Debug for Envelope<'_, D> {
         f.debug_struct("Envelope")
             .field("status", &self.status)
             .field("code", &self.code)
-            .field("message", &format_args!("{}", self.message))
+            .field("message", &self.message)
             .field("has_details", &self.details.is_some())
             .field("context", self.context)
             .finish()

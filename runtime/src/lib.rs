@@ -112,7 +112,7 @@ pub use decode::{
     DecodeError, DecodeErrorKind, DecodeInput, Decoded, MAX_DECODED_BODY, MalformedBody,
     MalformedKind, ResponseMeta, decode_details,
 };
-pub use envelope::{Context, Envelope, NoDetails, RawDetails, RawEnvelope};
+pub use envelope::{Context, Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use field_errors::FieldErrors;
 pub use format::{DecodeKey, Format};
 pub use lenient::{LenientStr, LenientU16};

@@ -122,7 +122,7 @@ impl Unknown {
             &Envelope::<NoDetails> {
                 status: self.status,
                 code: self.code(),
-                message: &message,
+                message: crate::envelope::Message::Str(&message),
                 details: None,
                 context,
             },

@@ -101,11 +101,37 @@ fn explicit_code_overrides_rename_all() {
 
 #[test]
 fn message_is_display_for_4xx() {
+    // A placeholder-free #[error("…")] is the Display itself: borrowed, never formatted.
     assert_eq!(ServiceError::InvalidRequest.message(), "malformed request");
     assert!(matches!(
         ServiceError::InvalidRequest.message(),
-        Cow::Owned(_)
+        Cow::Borrowed(_)
     ));
+    // A Display that formats fields is formatted.
+    let formatted = ServiceError::BadGateway("timeout".into());
+    assert_eq!(formatted.message(), "upstream said: timeout");
+    assert!(matches!(formatted.message(), Cow::Owned(_)));
+}
+
+#[test]
+fn a_hand_written_display_is_the_message() {
+    #[derive(Debug, ApiError)]
+    #[status(404)]
+    #[api_error(format = "flat")]
+    struct Missing {
+        id: u32,
+    }
+    impl std::fmt::Display for Missing {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "no item {}", self.id)
+        }
+    }
+    let error = Missing { id: 9 };
+    assert_eq!(error.message(), "no item 9");
+    assert_eq!(
+        error.to_body(),
+        br#"{"error":"missing","message":"no item 9"}"#
+    );
 }
 
 #[test]

@@ -143,7 +143,7 @@ impl ApiError for TestError {
         let envelope = Envelope {
             status: self.status(),
             code: self.code(),
-            message: &message,
+            message: crate::envelope::Message::Str(&message),
             details,
             context,
         };

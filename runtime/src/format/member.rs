@@ -1,23 +1,10 @@
-//! Envelope members every format writes the same way: the message straight from its
-//! `Display`, and the details unless they are `null`.
+//! Envelope members every format writes the same way: the details unless they are
+//! `null`, and the count of present members.
 
-use std::fmt;
-
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::probe;
 use crate::envelope::Envelope;
-
-/// A message written as a JSON string straight from its `Display`, without an
-/// intermediate `String`.
-#[derive(Clone, Copy)]
-pub(crate) struct Message<'a>(pub(crate) &'a dyn fmt::Display);
-
-impl Serialize for Message<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self.0)
-    }
-}
 
 /// The envelope's details, unless they serialize as `null` (optional members are
 /// omitted, never written as `null`).
@@ -33,14 +20,20 @@ pub(crate) fn count(members: &[bool]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::Context;
+    use crate::envelope::{Context, Message};
 
     #[test]
-    fn message_is_escaped_json() {
+    fn message_is_escaped_json_in_both_forms() {
         let message = format_args!("a \"quoted\" \\ {}\n", '\u{1}');
+        let expected = r#""a \"quoted\" \\ \u0001\n""#;
         assert_eq!(
-            serde_json::to_string(&Message(&message)).unwrap(),
-            r#""a \"quoted\" \\ \u0001\n""#
+            serde_json::to_string(&Message::Display(&message)).unwrap(),
+            expected
+        );
+        let text = message.to_string();
+        assert_eq!(
+            serde_json::to_string(&Message::Str(&text)).unwrap(),
+            expected
         );
     }
 
@@ -51,7 +44,7 @@ mod tests {
         let envelope = |details| Envelope {
             status: http::StatusCode::BAD_REQUEST,
             code: "c",
-            message: &"m",
+            message: Message::Str("m"),
             details,
             context: &Context::EMPTY,
         };

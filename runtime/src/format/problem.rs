@@ -8,7 +8,6 @@ use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use super::flatten::{self, Flattened};
-use super::member::Message;
 use super::object::{self, Members};
 use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
@@ -58,7 +57,7 @@ impl Format for Problem {
         body.serialize_entry("type", context.problem_type.unwrap_or("about:blank"))?;
         body.serialize_entry("title", crate::__private::reason_phrase(envelope.status))?;
         body.serialize_entry("status", &envelope.status.as_u16())?;
-        body.serialize_entry("detail", &Message(envelope.message))?;
+        body.serialize_entry("detail", &envelope.message)?;
         if let Some(instance) = context.instance {
             body.serialize_entry("instance", instance)?;
         }

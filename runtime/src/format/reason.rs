@@ -6,7 +6,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member::{self, Message};
+use super::member;
 use super::object::{self, Members};
 use super::wrapped;
 use crate::envelope::{Envelope, RawDetails, RawEnvelope};
@@ -62,7 +62,7 @@ impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
         let mut error = serializer.serialize_struct("Error", len)?;
         error.serialize_field("code", &envelope.status.as_u16())?;
         error.serialize_field("reason", envelope.code)?;
-        error.serialize_field("message", &Message(envelope.message))?;
+        error.serialize_field("message", &envelope.message)?;
         if let Some(details) = details {
             error.serialize_field("details", details)?;
         }

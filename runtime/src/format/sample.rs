@@ -40,7 +40,7 @@ pub(crate) fn encode<F: Format, D: Serialize + ?Sized>(
     let envelope = Envelope {
         status: StatusCode::from_u16(status).unwrap(),
         code,
-        message: &message,
+        message: crate::envelope::Message::Str(message),
         details,
         context,
     };

@@ -8,7 +8,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member::{self, Message};
+use super::member;
 use super::object::{self, Members};
 use crate::envelope::{Envelope, RawDetails, RawEnvelope};
 
@@ -41,7 +41,7 @@ where
     if let Some(code) = T::CODE {
         body.serialize_field(code, envelope.code)?;
     }
-    body.serialize_field(T::MESSAGE, &Message(envelope.message))?;
+    body.serialize_field(T::MESSAGE, &envelope.message)?;
     if let Some(details) = details {
         body.serialize_field(T::DETAILS, details)?;
     }
