@@ -1,11 +1,7 @@
 //! The `fields` format: `{"message":"…","errors":{…}}`, the HTTP status alone says which
 //! error.
 
-use serde::{Deserializer, Serialize, Serializer};
-
-use super::top_level::{self, TopLevel};
-use crate::envelope::{Envelope, RawEnvelope};
-use crate::format::{DecodeKey, Format};
+use super::top_level;
 
 /// `{"message":"…","errors":{"field":["…"]}}`: the details are written as `errors`, which
 /// is omitted when the variant has none. The body carries no code: decoding picks the
@@ -15,36 +11,18 @@ use crate::format::{DecodeKey, Format};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fields;
 
-impl Format for Fields {
-    const NAME: &'static str = "fields";
-    const KEY: DecodeKey = DecodeKey::Status;
-
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        top_level::serialize::<Self, _, _>(envelope, serializer)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: Deserializer<'de>,
-    {
-        top_level::deserialize::<Self, _>(deserializer)
-    }
-}
-
-impl TopLevel for Fields {
-    const STRUCT: &'static str = "Fields";
-    const CODE: Option<&'static str> = None;
-    const MESSAGE: &'static str = "message";
-    const DETAILS: &'static str = "errors";
-}
+top_level::top_level_format!(Fields {
+    name: "fields",
+    key: Status,
+    code: None,
+    message: "message",
+    details: "errors",
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Format;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 
     #[test]

@@ -1,10 +1,6 @@
 //! The `flat` format: `{"error":"<code>","message":"…"}`.
 
-use serde::{Deserializer, Serialize, Serializer};
-
-use super::top_level::{self, TopLevel};
-use crate::envelope::{Envelope, RawEnvelope};
-use crate::format::{DecodeKey, Format};
+use super::top_level;
 
 /// `{"error":"<code>","message":"…"}`, with `"details"` after the message when a variant
 /// has details. Decoding picks the variant by code (`error`).
@@ -13,36 +9,18 @@ use crate::format::{DecodeKey, Format};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Flat;
 
-impl Format for Flat {
-    const NAME: &'static str = "flat";
-    const KEY: DecodeKey = DecodeKey::Code;
-
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        top_level::serialize::<Self, _, _>(envelope, serializer)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: Deserializer<'de>,
-    {
-        top_level::deserialize::<Self, _>(deserializer)
-    }
-}
-
-impl TopLevel for Flat {
-    const STRUCT: &'static str = "Flat";
-    const CODE: Option<&'static str> = Some("error");
-    const MESSAGE: &'static str = "message";
-    const DETAILS: &'static str = "details";
-}
+top_level::top_level_format!(Flat {
+    name: "flat",
+    key: Code,
+    code: Some("error"),
+    message: "message",
+    details: "details",
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Format;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 
     #[test]

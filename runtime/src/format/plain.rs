@@ -1,10 +1,6 @@
 //! The `plain` format: `{"error":"<message>"}`, the HTTP status alone says which error.
 
-use serde::{Deserializer, Serialize, Serializer};
-
-use super::top_level::{self, TopLevel};
-use crate::envelope::{Envelope, RawEnvelope};
-use crate::format::{DecodeKey, Format};
+use super::top_level;
 
 /// `{"error":"<message>"}`, with `"details"` after the message when a variant has
 /// details. The body carries no code: decoding picks the variant by HTTP status.
@@ -13,38 +9,20 @@ use crate::format::{DecodeKey, Format};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Plain;
 
-impl Format for Plain {
-    const NAME: &'static str = "plain";
-    const KEY: DecodeKey = DecodeKey::Status;
-
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        top_level::serialize::<Self, _, _>(envelope, serializer)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: Deserializer<'de>,
-    {
-        top_level::deserialize::<Self, _>(deserializer)
-    }
-}
-
-impl TopLevel for Plain {
-    const STRUCT: &'static str = "Plain";
-    const CODE: Option<&'static str> = None;
-    const MESSAGE: &'static str = "error";
-    const DETAILS: &'static str = "details";
-}
+top_level::top_level_format!(Plain {
+    name: "plain",
+    key: Status,
+    code: None,
+    message: "error",
+    details: "details",
+});
 
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
 
     use super::*;
+    use crate::format::Format;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 
     #[test]

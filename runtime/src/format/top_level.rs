@@ -25,6 +25,53 @@ pub(crate) trait TopLevel: Default {
     const DETAILS: &'static str;
 }
 
+/// Implements [`TopLevel`] and [`Format`](super::Format) for a top-level format from its
+/// name, its decode key and its member names.
+macro_rules! top_level_format {
+    (
+        $format:ident {
+            name: $name:literal,
+            key: $key:ident,
+            code: $code:expr,
+            message: $message:literal,
+            details: $details:literal $(,)?
+        }
+    ) => {
+        impl $crate::format::Format for $format {
+            const NAME: &'static str = $name;
+            const KEY: $crate::format::DecodeKey = $crate::format::DecodeKey::$key;
+
+            fn serialize<S, D>(
+                envelope: &$crate::envelope::Envelope<'_, D>,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+                D: ::serde::Serialize + ?Sized,
+            {
+                $crate::format::top_level::serialize::<Self, _, _>(envelope, serializer)
+            }
+
+            fn deserialize<'de, De>(
+                deserializer: De,
+            ) -> ::core::result::Result<$crate::envelope::RawEnvelope<'de>, De::Error>
+            where
+                De: ::serde::Deserializer<'de>,
+            {
+                $crate::format::top_level::deserialize::<Self, _>(deserializer)
+            }
+        }
+
+        impl $crate::format::top_level::TopLevel for $format {
+            const STRUCT: &'static str = ::core::stringify!($format);
+            const CODE: ::core::option::Option<&'static str> = $code;
+            const MESSAGE: &'static str = $message;
+            const DETAILS: &'static str = $details;
+        }
+    };
+}
+pub(crate) use top_level_format;
+
 /// Writes `envelope` as `T`'s object: code, message, then details unless they are absent.
 pub(crate) fn serialize<T, S, D>(
     envelope: &Envelope<'_, D>,
