@@ -16,6 +16,7 @@
 //! curl -i localhost:3000/widgets -H 'content-type: application/json' -d '{"name":"","size":99}'
 //! curl -i localhost:3000/widgets/42 -H 'x-request-id: support-ticket-7'
 //! curl -i localhost:3000/health
+//! curl -i -X DELETE localhost:3000/widgets
 //! ```
 
 use std::collections::BTreeMap;
@@ -41,6 +42,11 @@ enum AppError {
     #[error("no such widget")]
     #[status(404)]
     NotFound,
+
+    /// The path exists but not for this method; axum adds the `Allow` header.
+    #[error("this path does not take that method")]
+    #[status(405)]
+    MethodNotAllowed,
 
     /// Fields failed validation; axum's rejections end up here too.
     #[error("validation failed")]
@@ -239,6 +245,7 @@ fn app() -> Router {
         .route("/health", get(health))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
         .layer(RequestContextLayer::new())
 }

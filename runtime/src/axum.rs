@@ -14,8 +14,9 @@
 //! formats that carry them, and echoes it in the response's `X-Request-Id`.
 //!
 //! [`Extract`] wraps an extractor (`Json`, `Query`, `Path`…) so that its rejection
-//! becomes the application's error through [`FromRejection`]: clients see one error
-//! shape for every failure.
+//! becomes the application's error through [`FromRejection`]. Give the router's
+//! `fallback` (no route: 404) and `method_not_allowed_fallback` (405; axum still adds
+//! `Allow`) a variant each too, and clients see one error shape for every failure.
 //!
 //! ```
 //! use apierror::axum::{Extract, FromRejection, Rejection, RequestContextLayer};
@@ -31,6 +32,14 @@
 //!         #[api_error(details)]
 //!         fields: FieldErrors,
 //!     },
+//!
+//!     #[error("no such resource")]
+//!     #[status(404)]
+//!     NotFound,
+//!
+//!     #[error("method not allowed here")]
+//!     #[status(405)]
+//!     MethodNotAllowed,
 //!
 //!     #[error("database unreachable: {0}")]
 //!     #[status(500)]
@@ -60,6 +69,8 @@
 //!
 //! let app: Router = Router::new()
 //!     .route("/users", post(create_user))
+//!     .fallback(|| async { AppError::NotFound })
+//!     .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 //!     .layer(RequestContextLayer::new());
 //! ```
 

@@ -35,6 +35,10 @@ macro_rules! service {
             #[status(404)]
             NotFound,
 
+            #[error("this path does not take that method")]
+            #[status(405)]
+            MethodNotAllowed,
+
             #[error("validation failed")]
             #[status(422)]
             ValidationError {
@@ -88,6 +92,7 @@ macro_rules! service {
             Err(match name.as_str() {
                 "invalid_request" => AppError::InvalidRequest,
                 "not_found" => AppError::NotFound,
+                "method_not_allowed" => AppError::MethodNotAllowed,
                 "validation_error" => AppError::ValidationError {
                     fields: FieldErrors::new()
                         .with("name", "must not be empty")
@@ -140,6 +145,7 @@ macro_rules! service {
                 .route("/widgets/{id}", get(show))
                 .route("/misrouted", post(show))
                 .fallback(|| async { AppError::NotFound })
+                .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         }
     };
 }
@@ -267,7 +273,7 @@ type Case = (
 async fn nested_variants_over_http() {
     let base = serve(nested::routes()).await;
     let json = "application/json";
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
         (
             "invalid_request",
             400,
@@ -282,6 +288,14 @@ async fn nested_variants_over_http() {
             &[],
             format!(
                 r#"{{"error":{{"code":"NOT_FOUND","message":"no such widget","request_id":"n-not_found","timestamp":"{NOW}"}}}}"#
+            ),
+        ),
+        (
+            "method_not_allowed",
+            405,
+            &[],
+            format!(
+                r#"{{"error":{{"code":"METHOD_NOT_ALLOWED","message":"this path does not take that method","request_id":"n-method_not_allowed","timestamp":"{NOW}"}}}}"#
             ),
         ),
         (
@@ -328,7 +342,7 @@ async fn nested_variants_over_http() {
 async fn problem_variants_over_http() {
     let base = serve(problem::routes()).await;
     let problem = "application/problem+json";
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
         (
             "invalid_request",
             400,
@@ -343,6 +357,14 @@ async fn problem_variants_over_http() {
             &[],
             format!(
                 r#"{{"type":"about:blank","title":"Not Found","status":404,"detail":"no such widget","code":"NOT_FOUND","request_id":"p-not_found","timestamp":"{NOW}"}}"#
+            ),
+        ),
+        (
+            "method_not_allowed",
+            405,
+            &[],
+            format!(
+                r#"{{"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"this path does not take that method","code":"METHOD_NOT_ALLOWED","request_id":"p-method_not_allowed","timestamp":"{NOW}"}}"#
             ),
         ),
         (
@@ -485,7 +507,7 @@ async fn problem_rejections_over_http() {
 }
 
 #[tokio::test]
-async fn successes_and_the_fallback_keep_the_request_id() {
+async fn successes_and_the_fallbacks_keep_the_request_id() {
     let base = serve(nested::routes()).await;
 
     let seen = post_json(&base, "/widgets", r#"{"name":"bolt","size":3}"#, "ok-1").await;
@@ -500,6 +522,20 @@ async fn successes_and_the_fallback_keep_the_request_id() {
     );
     let seen = get(&base, "/no/such/route", "ok-3").await;
     check(&seen, 404, "application/json", &[], "ok-3", &body);
+
+    // A known path with a method it does not take: the envelope, and axum's `Allow`.
+    let body = format!(
+        r#"{{"error":{{"code":"METHOD_NOT_ALLOWED","message":"this path does not take that method","request_id":"ok-5","timestamp":"{NOW}"}}}}"#
+    );
+    let seen = send(client().delete(format!("{base}/widgets")), "ok-5").await;
+    let length = length(&body);
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-request-id", "ok-5"),
+        ("allow", "GET,HEAD,POST"),
+        ("content-length", &length),
+    ];
+    assert_eq!(seen, self::seen(405, &headers, &body));
 
     // A handler whose `Path` type does not fit its route is a server bug: masked 500.
     let body = format!(
