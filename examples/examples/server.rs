@@ -24,7 +24,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use apierror::axum::{Extract, FromRejection, Rejection, RequestContextLayer};
+use apierror::axum::{CatchPanicLayer, Extract, FromRejection, Rejection, RequestContextLayer};
 use apierror::{ApiError, FieldErrors};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -247,6 +247,10 @@ fn app() -> Router {
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
+        // A bug that panics answers 500 in the envelope, not with a dropped connection.
+        .layer(CatchPanicLayer::new(|| {
+            AppError::Internal(std::io::Error::other("a handler panicked"))
+        }))
         .layer(RequestContextLayer::new())
 }
 

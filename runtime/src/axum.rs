@@ -16,7 +16,8 @@
 //! [`Extract`] wraps an extractor (`Json`, `Query`, `Path`…) so that its rejection
 //! becomes the application's error through [`FromRejection`]. Give the router's
 //! `fallback` (no route: 404) and `method_not_allowed_fallback` (405; axum still adds
-//! `Allow`) a variant each too, and clients see one error shape for every failure.
+//! `Allow`) a variant each too, and [`CatchPanicLayer`] a 5xx variant for a handler that
+//! panics, and clients see one error shape for every failure.
 //!
 //! ```
 //! use apierror::axum::{Extract, FromRejection, Rejection, RequestContextLayer};
@@ -76,6 +77,7 @@
 
 mod extract;
 mod layer;
+mod panic;
 mod rejection;
 mod request_id;
 mod response;
@@ -87,6 +89,7 @@ mod tests;
 
 pub use extract::Extract;
 pub use layer::{RequestContextLayer, RequestContextService, ResponseFuture};
+pub use panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use rejection::{FromRejection, Rejection, RequestPart};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};
 pub use response::into_response;

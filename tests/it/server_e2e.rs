@@ -1,6 +1,7 @@
 //! The axum integration over real HTTP: a server on `127.0.0.1:0`, a reqwest client, and
 //! the exact status, headers and body bytes of every variant and every extractor
-//! rejection, in the `nested` and `problem` formats; 5xx masking down to the last byte.
+//! rejection, in the `nested` and `problem` formats; 5xx masking down to the last byte,
+//! for an internal error and for a panicking handler.
 
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
@@ -16,7 +17,7 @@ macro_rules! service {
         use std::io;
         use std::time::Duration;
 
-        use apierror::axum::{Extract, FromRejection, Rejection};
+        use apierror::axum::{CatchPanicLayer, Extract, FromRejection, Rejection};
         use apierror::{ApiError, FieldErrors};
         use axum::extract::{Path, Query};
         use axum::http::StatusCode;
@@ -137,7 +138,12 @@ macro_rules! service {
             }
         }
 
-        /// The service's routes, without the layer.
+        /// A bug: it panics, with a secret in the message.
+        async fn panics() -> &'static str {
+            panic!("invariant broken near {}", super::SECRET)
+        }
+
+        /// The service's routes, without the request-context layer.
         pub(crate) fn routes() -> Router {
             Router::new()
                 .route("/errors/{name}", get(error))
@@ -146,6 +152,10 @@ macro_rules! service {
                 .route("/misrouted", post(show))
                 .fallback(|| async { AppError::NotFound })
                 .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+                .route("/panics", get(panics))
+                .layer(CatchPanicLayer::new(|| {
+                    AppError::Internal(io::Error::other("a handler panicked"))
+                }))
         }
     };
 }
@@ -678,5 +688,84 @@ async fn internal_errors_mask_their_source_and_log_it() {
             line.contains(&format!("error=\"database unreachable: {SECRET}\"")),
             "{line}"
         );
+    }
+}
+
+#[tokio::test]
+async fn panicking_handlers_answer_in_the_envelope_and_log_the_panic() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let dispatch = tracing::Dispatch::new(subscriber);
+    // As in the masking test: keep callsite interest from being cached as "never".
+    let _anchor = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let _guard = tracing::dispatcher::set_default(&dispatch);
+
+    let nested_body = format!(
+        r#"{{"error":{{"code":"INTERNAL","message":"Internal Server Error","request_id":"panic-nested","timestamp":"{NOW}"}}}}"#
+    );
+    let problem_body = format!(
+        r#"{{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal Server Error","code":"INTERNAL","request_id":"panic-problem","timestamp":"{NOW}"}}"#
+    );
+    let services = [
+        (nested::routes(), "nested", "application/json", nested_body),
+        (
+            problem::routes(),
+            "problem",
+            "application/problem+json",
+            problem_body,
+        ),
+    ];
+    for (routes, name, content_type, body) in services {
+        let base = serve(routes).await;
+        let id = format!("panic-{name}");
+        let response = raw_exchange(
+            &base,
+            format!(
+                "GET /panics HTTP/1.1\r\nhost: localhost\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        let text = String::from_utf8(response).unwrap();
+        assert!(
+            text.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("\r\ncontent-type: {content_type}\r\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("\r\nx-request-id: {id}\r\n")),
+            "{text}"
+        );
+        assert!(text.ends_with(&format!("\r\n\r\n{body}")), "{text}");
+        for needle in [SECRET, "hunter2", "invariant broken"] {
+            assert!(
+                !text.contains(needle),
+                "{needle:?} reached the client:\n{text}"
+            );
+        }
+
+        let log = logs.text();
+        let line = log
+            .lines()
+            .find(|line| line.contains("request handler panicked") && line.contains(&id))
+            .unwrap_or_else(|| panic!("no panic log line for {id}:\n{log}"));
+        assert!(line.contains(" ERROR "), "{line}");
+        assert!(line.contains(&format!("request_id=\"{id}\"")), "{line}");
+        assert!(
+            line.contains(&format!("panic=\"invariant broken near {SECRET}\"")),
+            "{line}"
+        );
+
+        // The same server goes on answering.
+        let after = format!("after-{id}");
+        let seen = get(&base, "/widgets/1", &after).await;
+        assert_eq!(seen, seen_text(200, &after, "widget 1"));
     }
 }
