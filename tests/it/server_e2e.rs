@@ -634,10 +634,22 @@ async fn raw_exchange(base: &str, request: String) -> Vec<u8> {
     .unwrap()
 }
 
-#[tokio::test]
-async fn internal_errors_mask_their_source_and_log_it() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
+/// The `tracing` events of this thread, captured while it lives.
+struct CapturedLogs {
+    buffer: LogBuffer,
+    _anchor: tracing::Dispatch,
+    _guard: tracing::dispatcher::DefaultGuard,
+}
+
+impl CapturedLogs {
+    fn text(&self) -> String {
+        self.buffer.text()
+    }
+}
+
+fn capture_logs() -> CapturedLogs {
+    let buffer = LogBuffer::default();
+    let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
         .with_ansi(false)
@@ -647,34 +659,52 @@ async fn internal_errors_mask_their_source_and_log_it() {
     // tracing caches each callsite's interest process-wide, computed on whichever
     // thread first reaches it while one dispatcher is registered; a sibling test without
     // a subscriber would cache "never". With two live dispatchers it is their union.
-    let _anchor = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::dispatcher::set_default(&dispatch);
+    let anchor = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let guard = tracing::dispatcher::set_default(&dispatch);
+    CapturedLogs {
+        buffer,
+        _anchor: anchor,
+        _guard: guard,
+    }
+}
+
+/// Sends `GET path` with request id `id` over a raw socket, checks that the answer is a
+/// 500 echoing the id with none of `secrets` in any byte, and returns it as text.
+async fn masked_500(base: &str, path: &str, id: &str, secrets: &[&str]) -> String {
+    let response = raw_exchange(
+        base,
+        format!(
+            "GET {path} HTTP/1.1\r\nhost: localhost\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n"
+        ),
+    )
+    .await;
+    let text = String::from_utf8(response).unwrap();
+    assert!(
+        text.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("\r\nx-request-id: {id}\r\n")),
+        "{text}"
+    );
+    for needle in secrets {
+        assert!(
+            !text.contains(needle),
+            "{needle:?} reached the client:\n{text}"
+        );
+    }
+    text
+}
+
+#[tokio::test]
+async fn internal_errors_mask_their_source_and_log_it() {
+    let logs = capture_logs();
 
     for (routes, name) in [(nested::routes(), "nested"), (problem::routes(), "problem")] {
         let base = serve(routes).await;
         let id = format!("mask-{name}");
-        let response = raw_exchange(
-            &base,
-            format!(
-                "GET /errors/internal HTTP/1.1\r\nhost: localhost\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n"
-            ),
-        )
-        .await;
-        let text = String::from_utf8(response).unwrap();
-        assert!(
-            text.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains(&format!("\r\nx-request-id: {id}\r\n")),
-            "{text}"
-        );
-        for needle in [SECRET, "hunter2", "postgres", "database unreachable"] {
-            assert!(
-                !text.contains(needle),
-                "{needle:?} reached the client:\n{text}"
-            );
-        }
+        let secrets = [SECRET, "hunter2", "postgres", "database unreachable"];
+        masked_500(&base, "/errors/internal", &id, &secrets).await;
 
         let log = logs.text();
         let line = log
@@ -693,17 +723,7 @@ async fn internal_errors_mask_their_source_and_log_it() {
 
 #[tokio::test]
 async fn panicking_handlers_answer_in_the_envelope_and_log_the_panic() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let dispatch = tracing::Dispatch::new(subscriber);
-    // As in the masking test: keep callsite interest from being cached as "never".
-    let _anchor = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::dispatcher::set_default(&dispatch);
+    let logs = capture_logs();
 
     let nested_body = format!(
         r#"{{"error":{{"code":"INTERNAL","message":"Internal Server Error","request_id":"panic-nested","timestamp":"{NOW}"}}}}"#
@@ -723,33 +743,13 @@ async fn panicking_handlers_answer_in_the_envelope_and_log_the_panic() {
     for (routes, name, content_type, body) in services {
         let base = serve(routes).await;
         let id = format!("panic-{name}");
-        let response = raw_exchange(
-            &base,
-            format!(
-                "GET /panics HTTP/1.1\r\nhost: localhost\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n"
-            ),
-        )
-        .await;
-        let text = String::from_utf8(response).unwrap();
-        assert!(
-            text.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
-            "{text}"
-        );
+        let secrets = [SECRET, "hunter2", "invariant broken"];
+        let text = masked_500(&base, "/panics", &id, &secrets).await;
         assert!(
             text.contains(&format!("\r\ncontent-type: {content_type}\r\n")),
             "{text}"
         );
-        assert!(
-            text.contains(&format!("\r\nx-request-id: {id}\r\n")),
-            "{text}"
-        );
         assert!(text.ends_with(&format!("\r\n\r\n{body}")), "{text}");
-        for needle in [SECRET, "hunter2", "invariant broken"] {
-            assert!(
-                !text.contains(needle),
-                "{needle:?} reached the client:\n{text}"
-            );
-        }
 
         let log = logs.text();
         let line = log
