@@ -187,9 +187,9 @@ where
             State::Panicked(payload) => payload,
             State::Done => panic!("CatchPanicFuture polled after it returned a response"),
         };
-        let request_id = scope::current().map(|scope| scope.request_id().clone());
+        let scope = scope::current();
         tracing::error!(
-            request_id = request_id.as_ref().map(super::RequestId::as_str),
+            request_id = scope.as_ref().map(|scope| scope.request_id().as_str()),
             panic = panic_message(payload.as_ref()),
             "request handler panicked",
         );
