@@ -58,6 +58,12 @@ impl Builtin {
     pub(crate) fn carries_status(self) -> bool {
         matches!(self, Builtin::Reason | Builtin::Problem)
     }
+
+    /// Whether a code picks a variant only together with the status, even where one
+    /// variant has it (`reason`: a reason is defined per status).
+    pub(crate) fn keys_on_status(self) -> bool {
+        matches!(self, Builtin::Reason)
+    }
 }
 
 /// The container's format.

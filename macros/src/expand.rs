@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::{DeriveInput, LitStr};
 
-use crate::ast::{self, FormatChoice, Input, Role, Variant};
+use crate::ast::{self, Builtin, FormatChoice, Input, Role, Variant};
 use crate::attr::RetryableAttr;
 use crate::{fallback, template, valid};
 
@@ -541,29 +541,26 @@ impl Codegen<'_> {
             .iter()
             .filter(|v| v.is_decodable())
             .collect();
-        // Arms for a code one variant has; then, for a code several variants share, one
-        // arm per status; and behind all of them, for each shared code, an arm for the
-        // statuses the declaration does not list, which goes to the first such variant.
+        // An arm for a code one variant has; for a code several variants share (only
+        // formats whose body carries the status allow that), and in formats that key on
+        // status and code together, an arm for the code and the status: a code under a
+        // status no variant has it under is unrecognised, not another status's variant.
+        let keys_on_status = self.input.builtin().is_some_and(Builtin::keys_on_status);
         let mut specific = Vec::new();
-        let mut fallbacks = Vec::new();
-        for (index, variant) in decodable.iter().enumerate() {
+        for variant in &decodable {
             let code = &variant.code.value;
             let sharing = decodable.iter().filter(|v| v.code.value == *code).count();
             let build = self.build(variant);
-            if sharing == 1 {
+            if sharing == 1 && !keys_on_status {
                 specific.push(quote!((::core::option::Option::Some(#code), _) => #build,));
-                continue;
-            }
-            let status = variant.status_value();
-            specific.push(quote!((::core::option::Option::Some(#code), #status) => #build,));
-            if decodable.iter().position(|v| v.code.value == *code) == Some(index) {
-                fallbacks.push(quote!((::core::option::Option::Some(#code), _) => #build,));
+            } else {
+                let status = variant.status_value();
+                specific.push(quote!((::core::option::Option::Some(#code), #status) => #build,));
             }
         }
         quote! {
             match (__raw.code.as_deref(), __input.status_u16()) {
                 #(#specific)*
-                #(#fallbacks)*
                 _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
             }
         }

@@ -583,6 +583,24 @@ mod seed_003_flow {
     }
 
     #[test]
+    fn a_reason_under_a_status_it_is_not_declared_for_is_unknown() {
+        // `required` is declared under 400 and 401 only; `invalid_argument` under 400.
+        for (status, reason) in [(404, "required"), (403, "invalid_argument")] {
+            let body =
+                format!(r#"{{"error":{{"code":{status},"reason":"{reason}","message":"m"}}}}"#);
+            let error: FlowError = decode(status, body.as_bytes()).unwrap();
+            let FlowError::Other(unknown) = &error else {
+                panic!("{status} {reason}: {error:?}");
+            };
+            assert_eq!(error.status(), status);
+            assert_eq!(unknown.code(), reason);
+            // A body alone says its status too, and is matched the same way.
+            let alone: FlowError = serde_json::from_str(&body).unwrap();
+            assert!(matches!(alone, FlowError::Other(_)), "{alone:?}");
+        }
+    }
+
+    #[test]
     fn every_reason_round_trips_with_its_status_and_retry_class() {
         use FlowError as E;
         let rows = [
