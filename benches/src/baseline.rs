@@ -414,21 +414,9 @@ impl HandWritten for Flat {
     }
 }
 
-/// `problem`: RFC 9457, the field errors as extension members.
+/// `problem`: RFC 9457, the field errors under one `errors` member.
 #[derive(Debug)]
 pub struct Problem;
-
-/// The members `problem` defines; every other member is a field error.
-const PROBLEM_MEMBERS: [&str; 8] = [
-    "type",
-    "title",
-    "status",
-    "detail",
-    "instance",
-    "code",
-    "request_id",
-    "timestamp",
-];
 
 /// `problem`, written.
 #[derive(Serialize)]
@@ -439,7 +427,7 @@ struct ProblemOut<'a> {
     status: u16,
     detail: &'a str,
     code: &'a str,
-    #[serde(flatten)]
+    #[serde(rename = "errors", skip_serializing_if = "Option::is_none")]
     details: Option<&'a FieldErrors>,
 }
 
@@ -460,8 +448,8 @@ pub struct ProblemIn<'a> {
     /// `code`.
     #[serde(borrow)]
     pub code: Cow<'a, str>,
-    /// The extension members.
-    #[serde(flatten)]
+    /// The `errors` member.
+    #[serde(rename = "errors", default)]
     pub details: FieldErrors,
 }
 
@@ -481,7 +469,6 @@ impl HandWritten for Problem {
         serde_json::to_writer(buf, &body)
     }
 
-    /// `json!` cannot flatten: the field errors are inserted one by one.
     fn encode_json(buf: &mut Vec<u8>, error: &Parts<'_>) -> serde_json::Result<()> {
         let mut body = json!({
             "type": "about:blank",
@@ -490,10 +477,8 @@ impl HandWritten for Problem {
             "detail": error.message,
             "code": error.code,
         });
-        if let Value::Object(members) = &mut body {
-            for (field, messages) in error.details.into_iter().flatten() {
-                members.insert(field.to_owned(), json!(messages));
-            }
+        if let Some(details) = error.details {
+            body["errors"] = json!(details);
         }
         serde_json::to_writer(buf, &body)
     }
@@ -501,11 +486,8 @@ impl HandWritten for Problem {
     fn decode_json(body: &[u8]) -> serde_json::Result<JsonRead> {
         let value: Value = serde_json::from_slice(body)?;
         let mut details = FieldErrors::new();
-        if let Value::Object(members) = &value {
-            for (name, messages) in members {
-                if PROBLEM_MEMBERS.contains(&name.as_str()) {
-                    continue;
-                }
+        if let Value::Object(errors) = &value["errors"] {
+            for (name, messages) in errors {
                 for message in messages.as_array().into_iter().flatten() {
                     if let Some(message) = message.as_str() {
                         details.add(name.as_str(), message);

@@ -23,9 +23,7 @@ pub fn http_api_problem(fields: &FieldErrors) -> http_api_problem::HttpApiProble
         .type_url("about:blank")
         .detail(MESSAGE)
         .value("code", &CODE);
-    for (field, messages) in fields {
-        problem.set_value(field, &messages);
-    }
+    problem.set_value("errors", fields);
     problem
 }
 
@@ -34,8 +32,8 @@ pub fn http_api_problem(fields: &FieldErrors) -> http_api_problem::HttpApiProble
 pub struct ProblemExtensions {
     /// The machine-readable code.
     pub code: String,
-    /// The field errors, one member each.
-    #[serde(flatten)]
+    /// The field errors, under one `errors` member.
+    #[serde(rename = "errors")]
     pub fields: FieldErrors,
 }
 
@@ -177,7 +175,7 @@ mod tests {
         let body = ProblemError::validation_body();
         let problem: http_api_problem::HttpApiProblem = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem.json_value("code").unwrap(), CODE);
-        assert!(problem.json_value("password").is_some());
+        assert!(problem.json_value("errors").is_some());
         let details: problem_details::ProblemDetails<ProblemExtensions> =
             serde_json::from_slice(&body).unwrap();
         assert_eq!(details.extensions.code, CODE);

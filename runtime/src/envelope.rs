@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use http::StatusCode;
-use serde::de::{DeserializeOwned, IntoDeserializer, value::MapDeserializer};
+use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -138,7 +138,9 @@ pub struct RawEnvelope<'a> {
 pub enum RawDetails<'a> {
     /// One JSON value (the `details` or `errors` member).
     Value(Cow<'a, RawValue>),
-    /// Loose members that together form the details (`problem` extension members).
+    /// Loose members that together form the details (`problem` extension members): a
+    /// struct or map reads them as one object, [`FieldErrors`](crate::FieldErrors) read
+    /// the `errors` member, and other types the `details` member.
     Members(Vec<(Cow<'a, str>, Cow<'a, RawValue>)>),
 }
 
@@ -151,19 +153,7 @@ impl RawDetails<'_> {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         match self {
             RawDetails::Value(raw) => serde_json::from_str(raw.get()),
-            RawDetails::Members(members) => {
-                let entries = members
-                    .iter()
-                    .map(|(key, value)| (key.as_ref(), value.as_ref().into_deserializer()));
-                T::deserialize(MapDeserializer::new(entries)).or_else(|error| {
-                    match members.as_slice() {
-                        // Details that are not a map or struct travel as the one member
-                        // `details`.
-                        [(name, value)] if name == "details" => serde_json::from_str(value.get()),
-                        _ => Err(error),
-                    }
-                })
-            }
+            RawDetails::Members(members) => crate::format::extensions::decode(members),
         }
     }
 }

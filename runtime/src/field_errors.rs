@@ -1,6 +1,8 @@
 //! `FieldErrors`: validation messages per request field, in the order they were added.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -25,9 +27,32 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 ///     r#"{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}"#,
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+///
+/// Adding and looking up cost constant time whatever the number of fields (an index
+/// beside the ordered entries is built once a set grows past a few fields), so decoding
+/// a body with many field errors costs time linear in its length.
+#[derive(Debug, Clone, Default)]
 pub struct FieldErrors {
     entries: Vec<(String, Vec<String>)>,
+    /// Field name → position in `entries`; built once `entries` outgrows [`SCAN_UP_TO`].
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Up to this many fields a lookup scans the entries; past it, the index answers.
+const SCAN_UP_TO: usize = 8;
+
+impl PartialEq for FieldErrors {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for FieldErrors {}
+
+impl Hash for FieldErrors {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.entries.hash(state);
+    }
 }
 
 impl FieldErrors {
@@ -35,18 +60,47 @@ impl FieldErrors {
     pub const fn new() -> Self {
         FieldErrors {
             entries: Vec::new(),
+            index: None,
         }
     }
 
     /// Appends `message` to `field`'s messages, adding the field at the end if new.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) -> &mut Self {
-        let field = field.into();
-        let message = message.into();
-        match self.entries.iter_mut().find(|(name, _)| *name == field) {
-            Some((_, messages)) => messages.push(message),
-            None => self.entries.push((field, vec![message])),
-        }
+        self.messages_mut(field.into()).push(message.into());
         self
+    }
+
+    /// The position of `field` in the entries, if present.
+    fn position(&self, field: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(field).copied(),
+            None => self.entries.iter().position(|(name, _)| name == field),
+        }
+    }
+
+    /// `field`'s messages, the field added at the end (with none) if new.
+    fn messages_mut(&mut self, field: String) -> &mut Vec<String> {
+        let position = match self.position(&field) {
+            Some(position) => position,
+            None => {
+                let position = self.entries.len();
+                if let Some(index) = &mut self.index {
+                    index.insert(field.clone(), position);
+                }
+                self.entries.push((field, Vec::new()));
+                if self.index.is_none() && self.entries.len() > SCAN_UP_TO {
+                    self.index = Some(
+                        self.entries
+                            .iter()
+                            .enumerate()
+                            .map(|(position, (name, _))| (name.clone(), position))
+                            .collect(),
+                    );
+                }
+                position
+            }
+        };
+        &mut self.entries[position].1
     }
 
     /// Builder form of [`add`](Self::add).
@@ -58,10 +112,8 @@ impl FieldErrors {
 
     /// The messages for `field`, if it has any.
     pub fn get(&self, field: &str) -> Option<&[String]> {
-        self.entries
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, messages)| messages.as_slice())
+        self.position(field)
+            .map(|position| self.entries[position].1.as_slice())
     }
 
     /// Fields and their messages, in insertion order.
@@ -101,10 +153,24 @@ impl<'a> IntoIterator for &'a FieldErrors {
     }
 }
 
+/// The newtype-struct name `FieldErrors` serialize and deserialize through. JSON never
+/// shows it (a newtype struct is its contents), but it lets `problem` recognise field
+/// errors and carry them under one `errors` member.
+pub(crate) const NEWTYPE_NAME: &str = "apierror::FieldErrors";
+
 impl Serialize for FieldErrors {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
-        for (field, messages) in &self.entries {
+        serializer.serialize_newtype_struct(NEWTYPE_NAME, &Entries(&self.entries))
+    }
+}
+
+/// The entries as a JSON object.
+struct Entries<'a>(&'a [(String, Vec<String>)]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, messages) in self.0 {
             map.serialize_entry(field, messages)?;
         }
         map.end()
@@ -115,7 +181,7 @@ impl Serialize for FieldErrors {
 /// non-string messages are skipped, and `null` decodes as no errors.
 impl<'de> Deserialize<'de> for FieldErrors {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(FieldErrorsVisitor)
+        deserializer.deserialize_newtype_struct(NEWTYPE_NAME, FieldErrorsVisitor)
     }
 }
 
@@ -128,6 +194,10 @@ impl<'de> Visitor<'de> for FieldErrorsVisitor {
         f.write_str("an object of field names to lists of messages")
     }
 
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<FieldErrors, D::Error> {
+        d.deserialize_any(self)
+    }
+
     fn visit_unit<E: de::Error>(self) -> Result<FieldErrors, E> {
         Ok(FieldErrors::new())
     }
@@ -138,14 +208,10 @@ impl<'de> Visitor<'de> for FieldErrorsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldErrors, A::Error> {
         let mut errors = FieldErrors::new();
+        // A field that appears twice keeps its first place and gets both lists.
         while let Some(field) = map.next_key::<String>()? {
             let Messages(messages) = map.next_value()?;
-            for message in messages {
-                errors.add(field.clone(), message);
-            }
-            if !errors.entries.iter().any(|(name, _)| *name == field) {
-                errors.entries.push((field, Vec::new()));
-            }
+            errors.messages_mut(field).extend(messages);
         }
         Ok(errors)
     }

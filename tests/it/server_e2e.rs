@@ -382,7 +382,7 @@ async fn problem_variants_over_http() {
             422,
             &[],
             format!(
-                r#"{{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"VALIDATION_ERROR","request_id":"p-validation_error","timestamp":"{NOW}","name":["must not be empty","must be ASCII"],"size":["must be at most 10"]}}"#
+                r#"{{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"VALIDATION_ERROR","request_id":"p-validation_error","timestamp":"{NOW}","errors":{{"name":["must not be empty","must be ASCII"],"size":["must be at most 10"]}}}}"#
             ),
         ),
         (
@@ -508,9 +508,8 @@ async fn problem_rejections_over_http() {
     for (name, request, fields) in rejections() {
         let id = format!("p-{name}");
         let seen = send_request(&base, &request, &id).await;
-        let members = fields.strip_prefix('{').unwrap().strip_suffix('}').unwrap();
         let body = format!(
-            r#"{{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"VALIDATION_ERROR","request_id":"{id}","timestamp":"{NOW}",{members}}}"#
+            r#"{{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"VALIDATION_ERROR","request_id":"{id}","timestamp":"{NOW}","errors":{fields}}}"#
         );
         check(&seen, 422, "application/problem+json", &[], &id, &body);
     }

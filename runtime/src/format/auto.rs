@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, MapAccess};
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::object::{self, Members};
+use super::object::{self, MaybeObject, Members};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
 use crate::envelope::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
@@ -201,50 +201,19 @@ enum ErrorMember {
 }
 
 impl<'de> Deserialize<'de> for ErrorMember {
+    /// Read as JSON text first, so that no value (not even one the parser would reject
+    /// as a typed value, such as `1e400`) keeps a body from having a shape.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ErrorMemberVisitor)
-    }
-}
-
-struct ErrorMemberVisitor;
-
-impl<'de> Visitor<'de> for ErrorMemberVisitor {
-    type Value = ErrorMember;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::String)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ErrorMember, A::Error> {
-        let HasReason(reason) = object::visit_object(map)?;
-        Ok(ErrorMember::Object { reason })
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ErrorMember, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(ErrorMember::Other)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<ErrorMember, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ErrorMember, E> {
-        Ok(ErrorMember::Other)
+        let text = <&'de RawValue>::deserialize(deserializer)?.get();
+        if text.starts_with('"') {
+            return Ok(ErrorMember::String);
+        }
+        let object: MaybeObject<HasReason> =
+            serde_json::from_str(text).map_err(de::Error::custom)?;
+        Ok(match object {
+            MaybeObject(Some(HasReason(reason))) => ErrorMember::Object { reason },
+            MaybeObject(None) => ErrorMember::Other,
+        })
     }
 }
 

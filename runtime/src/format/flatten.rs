@@ -1,11 +1,15 @@
 //! Writing a value's entries into an object that is already open: `problem` extension
 //! members.
 //!
-//! [`flatten`] serializes a value into a [`SerializeMap`] the caller has started. A map
-//! or struct adds its entries (except those named like a member the object already has);
-//! `null` adds nothing; any other value adds nothing and says so, and the caller writes it
-//! under a member of its own. Nothing is buffered.
+//! [`flatten`] serializes a value into a [`SerializeMap`] the caller has started.
+//! [`FieldErrors`](crate::FieldErrors) adds one `errors` member; another map or struct
+//! adds its entries, unless one of them is named like a member the object already has;
+//! `null` adds nothing. Any other value, and a map or struct with a clashing entry, adds
+//! nothing and says so, and the caller writes it whole under a member of its own: no
+//! entry is ever dropped. Nothing is buffered: a first pass over the keys alone finds a
+//! clash before anything is written.
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 
 use serde::ser::{
@@ -22,11 +26,16 @@ pub(crate) enum Flattened {
     Entries,
     /// The value was `null`: nothing was written.
     Nothing,
-    /// The value was neither: nothing was written, the caller should write it whole.
+    /// The value was neither, or has an entry named like one in `reserved`: nothing
+    /// was written, the caller should write it whole.
     NotAnObject,
 }
 
-/// Writes `value`'s entries into `map`, leaving out those whose key is in `reserved`.
+/// The member [`FieldErrors`](crate::FieldErrors) travel under.
+pub(crate) const FIELD_ERRORS_MEMBER: &str = "errors";
+
+/// Writes `value`'s entries into `map`, or nothing when one of them is named like a
+/// member in `reserved` (the value is then [`Flattened::NotAnObject`]).
 pub(crate) fn flatten<M, T>(
     value: &T,
     map: &mut M,
@@ -36,13 +45,44 @@ where
     M: SerializeMap,
     T: Serialize + ?Sized,
 {
-    value.serialize(FlattenInto { map, reserved })
+    let clash = Cell::new(false);
+    let shape = value.serialize(FlattenInto {
+        map,
+        reserved,
+        check: Some(&clash),
+    })?;
+    match shape {
+        Flattened::Entries if clash.get() => Ok(Flattened::NotAnObject),
+        Flattened::Entries => value.serialize(FlattenInto {
+            map,
+            reserved,
+            check: None,
+        }),
+        other => Ok(other),
+    }
 }
 
-/// The serializer behind [`flatten`].
+/// The serializer behind [`flatten`]: with `check`, it writes nothing and only records
+/// whether an entry's key is reserved.
 struct FlattenInto<'a, M> {
     map: &'a mut M,
     reserved: &'a [&'a str],
+    check: Option<&'a Cell<bool>>,
+}
+
+impl<M: SerializeMap> FlattenInto<'_, M> {
+    /// Writes one entry, or in the checking pass notes whether its key is reserved.
+    fn entry<T: Serialize + ?Sized>(self, key: &'static str, value: &T) -> Result<(), M::Error> {
+        match self.check {
+            Some(clash) => {
+                if self.reserved.contains(&key) {
+                    clash.set(true);
+                }
+                Ok(())
+            }
+            None => self.map.serialize_entry(key, value),
+        }
+    }
 }
 
 macro_rules! not_an_object {
@@ -112,12 +152,19 @@ impl<'a, M: SerializeMap> Serializer for FlattenInto<'a, M> {
         Ok(Flattened::NotAnObject)
     }
 
+    /// [`FieldErrors`](crate::FieldErrors) mark themselves with a newtype struct: they
+    /// travel under one `errors` member, so no field name can clash.
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<Flattened, M::Error> {
-        value.serialize(self)
+        if name == crate::field_errors::NEWTYPE_NAME {
+            self.entry(FIELD_ERRORS_MEMBER, value)?;
+            Ok(Flattened::Entries)
+        } else {
+            value.serialize(self)
+        }
     }
 
     /// A newtype variant is an object of one member in JSON: `{"Variant":value}`.
@@ -128,9 +175,7 @@ impl<'a, M: SerializeMap> Serializer for FlattenInto<'a, M> {
         variant: &'static str,
         value: &T,
     ) -> Result<Flattened, M::Error> {
-        if !self.reserved.contains(&variant) {
-            self.map.serialize_entry(variant, value)?;
-        }
+        self.entry(variant, value)?;
         Ok(Flattened::Entries)
     }
 
@@ -164,7 +209,7 @@ impl<'a, M: SerializeMap> Serializer for FlattenInto<'a, M> {
         Ok(Entries {
             map: self.map,
             reserved: self.reserved,
-            skip_value: false,
+            check: self.check,
         })
     }
 
@@ -185,11 +230,12 @@ impl<'a, M: SerializeMap> Serializer for FlattenInto<'a, M> {
     }
 }
 
-/// Writes a map's or struct's entries into the outer map.
+/// Writes a map's or struct's entries into the outer map; with `check`, only looks at
+/// their keys.
 pub(crate) struct Entries<'a, M> {
     map: &'a mut M,
     reserved: &'a [&'a str],
-    skip_value: bool,
+    check: Option<&'a Cell<bool>>,
 }
 
 impl<M: SerializeMap> SerializeMap for Entries<'_, M> {
@@ -197,20 +243,21 @@ impl<M: SerializeMap> SerializeMap for Entries<'_, M> {
     type Error = M::Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), M::Error> {
-        self.skip_value = probe::is_one_of(key, self.reserved);
-        if self.skip_value {
-            Ok(())
-        } else {
-            self.map.serialize_key(key)
+        match self.check {
+            Some(clash) => {
+                if !clash.get() && probe::is_one_of(key, self.reserved) {
+                    clash.set(true);
+                }
+                Ok(())
+            }
+            None => self.map.serialize_key(key),
         }
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), M::Error> {
-        if self.skip_value {
-            self.skip_value = false;
-            Ok(())
-        } else {
-            self.map.serialize_value(value)
+        match self.check {
+            Some(_) => Ok(()),
+            None => self.map.serialize_value(value),
         }
     }
 
@@ -228,11 +275,12 @@ impl<M: SerializeMap> SerializeStruct for Entries<'_, M> {
         key: &'static str,
         value: &T,
     ) -> Result<(), M::Error> {
-        if self.reserved.contains(&key) {
-            Ok(())
-        } else {
-            self.map.serialize_entry(key, value)
+        FlattenInto {
+            map: &mut *self.map,
+            reserved: self.reserved,
+            check: self.check,
         }
+        .entry(key, value)
     }
 
     fn end(self) -> Result<Flattened, M::Error> {
@@ -288,7 +336,7 @@ mod tests {
 
     struct Limits {
         limit: u32,
-        status: &'static str,
+        status: Option<&'static str>,
         window: Option<&'static str>,
     }
 
@@ -296,7 +344,9 @@ mod tests {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut limits = serializer.serialize_struct("Limits", 3)?;
             limits.serialize_field("limit", &self.limit)?;
-            limits.serialize_field("status", self.status)?;
+            if let Some(status) = self.status {
+                limits.serialize_field("status", status)?;
+            }
             limits.serialize_field("window", &self.window)?;
             limits.end()
         }
@@ -324,18 +374,23 @@ mod tests {
     }
 
     #[test]
-    fn maps_and_structs_add_their_entries_in_order() {
-        let errors = FieldErrors::new().with("b", "x").with("a", "y");
+    fn field_errors_travel_under_one_member() {
+        let errors = FieldErrors::new().with("b", "x").with("status", "y");
         assert_eq!(
             flattened(&errors),
             (
-                r#"{"first":1,"b":["x"],"a":["y"]}"#.to_owned(),
+                r#"{"first":1,"errors":{"b":["x"],"status":["y"]}}"#.to_owned(),
                 Flattened::Entries
             )
         );
+        assert_eq!(flattened(&Some(&errors)).1, Flattened::Entries);
+    }
+
+    #[test]
+    fn maps_and_structs_add_their_entries_in_order() {
         let limits = Limits {
             limit: 10,
-            status: "shadowed",
+            status: None,
             window: None,
         };
         assert_eq!(
@@ -346,14 +401,24 @@ mod tests {
             )
         );
         assert_eq!(flattened(&Some(&limits)).1, Flattened::Entries);
+        let map: BTreeMap<&str, u8> = [("other", 2), ("more", 3)].into();
+        assert_eq!(flattened(&map).0, r#"{"first":1,"more":3,"other":2}"#);
+        let numbers: BTreeMap<u8, u8> = [(1, 2)].into();
+        assert_eq!(flattened(&numbers).0, r#"{"first":1,"1":2}"#);
     }
 
     #[test]
-    fn map_entries_named_like_reserved_members_are_left_out() {
-        let map: BTreeMap<&str, u8> = [("first", 9), ("other", 2), ("status", 7)].into();
-        assert_eq!(flattened(&map).0, r#"{"first":1,"other":2}"#);
-        let numbers: BTreeMap<u8, u8> = [(1, 2)].into();
-        assert_eq!(flattened(&numbers).0, r#"{"first":1,"1":2}"#);
+    fn a_clash_with_a_reserved_member_leaves_the_value_to_the_caller() {
+        let empty = (r#"{"first":1}"#.to_owned(), Flattened::NotAnObject);
+        let map: BTreeMap<&str, u8> = [("other", 2), ("status", 7)].into();
+        assert_eq!(flattened(&map), empty);
+        let limits = Limits {
+            limit: 10,
+            status: Some("shadowed"),
+            window: None,
+        };
+        assert_eq!(flattened(&limits), empty);
+        assert_eq!(flattened(&Some(&limits)), empty);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde::{Deserializer, Serialize, Serializer};
 use crate::envelope::{Envelope, RawEnvelope};
 
 mod auto;
+pub(crate) mod extensions;
 mod fields;
 mod flat;
 mod flatten;

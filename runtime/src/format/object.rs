@@ -6,14 +6,14 @@
 //! where an object is required is an error.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::envelope::RawDetails;
-use crate::lenient::{LenientStr, LenientU16};
 
 /// The members of one kind of JSON object, collected as they are read.
 pub(crate) trait Members<'de>: Default {
@@ -62,62 +62,33 @@ where
 }
 
 /// A member that should be an object: `Some` when it is, `None` for any other value
-/// (which is consumed and dropped).
+/// (which is consumed and dropped, even one the JSON parser would reject as a typed
+/// value, such as `1e400`).
 pub(crate) struct MaybeObject<M>(pub(crate) Option<M>);
 
 impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(MaybeObjectVisitor::<M>(PhantomData))
+        let text = <&'de RawValue>::deserialize(deserializer)?.get();
+        if !text.starts_with('{') {
+            return Ok(MaybeObject(None));
+        }
+        // The text is a well-formed object and every member is read leniently, so this
+        // fails only past the parser's nesting limit.
+        read_object(&mut serde_json::Deserializer::from_str(text))
+            .map(|members| MaybeObject(Some(members)))
+            .map_err(de::Error::custom)
     }
 }
 
-struct MaybeObjectVisitor<M>(PhantomData<M>);
-
-impl<'de, M: Members<'de>> Visitor<'de> for MaybeObjectVisitor<M> {
-    type Value = MaybeObject<M>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        visit_object(map).map(|members| MaybeObject(Some(members)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(MaybeObject(None))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(MaybeObject(None))
-    }
-}
-
-/// A member's name, borrowed from the input unless it contains escapes.
+/// A member's name, borrowed from the input unless it contains escapes. A name that is
+/// not valid UTF-8 once unescaped (a lone surrogate, `"\ud800"`) is kept with the
+/// invalid parts replaced, so it matches no known member and the object still reads.
 struct MemberName<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for MemberName<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(MemberNameVisitor)
+        // Bytes, not a string: serde_json then unescapes without rejecting surrogates.
+        deserializer.deserialize_bytes(MemberNameVisitor)
     }
 }
 
@@ -138,29 +109,66 @@ impl<'de> Visitor<'de> for MemberNameVisitor {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         Ok(MemberName(Cow::Owned(v)))
     }
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(MemberName(match std::str::from_utf8(v) {
+            Ok(name) => Cow::Borrowed(name),
+            Err(_) => String::from_utf8_lossy(v).into_owned().into(),
+        }))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(MemberName(String::from_utf8_lossy(v).into_owned().into()))
+    }
 }
 
-/// Reads a string member into `slot`; a value of another type leaves `slot` as it was.
+/// Reads a string member into `slot`; a value of another type, or a string that is not
+/// text once unescaped (a lone surrogate), leaves `slot` as it was.
 pub(crate) fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
 ) -> Result<(), A::Error> {
-    if let LenientStr(Some(value)) = map.next_value()? {
+    if let Some(value) = lenient_str(raw(map)?.get()) {
         *slot = Some(value);
     }
     Ok(())
 }
 
 /// Reads a status member into `slot`; a value that is not an integer in `0..=65535`
-/// leaves `slot` as it was.
+/// (`"404"`, `404.0`, `1e400`) leaves `slot` as it was.
 pub(crate) fn status<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<u16>,
 ) -> Result<(), A::Error> {
-    if let LenientU16(Some(value)) = map.next_value()? {
+    if let Some(value) = lenient_u16(raw(map)?.get()) {
         *slot = Some(value);
     }
     Ok(())
+}
+
+/// The string a JSON value's text holds, borrowed when it has no escapes; `None` for
+/// any other value, or for a string that does not unescape to text.
+///
+/// The text comes from a [`RawValue`], so it is well-formed JSON: a string without a
+/// backslash is its own contents between the quotes.
+pub(crate) fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(inner))
+    }
+}
+
+/// The integer in `0..=65535` a JSON value's text is, if it is one.
+pub(crate) fn lenient_u16(text: &str) -> Option<u16> {
+    // `-0` is zero, as the parser reads it; any other sign or form is not a status.
+    let digits = text
+        .strip_prefix('-')
+        .filter(|d| d.bytes().all(|b| b == b'0'));
+    match digits {
+        Some(zeros) if !zeros.is_empty() => Some(0),
+        _ if text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+        _ => None,
+    }
 }
 
 /// Reads a member's JSON text, borrowed from the input.
@@ -178,6 +186,50 @@ pub(crate) fn details<'de, A: MapAccess<'de>>(
         *slot = Some(RawDetails::Value(Cow::Borrowed(value)));
     }
     Ok(())
+}
+
+/// Resolves repeated names in members read in order: a repeated member replaces the
+/// earlier one's value, as in a JSON object, and keeps the earlier one's place. Linear in
+/// the number of members.
+pub(crate) fn keep_last_of_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
+    /// Up to this many members, pairs are compared directly instead of hashed.
+    const COMPARE_UP_TO: usize = 8;
+    if members.len() < 2 {
+        return;
+    }
+    // For each member, the position of the first member with its name.
+    let first: Vec<usize> = if members.len() <= COMPARE_UP_TO {
+        (0..members.len())
+            .map(|i| {
+                let name = members[i].0.as_ref();
+                (0..i).find(|&j| members[j].0.as_ref() == name).unwrap_or(i)
+            })
+            .collect()
+    } else {
+        let mut seen = HashMap::with_capacity(members.len());
+        members
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| *seen.entry(name.as_ref()).or_insert(i))
+            .collect()
+    };
+    if first.iter().enumerate().all(|(i, &f)| i == f) {
+        return;
+    }
+    // In order, each repeat swaps its value into the first place; what it swaps out is
+    // an earlier value, dropped with the repeat below.
+    for (i, &f) in first.iter().enumerate() {
+        if f != i {
+            let (head, tail) = members.split_at_mut(i);
+            std::mem::swap(&mut head[f].1, &mut tail[0].1);
+        }
+    }
+    let mut position = 0;
+    members.retain(|_| {
+        let keep = first[position] == position;
+        position += 1;
+        keep
+    });
 }
 
 /// Skips a member's value.
@@ -228,5 +280,86 @@ mod tests {
         }
         let value: MaybeObject<Names<'_>> = serde_json::from_str(r#"{"a":null}"#).unwrap();
         assert_eq!(value.0.unwrap().0, ["a"]);
+    }
+
+    #[test]
+    fn values_the_parser_rejects_are_dropped_like_any_mistyped_value() {
+        #[derive(Default)]
+        struct Two<'de>(Option<Cow<'de, str>>, Option<u16>);
+        impl<'de> Members<'de> for Two<'de> {
+            fn member<A: MapAccess<'de>>(
+                &mut self,
+                name: Cow<'de, str>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match &*name {
+                    "s" => string(map, &mut self.0),
+                    "n" => status(map, &mut self.1),
+                    _ => skip(map),
+                }
+            }
+        }
+        let read = |body: &'static str| -> Two<'static> {
+            read_object(&mut serde_json::Deserializer::from_str(body)).unwrap()
+        };
+        for body in [
+            r#"{"s":1e400,"n":1e400}"#,
+            r#"{"s":"\ud800","n":"\udc00"}"#,
+            r#"{"s":-1e400,"n":-5}"#,
+            r#"{"s":[1e400],"n":{"a":"\ud800"}}"#,
+            r#"{"s":null,"n":404.0}"#,
+            r#"{"s":5,"n":70000}"#,
+            r#"{"\ud800":1,"s":{},"n":true}"#,
+        ] {
+            let two = read(body);
+            assert_eq!((two.0, two.1), (None, None), "{body}");
+        }
+        let two = read(r#"{"s":"tab\t","n":404,"s":"plain"}"#);
+        assert!(matches!(two.0, Some(Cow::Borrowed("plain"))));
+        assert_eq!(two.1, Some(404));
+        assert_eq!(read(r#"{"s":"\u00e9","n":-0}"#).0.as_deref(), Some("é"));
+        assert_eq!(read(r#"{"n":-0}"#).1, Some(0));
+        assert_eq!(read(r#"{"n":65535}"#).1, Some(65535));
+    }
+
+    #[test]
+    fn a_name_that_is_not_text_is_kept_and_matches_nothing() {
+        let names: Names<'_> = read_object(&mut serde_json::Deserializer::from_str(
+            r#"{"\ud800x":1,"b":2}"#,
+        ))
+        .unwrap();
+        assert_eq!(names.0, ["\u{fffd}\u{fffd}\u{fffd}x", "b"]);
+    }
+
+    #[test]
+    fn maybe_object_drops_values_the_parser_rejects() {
+        for body in ["1e400", "\"\\ud800\"", "[1e400]"] {
+            let value: MaybeObject<Names<'_>> = serde_json::from_str(body).unwrap();
+            assert!(value.0.is_none(), "{body}");
+        }
+        let value: MaybeObject<Names<'_>> =
+            serde_json::from_str(r#"{"a":1e400,"b":"\ud800"}"#).unwrap();
+        assert_eq!(value.0.unwrap().0, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_repeated_member_replaces_the_earlier_value_in_its_place() {
+        for len in [3, 9, 999] {
+            let mut members: Vec<(String, usize)> = (0..len)
+                .map(|i| (format!("m{}", i % (len / 3)), i))
+                .collect();
+            keep_last_of_repeats(&mut members);
+            let third = len / 3;
+            let expected: Vec<(String, usize)> = (0..third)
+                .map(|i| (format!("m{i}"), i + 2 * third))
+                .collect();
+            assert_eq!(members, expected, "{len}");
+        }
+        let mut members = vec![("a", 1), ("b", 2), ("a", 3), ("c", 4), ("a", 5)];
+        keep_last_of_repeats(&mut members);
+        assert_eq!(members, [("a", 5), ("b", 2), ("c", 4)]);
+        let mut unique = vec![("a", 1), ("b", 2)];
+        keep_last_of_repeats(&mut unique);
+        assert_eq!(unique, [("a", 1), ("b", 2)]);
     }
 }

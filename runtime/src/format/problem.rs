@@ -27,17 +27,20 @@ const STANDARD_MEMBERS: [&str; 8] = [
 /// RFC 9457 problem details, in this order: `type` (the [`Context`](crate::Context)'s
 /// `problem_type`, else `about:blank`), `title` (the status's reason phrase), `status`,
 /// `detail` (the public message), `instance` (from the context, if any), `code`,
-/// `request_id` and `timestamp` (from the context, if any), then the details as
-/// extension members.
+/// `request_id` and `timestamp` (from the context, if any), then the details.
 ///
-/// Details that serialize as a map or struct add their entries as top-level members
-/// (entries named like a standard member are left out); any other details are written
-/// under `details`. Decoding picks the variant by `code`; it reads `detail` as the
-/// message, `status` as the status, and collects every non-standard member as the
-/// details ([`RawDetails::Members`]).
+/// [`FieldErrors`](crate::FieldErrors) details travel under one `errors` member, as
+/// ASP.NET Core's `ValidationProblemDetails` carries them, so no field name can clash
+/// with a standard member. Other details that serialize as a map or struct add their
+/// entries as extension members, unless one of them is named like a standard member:
+/// such details, and details that are not an object, are written whole under
+/// `details`. Nothing is ever dropped. Decoding picks the variant by `code`; it reads
+/// `detail` as the message, `status` as the status, and collects every non-standard
+/// member as the details ([`RawDetails::Members`]), which decode back into each of
+/// these shapes.
 ///
 /// ```text
-/// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"validation_error","email":["is not an email address"]}
+/// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"validation failed","code":"validation_error","errors":{"email":["is not an email address"]}}
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Problem;
@@ -94,8 +97,9 @@ impl Format for Problem {
 
 /// The details the extension members make up, if there are any.
 fn extension_details<'de>(
-    extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
+    mut extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
 ) -> Option<RawDetails<'de>> {
+    object::keep_last_of_repeats(&mut extensions);
     (!extensions.is_empty()).then_some(RawDetails::Members(extensions))
 }
 
@@ -124,12 +128,9 @@ impl<'de> Members<'de> for Body<'de> {
             "timestamp" => object::string(map, &mut self.timestamp),
             "type" | "title" | "instance" => object::skip(map),
             _ => {
-                let value = Cow::Borrowed(object::raw(map)?);
-                // A repeated member replaces the earlier one, as in a JSON object.
-                match self.extensions.iter_mut().find(|(known, _)| *known == name) {
-                    Some((_, earlier)) => *earlier = value,
-                    None => self.extensions.push((name, value)),
-                }
+                // Repeats are resolved once, after the last member (`extension_details`).
+                self.extensions
+                    .push((name, Cow::Borrowed(object::raw(map)?)));
                 Ok(())
             }
         }
@@ -179,18 +180,27 @@ mod tests {
     }
 
     #[test]
-    fn flattens_map_details_into_extension_members() {
+    fn field_errors_travel_under_one_errors_member() {
         let errors = FieldErrors::new()
             .with("email", "is invalid")
             .with("age", "is negative");
         assert_eq!(
             sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED),
-            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"Invalid.","code":"invalid","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z","email":["is invalid"],"age":["is negative"]}"#
+            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"Invalid.","code":"invalid","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z","errors":{"email":["is invalid"],"age":["is negative"]}}"#
         );
     }
 
     #[test]
-    fn extension_members_never_shadow_standard_ones() {
+    fn flattens_map_details_into_extension_members() {
+        let details: BTreeMap<&str, u32> = [("balance", 30), ("cost", 50)].into();
+        assert_eq!(
+            sample::encode::<Problem, _>(403, "out_of_credit", "m", Some(&details), &TRACED),
+            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"m","code":"out_of_credit","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z","balance":30,"cost":50}"#
+        );
+    }
+
+    #[test]
+    fn details_that_clash_with_standard_members_travel_whole() {
         let details: BTreeMap<&str, &str> = [
             ("balance", "30"),
             ("code", "x"),
@@ -207,9 +217,21 @@ mod tests {
                 Some(&details),
                 &Context::EMPTY
             ),
-            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"m","code":"out_of_credit","balance":"30"}"#
+            r#"{"type":"about:blank","title":"Forbidden","status":403,"detail":"m","code":"out_of_credit","details":{"balance":"30","code":"x","detail":"x","request_id":"x","type":"x"}}"#
         );
-        // A field called `status` is left out of the body rather than repeat `status`.
+        let body = sample::encode::<Problem, _>(403, "c", "m", Some(&details), &Context::EMPTY);
+        let raw = Problem::decode(body.as_bytes()).unwrap();
+        assert_eq!(
+            raw.details
+                .unwrap()
+                .decode::<BTreeMap<String, String>>()
+                .unwrap(),
+            details
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>()
+        );
+        // A field error called `status` is kept: field errors travel under `errors`.
         assert_eq!(
             sample::encode::<Problem, _>(
                 422,
@@ -218,7 +240,7 @@ mod tests {
                 Some(&sample::field_errors()),
                 &Context::EMPTY
             ),
-            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"m","code":"invalid","price":["The price must be a number.","The price must be at least 0."]}"#
+            r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"m","code":"invalid","errors":{"price":["The price must be a number.","The price must be at least 0."],"status":["The selected status is invalid."]}}"#
         );
     }
 
@@ -272,12 +294,17 @@ mod tests {
     }
 
     #[test]
-    fn a_field_called_details_is_an_extension_member_like_any_other() {
-        let errors = FieldErrors::new().with("details", "is too long");
+    fn field_errors_named_like_any_member_decode_back() {
+        let errors = [
+            "details", "errors", "status", "type", "title", "detail", "instance", "code",
+        ]
+        .into_iter()
+        .map(|name| (name, "is wrong"))
+        .collect::<FieldErrors>();
         let body =
             sample::encode::<Problem, _>(422, "invalid", "m", Some(&errors), &Context::EMPTY);
         assert!(
-            body.ends_with(r#""code":"invalid","details":["is too long"]}"#),
+            body.ends_with(r#""code":"invalid","errors":{"details":["is wrong"],"errors":["is wrong"],"status":["is wrong"],"type":["is wrong"],"title":["is wrong"],"detail":["is wrong"],"instance":["is wrong"],"code":["is wrong"]}}"#),
             "{body}"
         );
         let raw = Problem::decode(body.as_bytes()).unwrap();
