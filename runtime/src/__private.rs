@@ -40,9 +40,12 @@ pub fn decoded_message<T: From<String>>(raw: &RawEnvelope<'_>) -> T {
     T::from(raw.message.as_deref().unwrap_or_default().to_owned())
 }
 
-/// A `Retry-After` header value in whole seconds, rounded up.
+/// A `Retry-After` header value in whole seconds, rounded up (saturating: the longest
+/// delay asks for `u64::MAX` seconds, never wraps to "retry now").
 pub fn retry_after_value(delay: Duration) -> HeaderValue {
-    let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+    let seconds = delay
+        .as_secs()
+        .saturating_add(u64::from(delay.subsec_nanos() > 0));
     HeaderValue::from(seconds)
 }
 

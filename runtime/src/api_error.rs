@@ -1,7 +1,7 @@
 //! The `ApiError` trait: what `#[derive(ApiError)]` implements.
 
 use std::borrow::Cow;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use serde::Serializer;
@@ -124,7 +124,9 @@ pub trait ApiError: Sized {
     /// Decodes a response's status, headers and body into this enum.
     ///
     /// Lenient and total: an unknown code, a non-JSON body, an empty or truncated body
-    /// all become the `unknown` variant with the status kept.
+    /// all become the `unknown` variant with the status kept. An HTTP-date `Retry-After`
+    /// is measured from the system clock; [`from_response_at`](Self::from_response_at)
+    /// takes the caller's.
     ///
     /// # Errors
     ///
@@ -134,6 +136,23 @@ pub trait ApiError: Sized {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, DecodeError> {
-        Self::decode(&DecodeInput::read::<Self::Format>(status, headers, body))
+        Self::from_response_at(status, headers, body, SystemTime::now())
+    }
+
+    /// [`from_response`](Self::from_response), with `now` as the time an HTTP-date
+    /// `Retry-After` is measured from (for an `#[api_error(retry_after)]` field).
+    ///
+    /// # Errors
+    ///
+    /// Only when no variant fits and the enum has no `unknown` variant.
+    fn from_response_at(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Self, DecodeError> {
+        Self::decode(&DecodeInput::read_at::<Self::Format>(
+            status, headers, body, now,
+        ))
     }
 }

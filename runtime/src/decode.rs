@@ -5,7 +5,8 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
-use serde::de::{DeserializeOwned, value::UnitDeserializer};
+use serde::de::DeserializeOwned;
+use serde::de::value::{MapDeserializer, UnitDeserializer};
 
 use crate::api_error::ApiError;
 use crate::envelope::RawEnvelope;
@@ -19,19 +20,33 @@ use crate::unknown::{KEPT_BODY_BYTES, Unknown};
 pub const MAX_DECODED_BODY: usize = 1024 * 1024;
 
 /// A response, as a derived decoder sees it: the status, the body, what the enum's
-/// format read of the body (or why it read nothing), and the `Retry-After` delay.
+/// format read of the body (or why it read nothing), and the `Retry-After` hint with the
+/// time it is measured from.
 #[derive(Debug)]
 pub struct DecodeInput<'a> {
     status: Option<StatusCode>,
     body: &'a [u8],
     raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
-    retry_after: Option<Duration>,
+    retry_after: Option<RetryAfter>,
+    now: SystemTime,
 }
 
 impl<'a> DecodeInput<'a> {
-    /// Reads a response with format `F`. Never fails: a body that is too long, empty, not
-    /// JSON, or not of `F`'s shape is recorded as such.
+    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from the
+    /// system clock; see [`read_at`](Self::read_at).
     pub fn read<F: Format>(status: StatusCode, headers: &HeaderMap, body: &'a [u8]) -> Self {
+        Self::read_at::<F>(status, headers, body, SystemTime::now())
+    }
+
+    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from `now`
+    /// (the caller's clock). Never fails: a body that is too long, empty, not JSON, or not
+    /// of `F`'s shape is recorded as such.
+    pub fn read_at<F: Format>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &'a [u8],
+        now: SystemTime,
+    ) -> Self {
         let raw = if body.len() > MAX_DECODED_BODY {
             Err(DecodeErrorKind::TooLarge)
         } else if body.iter().all(u8::is_ascii_whitespace) {
@@ -41,13 +56,13 @@ impl<'a> DecodeInput<'a> {
         };
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
-            .and_then(RetryAfter::from_header)
-            .map(|hint| hint.delay_from(SystemTime::now()));
+            .and_then(RetryAfter::from_header);
         DecodeInput {
             status: Some(status),
             body,
             raw,
             retry_after,
+            now,
         }
     }
 
@@ -59,6 +74,7 @@ impl<'a> DecodeInput<'a> {
             body: &[],
             raw: Ok(raw),
             retry_after: None,
+            now: SystemTime::UNIX_EPOCH,
         }
     }
 
@@ -77,8 +93,14 @@ impl<'a> DecodeInput<'a> {
         self.body
     }
 
-    /// The `Retry-After` delay the response asked for.
+    /// The `Retry-After` delay the response asked for, from the time the input was read
+    /// at.
     pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after.map(|hint| hint.delay_from(self.now))
+    }
+
+    /// The `Retry-After` hint as the response gave it.
+    pub fn retry_after_hint(&self) -> Option<RetryAfter> {
         self.retry_after
     }
 
@@ -268,16 +290,21 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// A decoded error with what the response said around it.
+///
+/// Its `Display` is the message the response carried, as received (a vendor's "Maintenance
+/// until 06:00" where the variant's own message is "Service Unavailable"), or the error's
+/// own `Display` when the body carried none; `source()` is the error when the two differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded<E> {
     /// The decoded error.
     pub error: E,
-    /// Status, headers of interest, and the start of the raw body.
+    /// Status, headers of interest, what the body said, and the start of the raw body.
     pub meta: ResponseMeta,
 }
 
 impl<E: ApiError> Decoded<E> {
-    /// Decodes a response into `E`, keeping its metadata.
+    /// Decodes a response into `E`, keeping its metadata; an HTTP-date `Retry-After` is
+    /// measured from the system clock (see [`from_response_at`](Self::from_response_at)).
     ///
     /// # Errors
     ///
@@ -287,33 +314,64 @@ impl<E: ApiError> Decoded<E> {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, DecodeError> {
-        // One read of the body serves both the variant and the body's request id.
-        let input = DecodeInput::read::<E::Format>(status, headers, body);
-        let error = E::decode(&input)?;
-        let body_request_id = input
-            .raw()
-            .ok()
-            .and_then(|raw| raw.request_id.as_deref().map(str::to_owned));
-        Ok(Decoded {
-            error,
-            meta: ResponseMeta::from_parts(status, headers, body, body_request_id),
-        })
+        Self::from_response_at(status, headers, body, SystemTime::now())
     }
+
+    /// Decodes a response into `E`, keeping its metadata, with `now` as the time an
+    /// HTTP-date `Retry-After` is measured from. The body is parsed once and the headers
+    /// are read once.
+    ///
+    /// # Errors
+    ///
+    /// Only when `E` has no `unknown` variant and the response matches no variant.
+    pub fn from_response_at(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Self, DecodeError> {
+        let (error, meta) = decode_with_meta::<E>(status, headers, body, now);
+        error.map(|error| Decoded { error, meta })
+    }
+}
+
+/// Decodes a response into `E` and reads its metadata from the same parse, whether or
+/// not a variant fits.
+pub(crate) fn decode_with_meta<E: ApiError>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> (Result<E, DecodeError>, ResponseMeta) {
+    let input = DecodeInput::read_at::<E::Format>(status, headers, body, now);
+    let error = E::decode(&input);
+    let meta = ResponseMeta::from_parts(status, headers, body, input.raw().ok(), input.retry_after);
+    (error, meta)
 }
 
 impl<E: fmt::Display> fmt::Display for Decoded<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
+        match &self.meta.message {
+            Some(message) => f.write_str(message),
+            None => fmt::Display::fmt(&self.error, f),
+        }
     }
 }
 
 impl<E: std::error::Error + 'static> std::error::Error for Decoded<E> {
+    /// The decoded error, unless `Display` already shows it (the body had no message).
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.meta.message.as_ref()?;
         Some(&self.error)
     }
 }
 
-/// What a response said beside its body's error.
+/// How many bytes of a received code, request id or timestamp are kept.
+pub const KEPT_TEXT_BYTES: usize = 256;
+
+/// What a response said beside its body's error: its status and headers of interest, and
+/// what its body said, as received (each text bounded: [`KEPT_TEXT_BYTES`] for a code,
+/// request id or timestamp, [`KEPT_BODY_BYTES`] for the message and the raw body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseMeta {
     /// The status.
@@ -324,34 +382,42 @@ pub struct ResponseMeta {
     pub rate_limit: Option<RateLimit>,
     /// `X-Request-Id` (or `X-Amzn-RequestId`, `Request-Id`), else the body's `request_id`.
     pub request_id: Option<String>,
+    /// The code the body carried (`code`, `reason` or `error`, by format).
+    pub code: Option<String>,
+    /// The message the body carried.
+    pub message: Option<String>,
+    /// The timestamp the body carried.
+    pub timestamp: Option<String>,
     /// The start of the raw body, at most [`KEPT_BODY_BYTES`].
     pub body: Vec<u8>,
 }
 
 impl ResponseMeta {
     /// Reads the metadata of a response whose body has not been decoded: a `nested`
-    /// body's `request_id` is looked for when no header names the request.
+    /// body's code, message, timestamp and request id are read when it is one.
     pub fn read(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        let header_id = header_request_id(headers);
-        let body_id = if header_id.is_none() {
-            body_request_id(body)
-        } else {
+        let raw = if body.len() > MAX_DECODED_BODY {
             None
+        } else {
+            crate::format::Nested::decode(body).ok()
         };
-        Self::from_parts(status, headers, body, header_id.or(body_id))
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(RetryAfter::from_header);
+        Self::from_parts(status, headers, body, raw.as_ref(), retry_after)
     }
 
-    /// The metadata with the request id the body's decoder already found, if any. The
-    /// headers are read in one pass.
+    /// The metadata, from what the body's decoder already read (if anything) and the
+    /// `Retry-After` hint it already parsed. The other headers are read in one pass.
     fn from_parts(
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
-        body_request_id: Option<String>,
+        raw: Option<&RawEnvelope<'_>>,
+        retry_after: Option<RetryAfter>,
     ) -> Self {
         // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
         let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
-        let mut retry_after = None;
         let mut rate_limit = RateLimitScan::default();
         for (name, value) in headers {
             let name = name.as_str();
@@ -359,7 +425,7 @@ impl ResponseMeta {
                 "x-request-id" => &mut request_ids[0],
                 "request-id" => &mut request_ids[1],
                 "x-amzn-requestid" => &mut request_ids[2],
-                "retry-after" => &mut retry_after,
+                "retry-after" => continue,
                 _ => {
                     rate_limit.offer(name, value);
                     continue;
@@ -370,38 +436,43 @@ impl ResponseMeta {
         let header_id = request_ids
             .into_iter()
             .flatten()
-            .find_map(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .find_map(|v| v.to_str().ok());
+        let kept = |text: Option<&str>, bound: usize| text.map(|text| kept_text(text, bound));
+        let (code, message, timestamp, body_id) = match raw {
+            Some(raw) => (
+                raw.code.as_deref(),
+                raw.message.as_deref(),
+                raw.timestamp.as_deref(),
+                raw.request_id.as_deref(),
+            ),
+            None => (None, None, None, None),
+        };
         ResponseMeta {
             status,
-            retry_after: retry_after.and_then(RetryAfter::from_header),
+            retry_after,
             rate_limit: rate_limit.finish(),
-            request_id: header_id.or(body_request_id),
+            request_id: kept(header_id.or(body_id), KEPT_TEXT_BYTES),
+            code: kept(code, KEPT_TEXT_BYTES),
+            message: kept(message, KEPT_BODY_BYTES),
+            timestamp: kept(timestamp, KEPT_TEXT_BYTES),
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
         }
     }
 }
 
-/// `X-Request-Id`, `Request-Id` or `X-Amzn-RequestId`, in that order.
-fn header_request_id(headers: &HeaderMap) -> Option<String> {
-    ["x-request-id", "request-id", "x-amzn-requestid"]
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// The `request_id` a `nested` body carries, if the body is one.
-fn body_request_id(body: &[u8]) -> Option<String> {
-    if body.len() > MAX_DECODED_BODY {
-        return None;
+/// `text`, cut to at most `bound` bytes at a character boundary.
+pub(crate) fn kept_text(text: &str, bound: usize) -> String {
+    let mut end = text.len().min(bound);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    let raw = crate::format::Nested::decode(body).ok()?;
-    raw.request_id.map(std::borrow::Cow::into_owned)
+    text[..end].to_owned()
 }
 
 /// Decodes a variant's details: the body's details if they fit `T`, else `T` built from
-/// nothing (so `Option<_>`, `FieldErrors` and other types that accept `null` survive a
-/// missing or mistyped member).
+/// nothing: from `null` (so `Option<_>`, `FieldErrors` and other types that accept `null`
+/// survive a missing or mistyped member), or from an empty object (a map, or a struct
+/// whose fields all have defaults; `problem` writes no member for an empty map).
 ///
 /// # Errors
 ///
@@ -414,7 +485,13 @@ pub fn decode_details<T: DeserializeOwned>(raw: &RawEnvelope<'_>) -> Result<T, D
         },
         None => None,
     };
-    T::deserialize(UnitDeserializer::<serde_json::Error>::new()).map_err(|absent| {
-        DecodeErrorKind::Details(first.map_or_else(|| absent.to_string(), |e| e.to_string()))
-    })
+    T::deserialize(UnitDeserializer::<serde_json::Error>::new())
+        .or_else(|_| {
+            T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+                std::iter::empty::<(&str, &str)>(),
+            ))
+        })
+        .map_err(|absent| {
+            DecodeErrorKind::Details(first.map_or_else(|| absent.to_string(), |e| e.to_string()))
+        })
 }

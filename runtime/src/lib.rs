@@ -109,8 +109,8 @@ mod unknown;
 
 pub use api_error::ApiError;
 pub use decode::{
-    DecodeError, DecodeErrorKind, DecodeInput, Decoded, MAX_DECODED_BODY, MalformedBody,
-    MalformedKind, ResponseMeta, decode_details,
+    DecodeError, DecodeErrorKind, DecodeInput, Decoded, KEPT_TEXT_BYTES, MAX_DECODED_BODY,
+    MalformedBody, MalformedKind, ResponseMeta, decode_details,
 };
 pub use envelope::{Context, Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use field_errors::FieldErrors;

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::retry_after::MAX_RETRY_AFTER;
+
 use http::{HeaderMap, HeaderValue};
 
 /// What a response said about the client's quota. Each part is optional: servers send
@@ -10,7 +12,7 @@ use http::{HeaderMap, HeaderValue};
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: Option<u64>,
-    /// Requests left in the window.
+    /// Time until the window resets, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
     pub remaining: Option<u64>,
     /// Time until the window resets.
     pub reset: Option<Duration>,
@@ -108,6 +110,7 @@ impl RateLimit {
     }
 }
 
+/// A reset in seconds as a delay, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
 fn reset_delay(seconds: u64) -> Option<Duration> {
-    (seconds <= 1_000_000_000).then(|| Duration::from_secs(seconds))
+    (seconds <= 1_000_000_000).then(|| Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
 }

@@ -34,6 +34,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::time::SystemTime;
 
 use ::reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -226,12 +227,10 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     let mut body = Vec::new();
     // An interrupted body is decoded from what arrived.
     let _ = read_into(&mut response, limit, &mut body).await;
-    match Decoded::<E>::from_response(status, &headers, &body) {
-        Ok(decoded) => ClientError::Api(decoded),
-        Err(error) => ClientError::Undecodable {
-            error,
-            meta: ResponseMeta::read(status, &headers, &body),
-        },
+    // One parse of the body serves the error and the metadata, whichever way it goes.
+    match crate::decode::decode_with_meta::<E>(status, &headers, &body, SystemTime::now()) {
+        (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
+        (Err(error), meta) => ClientError::Undecodable { error, meta },
     }
 }
 

@@ -4,11 +4,12 @@ use std::borrow::Cow;
 
 use http::StatusCode;
 
+use crate::decode::{KEPT_TEXT_BYTES, kept_text};
 use crate::envelope::{Context, Envelope, NoDetails, RawEnvelope};
 use crate::format::Format;
 use crate::retry_class::Retry;
 
-/// How many bytes of an unrecognised body [`Unknown`] keeps.
+/// How many bytes of an unrecognised body [`Unknown`] keeps (and of its message).
 pub const KEPT_BODY_BYTES: usize = 8 * 1024;
 
 /// An error the enum does not know: an unknown code, a status no variant has, or a body
@@ -16,8 +17,9 @@ pub const KEPT_BODY_BYTES: usize = 8 * 1024;
 /// truncated body).
 ///
 /// It is the single field of the `#[api_error(unknown)]` variant. The status is always
-/// kept; code and message are kept when the body had them; the raw body is kept up to
-/// [`KEPT_BODY_BYTES`]. Encoding an `Unknown` writes its status, code and message back in
+/// kept; code and message are kept when the body had them (the code up to
+/// [`KEPT_TEXT_BYTES`](crate::KEPT_TEXT_BYTES), the message up to [`KEPT_BODY_BYTES`],
+/// cut at a character boundary); the raw body is kept up to [`KEPT_BODY_BYTES`]. Encoding an `Unknown` writes its status, code and message back in
 /// the enum's format, so a proxy can pass an upstream error on.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Unknown {
@@ -40,17 +42,17 @@ impl Unknown {
         }
     }
 
-    /// Sets the code.
+    /// Sets the code (at most [`KEPT_TEXT_BYTES`](crate::KEPT_TEXT_BYTES) of it).
     #[must_use]
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        self.code = Some(bounded(code.into(), KEPT_TEXT_BYTES));
         self
     }
 
-    /// Sets the message.
+    /// Sets the message (at most [`KEPT_BODY_BYTES`] of it).
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+        self.message = Some(bounded(message.into(), KEPT_BODY_BYTES));
         self
     }
 
@@ -67,8 +69,11 @@ impl Unknown {
     pub fn from_raw(status: StatusCode, raw: Option<&RawEnvelope<'_>>, body: &[u8]) -> Self {
         let mut unknown = Unknown::new(status).with_body(body);
         if let Some(raw) = raw {
-            unknown.code = raw.code.as_deref().map(str::to_owned);
-            unknown.message = raw.message.as_deref().map(str::to_owned);
+            unknown.code = raw.code.as_deref().map(|c| kept_text(c, KEPT_TEXT_BYTES));
+            unknown.message = raw
+                .message
+                .as_deref()
+                .map(|m| kept_text(m, KEPT_BODY_BYTES));
         }
         unknown
     }
@@ -144,6 +149,14 @@ impl Unknown {
     pub fn body_truncated(&self) -> bool {
         self.body_truncated
     }
+}
+
+/// `text`, cut to at most `bound` bytes at a character boundary.
+fn bounded(mut text: String, bound: usize) -> String {
+    if text.len() > bound {
+        text = kept_text(&text, bound);
+    }
+    text
 }
 
 impl std::fmt::Debug for Unknown {

@@ -140,3 +140,148 @@ fn rate_limit_headers_prefer_x_prefixed_then_bare_then_structured() {
     );
     assert_eq!(apierror::RateLimit::from_headers(&HeaderMap::new()), None);
 }
+
+/// A client's view of a vendor: unit variants, whose own messages are generic.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "nested", rename_all = "SCREAMING_SNAKE_CASE")]
+enum Vendor {
+    #[error("the service is unavailable")]
+    #[status(503)]
+    ServiceUnavailable,
+    #[error("slow down")]
+    #[status(429)]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: Duration,
+    },
+    #[api_error(unknown)]
+    #[error("{0}")]
+    Other(Unknown),
+}
+
+#[test]
+fn decoded_keeps_what_the_vendor_said_and_shows_its_message() {
+    let body = br#"{"error":{"code":"SERVICE_UNAVAILABLE","message":"Maintenance until 06:00","request_id":"req_9","timestamp":"2026-12-02T05:00:00Z"}}"#;
+    let decoded =
+        Decoded::<Vendor>::from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), body)
+            .unwrap();
+    assert!(matches!(decoded.error, Vendor::ServiceUnavailable));
+    assert_eq!(decoded.error.message(), "Service Unavailable");
+    let meta = &decoded.meta;
+    assert_eq!(meta.code.as_deref(), Some("SERVICE_UNAVAILABLE"));
+    assert_eq!(meta.message.as_deref(), Some("Maintenance until 06:00"));
+    assert_eq!(meta.timestamp.as_deref(), Some("2026-12-02T05:00:00Z"));
+    assert_eq!(meta.request_id.as_deref(), Some("req_9"));
+    assert_eq!(decoded.to_string(), "Maintenance until 06:00");
+    // The variant's own words are one step down the chain, and only there.
+    let source = std::error::Error::source(&decoded).unwrap();
+    assert_eq!(source.to_string(), "the service is unavailable");
+
+    // Without a message in the body, Display is the variant's and nothing repeats it.
+    let body = br#"{"error":{"code":"SERVICE_UNAVAILABLE"}}"#;
+    let decoded =
+        Decoded::<Vendor>::from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), body)
+            .unwrap();
+    assert_eq!(decoded.meta.message, None);
+    assert_eq!(decoded.to_string(), "the service is unavailable");
+    assert!(std::error::Error::source(&decoded).is_none());
+}
+
+#[test]
+fn what_an_unknown_error_keeps_is_bounded() {
+    // Two-byte characters, so that a cut in the middle of one would show.
+    let long = "é".repeat(150_000);
+    let body =
+        format!(r#"{{"error":{{"code":"{long}","message":"{long}","timestamp":"{long}"}}}}"#);
+    let decoded = Decoded::<Vendor>::from_response(
+        StatusCode::IM_A_TEAPOT,
+        &HeaderMap::new(),
+        body.as_bytes(),
+    )
+    .unwrap();
+    let Vendor::Other(unknown) = &decoded.error else {
+        panic!("{:?}", decoded.error);
+    };
+    let code = unknown.raw_code().unwrap();
+    let message = unknown.raw_message().unwrap();
+    assert_eq!(code.len(), apierror::KEPT_TEXT_BYTES);
+    assert!(code.chars().all(|c| c == 'é'));
+    assert_eq!(message.len(), apierror::KEPT_BODY_BYTES);
+    assert!(unknown.body().len() <= apierror::KEPT_BODY_BYTES);
+    let meta = &decoded.meta;
+    assert_eq!(meta.code.as_deref(), Some(code));
+    assert_eq!(meta.message.as_deref(), Some(message));
+    assert_eq!(
+        meta.timestamp.as_ref().unwrap().len(),
+        apierror::KEPT_TEXT_BYTES
+    );
+
+    let built = Unknown::new(StatusCode::IM_A_TEAPOT)
+        .with_code("c".repeat(1000))
+        .with_message("m".repeat(100_000));
+    assert_eq!(built.code().len(), apierror::KEPT_TEXT_BYTES);
+    assert_eq!(built.message().len(), apierror::KEPT_BODY_BYTES);
+}
+
+#[test]
+fn an_http_date_retry_after_is_measured_from_the_callers_clock() {
+    let at = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", httpdate::fmt_http_date(at).parse().unwrap());
+    let body = br#"{"error":{"code":"RATE_LIMITED"}}"#;
+    let now = at - Duration::from_secs(90);
+    let error =
+        Vendor::from_response_at(StatusCode::TOO_MANY_REQUESTS, &headers, body, now).unwrap();
+    assert!(
+        matches!(error, Vendor::RateLimited { wait } if wait == Duration::from_secs(90)),
+        "{error:?}"
+    );
+    let decoded =
+        Decoded::<Vendor>::from_response_at(StatusCode::TOO_MANY_REQUESTS, &headers, body, now)
+            .unwrap();
+    assert!(
+        matches!(decoded.error, Vendor::RateLimited { wait } if wait == Duration::from_secs(90))
+    );
+    assert_eq!(decoded.meta.retry_after, Some(RetryAfter::At(at)));
+    // Past the date: no wait.
+    let later = at + Duration::from_secs(5);
+    let error =
+        Vendor::from_response_at(StatusCode::TOO_MANY_REQUESTS, &headers, body, later).unwrap();
+    assert!(matches!(error, Vendor::RateLimited { wait } if wait == Duration::ZERO));
+}
+
+#[test]
+fn the_longest_retry_after_saturates_instead_of_asking_for_no_wait() {
+    let error = Vendor::RateLimited {
+        wait: Duration::MAX,
+    };
+    let response = error.to_response();
+    assert_eq!(
+        response.headers()["retry-after"],
+        u64::MAX.to_string().as_str()
+    );
+    let almost = Vendor::RateLimited {
+        wait: Duration::from_secs(u64::MAX - 1) + Duration::from_nanos(1),
+    };
+    assert_eq!(
+        almost.to_response().headers()["retry-after"],
+        u64::MAX.to_string().as_str()
+    );
+}
+
+#[test]
+fn a_rate_limit_reset_is_clamped_like_retry_after() {
+    for value in ["999999999", "1000000000"] {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", value.parse().unwrap());
+        let limit = apierror::RateLimit::from_headers(&headers).unwrap();
+        assert_eq!(limit.reset, Some(apierror::MAX_RETRY_AFTER), "{value}");
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "ratelimit",
+        "limit=10, remaining=0, reset=999999999".parse().unwrap(),
+    );
+    let limit = apierror::RateLimit::from_headers(&headers).unwrap();
+    assert_eq!(limit.reset, Some(apierror::MAX_RETRY_AFTER));
+}
