@@ -5,6 +5,7 @@ mod decode_meta;
 mod derive_lints;
 mod derive_mapping;
 mod derive_serde;
+mod formats_hostile;
 mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
