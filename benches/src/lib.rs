@@ -9,6 +9,7 @@
 //! | [`fixtures`] | one error enum per wire format, declared as a user would, and the realistic validation error they carry |
 //! | [`baseline`] | the same bodies written by hand: `#[derive(Serialize, Deserialize)]` structs and `json!` |
 //! | [`peers`] | the same error built with `http-api-problem`, `problem_details` and `error-envelope` |
+//! | [`scaling`] | bodies of 1k to 64k members in hostile shapes, and their decoders |
 //!
 //! The bench targets (`benches/`):
 //!
@@ -18,10 +19,13 @@
 //! | `response` | `to_response` and `from_response`: known variant, unknown code, HTML body |
 //! | `retry` | circuit-breaker admission and retry-budget withdrawal, one thread and two |
 //! | `alloc` | allocations per operation, under a counting global allocator |
+//! | `scaling` | decode time against body size, 1k to 64k members |
 //!
 //! `compile/run.sh` measures compile cost; `cargo run -p apierror-benches --bin
-//! bench-report` turns criterion's results into the tables of `BENCHMARKS.md`.
+//! bench-report` turns criterion's results into the tables of `BENCHMARKS.md`, and the
+//! `scaling-count` binary decodes one scaling body for an instruction count.
 
 pub mod baseline;
 pub mod fixtures;
 pub mod peers;
+pub mod scaling;

@@ -80,25 +80,24 @@ impl FieldErrors {
 
     /// `field`'s messages, the field added at the end (with none) if new.
     fn messages_mut(&mut self, field: String) -> &mut Vec<String> {
-        let position = match self.position(&field) {
-            Some(position) => position,
-            None => {
-                let position = self.entries.len();
-                if let Some(index) = &mut self.index {
-                    index.insert(field.clone(), position);
-                }
-                self.entries.push((field, Vec::new()));
-                if self.index.is_none() && self.entries.len() > SCAN_UP_TO {
-                    self.index = Some(
-                        self.entries
-                            .iter()
-                            .enumerate()
-                            .map(|(position, (name, _))| (name.clone(), position))
-                            .collect(),
-                    );
-                }
-                position
+        let position = if let Some(position) = self.position(&field) {
+            position
+        } else {
+            let position = self.entries.len();
+            if let Some(index) = &mut self.index {
+                index.insert(field.clone(), position);
             }
+            self.entries.push((field, Vec::new()));
+            if self.index.is_none() && self.entries.len() > SCAN_UP_TO {
+                self.index = Some(
+                    self.entries
+                        .iter()
+                        .enumerate()
+                        .map(|(position, (name, _))| (name.clone(), position))
+                        .collect(),
+                );
+            }
+            position
         };
         &mut self.entries[position].1
     }

@@ -3,6 +3,8 @@
 //! decoders this replaced took minutes here), and a value the JSON parser rejects as
 //! typed (`1e400`, a lone surrogate) is dropped like any mistyped member.
 
+use std::fmt::Write as _;
+
 use apierror::format::{Auto, Shape};
 use apierror::{ApiError, FieldErrors, MAX_DECODED_BODY, Unknown};
 
@@ -17,7 +19,7 @@ fn distinct_fields(room: usize) -> (String, usize) {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&format!(r#""{i:05x}":["m"]"#));
+        write!(text, r#""{i:05x}":["m"]"#).expect("writing to a String");
     }
     (text, count)
 }
