@@ -75,7 +75,10 @@
 //! - [`format`](mod@format): the six wire formats (`plain`, `nested`, `fields`, `reason`, `flat`,
 //!   `problem`), [`Format`] for your own, and [`format::Auto`] to recognise a body's shape.
 //!   Decoding is lenient and total: anything unrecognisable becomes the `unknown`
-//!   variant ([`Unknown`]) with the status kept, or a [`DecodeError`].
+//!   variant ([`Unknown`]) with the status kept, or a [`DecodeError`]; its cost is linear
+//!   in the body's length whatever the body holds. [`Decoded`] keeps what the response
+//!   said beside the error ([`ResponseMeta`]: status, `Retry-After`, rate limits, request
+//!   id, and the body's code, message and timestamp as received).
 //! - [`retry`](mod@retry): [`RetryPolicy`] (pure delays: exponential, capped, jittered, with
 //!   `Retry-After` as a floor), [`CircuitBreaker`], [`RetryBudget`], and [`RetryDriver`],
 //!   with injectable clock, sleep and randomness.
