@@ -11,7 +11,6 @@ use apierror::{ApiError, Context, FieldErrors, Unknown};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
-
 /// Messages: anything, and often the characters JSON must escape.
 fn message() -> impl Strategy<Value = String> {
     prop_oneof![any::<String>(), r#"[\\"\x00-\x1f/a-z é☃\x{10348}]{0,24}"#]
