@@ -4,7 +4,7 @@
 
 use std::future::{Future, pending};
 use std::pin::pin;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread;
@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use apierror::Retry;
 use apierror::retry::{
-    BreakerState, BreakerTransition, CircuitBreaker, Classify, Failure, Idempotency, ManualClock,
-    ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng, SplitMix64, StopReason,
+    BreakerPermit, BreakerSnapshot, BreakerState, BreakerTransition, CircuitBreaker, Classify,
+    Failure, Idempotency, ManualClock, ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng,
+    SplitMix64, StopReason,
 };
 
 #[derive(Debug)]
@@ -179,15 +180,168 @@ fn results_of_calls_from_an_earlier_state_are_ignored() {
     );
 }
 
-/// Several threads acquire, settle with random outcomes or drop their permits, while
-/// one advances the clock; every reading of the state keeps the limits, no probe slot
-/// leaks, and the reported transitions add up to the final state.
+/// How many state changes the breaker's first design could tell apart: its 20-bit
+/// generation repeated after this many, so a call that hung that long came back current.
+const OLD_GENERATION_RANGE: u64 = 1 << 20;
+
+/// A breaker open for 1 ms at a time on a manual clock, and a count of its state changes.
+fn counting_breaker(threshold: u32, probes: u32) -> (CircuitBreaker, ManualClock, Arc<AtomicU64>) {
+    let clock = ManualClock::new();
+    let changes = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&changes);
+    let breaker = CircuitBreaker::new()
+        .with_failure_threshold(threshold)
+        .with_half_open_probes(probes)
+        .with_open_duration(Duration::from_millis(1))
+        .with_clock(clock.clone())
+        .with_listener(move |_| {
+            counted.fetch_add(1, Ordering::Relaxed);
+        });
+    (breaker, clock, changes)
+}
+
+/// Fails `probe`, waits out the open period and takes the first probe of the next
+/// half-open period: two state changes.
+fn fail_probe<'a>(
+    breaker: &'a CircuitBreaker,
+    clock: &ManualClock,
+    probe: BreakerPermit<'a>,
+) -> BreakerPermit<'a> {
+    probe.settle(Outcome::Failure);
+    clock.advance(Duration::from_millis(1));
+    let next = breaker.try_acquire().expect("the open period is over");
+    assert!(next.is_probe());
+    next
+}
+
+/// A probe of the first half-open period hangs while the breaker changes state
+/// 2^20 times, failing probe after probe (two probes allowed). The current period is
+/// then half-open with both its probes out when the hung probe completes with
+/// `outcome` (`None`: it is cancelled): that changes nothing, and no third probe gets in.
+fn a_probe_held_across_a_million_state_changes(outcome: Option<Outcome>) {
+    const PROBES: u32 = 2;
+    let (breaker, clock, changes) = counting_breaker(1, PROBES);
+    breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    clock.advance(Duration::from_millis(1));
+    let stale = breaker.try_acquire().unwrap();
+    assert!(stale.is_probe());
+    assert_eq!(changes.load(Ordering::Relaxed), 2);
+
+    let mut probe = breaker.try_acquire().unwrap();
+    for _ in 0..OLD_GENERATION_RANGE / 2 {
+        probe = fail_probe(&breaker, &clock, probe);
+    }
+    assert_eq!(changes.load(Ordering::Relaxed), 2 + OLD_GENERATION_RANGE);
+    let second = breaker.try_acquire().unwrap();
+    let full = BreakerSnapshot {
+        state: BreakerState::HalfOpen,
+        consecutive_failures: 0,
+        probes_in_flight: PROBES,
+        probe_successes: 0,
+    };
+    assert_eq!(breaker.snapshot(), full);
+    assert!(breaker.try_acquire().is_err(), "two probes at most");
+
+    let ending = if let Some(outcome) = outcome {
+        stale.settle(outcome);
+        format!("{outcome:?}")
+    } else {
+        drop(stale);
+        "cancellation".to_owned()
+    };
+    let third = breaker.try_acquire();
+    assert!(
+        third.is_err(),
+        "a third probe got in after the hung probe's {ending}"
+    );
+    assert_eq!(
+        breaker.snapshot(),
+        full,
+        "the hung probe's {ending} counted in a later period"
+    );
+
+    // The current probes still decide.
+    probe.settle(Outcome::Success);
+    assert_eq!(breaker.snapshot().probe_successes, 1);
+    second.settle(Outcome::Success);
+    assert_eq!(breaker.state(), BreakerState::Closed);
+    assert_eq!(changes.load(Ordering::Relaxed), 3 + OLD_GENERATION_RANGE);
+}
+
+#[test]
+fn a_probe_that_succeeds_after_a_million_state_changes_is_stale() {
+    a_probe_held_across_a_million_state_changes(Some(Outcome::Success));
+}
+
+#[test]
+fn a_probe_that_fails_after_a_million_state_changes_is_stale() {
+    a_probe_held_across_a_million_state_changes(Some(Outcome::Failure));
+}
+
+#[test]
+fn a_probe_cancelled_after_a_million_state_changes_frees_no_slot() {
+    a_probe_held_across_a_million_state_changes(None);
+}
+
+/// The same for a call admitted while closed: it fails after 2^20 state changes, the
+/// breaker being closed again, and is not counted.
+#[test]
+fn a_call_that_fails_after_a_million_state_changes_is_stale() {
+    let (breaker, clock, changes) = counting_breaker(2, 1);
+    let stale = breaker.try_acquire().unwrap();
+    assert!(!stale.is_probe());
+    for _ in 0..2 {
+        breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    }
+    clock.advance(Duration::from_millis(1));
+    let mut probe = breaker.try_acquire().unwrap();
+    assert_eq!(changes.load(Ordering::Relaxed), 2);
+    // 2 changes so far; then 2 per failed probe, 1 to close, and 3 for one more round
+    // (closed, open, half-open, closed): 2^20 in all, where the old generation was back
+    // to the one `stale` was admitted in.
+    for _ in 0..(OLD_GENERATION_RANGE - 6) / 2 {
+        probe = fail_probe(&breaker, &clock, probe);
+    }
+    probe.settle(Outcome::Success);
+    for _ in 0..2 {
+        breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    }
+    clock.advance(Duration::from_millis(1));
+    breaker.try_acquire().unwrap().settle(Outcome::Success);
+    assert_eq!(changes.load(Ordering::Relaxed), OLD_GENERATION_RANGE);
+    assert_eq!(breaker.state(), BreakerState::Closed);
+
+    let before = breaker.snapshot();
+    stale.settle(Outcome::Failure);
+    assert_eq!(
+        breaker.snapshot(),
+        before,
+        "the failure from 2^20 state changes ago counted"
+    );
+    breaker.try_acquire().unwrap().settle(Outcome::Failure);
+    assert_eq!(breaker.snapshot().consecutive_failures, 1);
+}
+
+/// Settles `permit` with a random outcome, or drops it.
+fn report(permit: BreakerPermit<'_>, rng: &mut SplitMix64) {
+    match rng.next_u64() % 4 {
+        0 => drop(permit),
+        1 => permit.settle(Outcome::Success),
+        _ => permit.settle(Outcome::Failure),
+    }
+}
+
+/// Several threads acquire, settle with random outcomes or drop their permits, some of
+/// them only many rounds later (stale by then), while they advance the clock; every
+/// reading of the state keeps the limits, no probe slot leaks, and the reported
+/// transitions add up to the final state.
 #[test]
 fn concurrent_use_keeps_the_invariants() {
     const THREADS: u64 = 4;
     const ROUNDS: u32 = 20_000;
     const THRESHOLD: u32 = 3;
     const PROBES: u32 = 2;
+    const HELD: usize = 4;
 
     let clock = ManualClock::new();
     let transitions = Arc::new(Mutex::new(Vec::<BreakerTransition>::new()));
@@ -207,6 +361,8 @@ fn concurrent_use_keeps_the_invariants() {
             let clock = clock.clone();
             thread::spawn(move || {
                 let mut rng = SplitMix64::new(seed);
+                // Permits kept for a while, as by calls that hang.
+                let mut held = Vec::new();
                 for _ in 0..ROUNDS {
                     if rng.next_u64().is_multiple_of(8) {
                         clock.advance(Duration::from_millis(1));
@@ -214,11 +370,15 @@ fn concurrent_use_keeps_the_invariants() {
                     if let Ok(permit) = breaker.try_acquire() {
                         let snapshot = breaker.snapshot();
                         assert!(snapshot.probes_in_flight <= PROBES, "{snapshot:?}");
-                        match rng.next_u64() % 4 {
-                            0 => drop(permit),
-                            1 => permit.settle(Outcome::Success),
-                            _ => permit.settle(Outcome::Failure),
+                        if held.len() < HELD && rng.next_u64().is_multiple_of(16) {
+                            held.push(permit);
+                        } else {
+                            report(permit, &mut rng);
                         }
+                    }
+                    if !held.is_empty() && rng.next_u64().is_multiple_of(32) {
+                        let index = usize::try_from(rng.next_u64() % 1024).unwrap() % held.len();
+                        report(held.swap_remove(index), &mut rng);
                     }
                     let snapshot = breaker.snapshot();
                     match snapshot.state {
@@ -231,6 +391,9 @@ fn concurrent_use_keeps_the_invariants() {
                         }
                         BreakerState::Open => {}
                     }
+                }
+                for permit in held {
+                    report(permit, &mut rng);
                 }
             })
         })
