@@ -9,7 +9,6 @@ use http::{HeaderMap, StatusCode};
 /// The member counts the bench measures.
 pub const SIZES: [usize; 3] = [1_000, 8_000, 64_000];
 
-
 #[derive(Debug, thiserror::Error, ApiError)]
 #[api_error(format = "nested")]
 enum NestedError {
