@@ -12,9 +12,9 @@ use http::{HeaderMap, HeaderValue};
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: Option<u64>,
-    /// Time until the window resets, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
+    /// Requests left in the window.
     pub remaining: Option<u64>,
-    /// Time until the window resets.
+    /// Time until the window resets, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
     pub reset: Option<Duration>,
 }
 

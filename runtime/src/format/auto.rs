@@ -101,8 +101,12 @@ impl Auto {
 }
 
 /// Reads the top-level outline of `body`.
+///
+/// The whole body must be UTF-8, as JSON is: the formats read their members as JSON
+/// text, which is checked, so a shape is named only for a body its format reads.
 fn outline(body: &[u8]) -> Result<Outline, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let text = std::str::from_utf8(body).map_err(|_| de::Error::custom("invalid UTF-8"))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let outline = object::read_object(&mut deserializer)?;
     deserializer.end()?;
     Ok(outline)
@@ -266,6 +270,14 @@ mod tests {
         (r#"{"message":"m","status":422}"#, Shape::Problem),
         (r#"{"error":5,"message":"m"}"#, Shape::Fields),
     ];
+
+    #[test]
+    fn a_body_that_is_not_utf8_has_no_shape_even_in_a_skipped_member() {
+        let body = b"{\"message\":\"\xb2\"}";
+        assert_eq!(Auto::detect(body), None);
+        assert!(Auto::decode(body).is_err());
+        assert!(Fields::decode(body).is_err());
+    }
 
     #[test]
     fn detects_each_shape() {
