@@ -9,6 +9,7 @@ mod formats_hostile;
 mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
+mod fuzz_corpus;
 mod retry_breaker;
 mod retry_budget;
 mod retry_policy;
