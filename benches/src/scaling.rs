@@ -9,47 +9,42 @@ use http::{HeaderMap, StatusCode};
 /// The member counts the bench measures.
 pub const SIZES: [usize; 3] = [1_000, 8_000, 64_000];
 
-#[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format = "nested")]
-enum NestedError {
-    #[error("validation failed")]
-    #[status(422)]
-    Validation {
-        #[api_error(details)]
-        fields: FieldErrors,
-    },
-    #[api_error(unknown)]
-    #[error("{0}")]
-    Other(Unknown),
+/// Declares a format's enum: a 422 with field errors, and a catch-all.
+macro_rules! validation_enum {
+    ($name:ident, $format:literal) => {
+        #[derive(Debug, thiserror::Error, ApiError)]
+        #[api_error(format = $format)]
+        enum $name {
+            #[error("validation failed")]
+            #[status(422)]
+            Validation {
+                #[api_error(details)]
+                fields: FieldErrors,
+            },
+            #[api_error(unknown)]
+            #[error("{0}")]
+            Other(Unknown),
+        }
+
+        impl HasFields for $name {
+            fn fields(self) -> Option<FieldErrors> {
+                match self {
+                    $name::Validation { fields } => Some(fields),
+                    $name::Other(_) => None,
+                }
+            }
+        }
+    };
 }
 
-#[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format = "problem")]
-enum ProblemError {
-    #[error("validation failed")]
-    #[status(422)]
-    Validation {
-        #[api_error(details)]
-        fields: FieldErrors,
-    },
-    #[api_error(unknown)]
-    #[error("{0}")]
-    Other(Unknown),
+/// The field errors of a decoded validation error.
+trait HasFields {
+    fn fields(self) -> Option<FieldErrors>;
 }
 
-#[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format = "fields")]
-enum FieldsError {
-    #[error("validation failed")]
-    #[status(422)]
-    Validation {
-        #[api_error(details)]
-        fields: FieldErrors,
-    },
-    #[api_error(unknown)]
-    #[error("{0}")]
-    Other(Unknown),
-}
+validation_enum!(NestedError, "nested");
+validation_enum!(ProblemError, "problem");
+validation_enum!(FieldsError, "fields");
 
 /// `"m0000":["x"],…` with `n` distinct names (64k of them fit the 1 MiB bound).
 fn distinct(n: usize) -> String {
@@ -75,13 +70,11 @@ pub struct Shape {
     pub decode: fn(&[u8]) -> usize,
 }
 
-fn fields_of<E: ApiError + std::fmt::Debug>(
-    body: &[u8],
-    fields: impl Fn(E) -> Option<FieldErrors>,
-) -> usize {
+/// Decodes `body` into `E` and counts the fields that arrived.
+fn fields_of<E: ApiError + HasFields>(body: &[u8]) -> usize {
     let error = E::from_response(StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), body)
         .expect("an unknown variant");
-    fields(error).expect("the validation variant").len()
+    error.fields().expect("the validation variant").len()
 }
 
 /// Every shape.
@@ -94,22 +87,12 @@ pub const SHAPES: [Shape; 4] = [
                 distinct(n)
             )
         },
-        decode: |body| {
-            fields_of::<NestedError>(body, |e| match e {
-                NestedError::Validation { fields } => Some(fields),
-                NestedError::Other(_) => None,
-            })
-        },
+        decode: fields_of::<NestedError>,
     },
     Shape {
         name: "problem_members",
         body: |n| format!(r#"{{"status":422,"code":"validation",{}}}"#, distinct(n)),
-        decode: |body| {
-            fields_of::<ProblemError>(body, |e| match e {
-                ProblemError::Validation { fields } => Some(fields),
-                ProblemError::Other(_) => None,
-            })
-        },
+        decode: fields_of::<ProblemError>,
     },
     Shape {
         name: "problem_errors",
@@ -119,21 +102,11 @@ pub const SHAPES: [Shape; 4] = [
                 distinct(n)
             )
         },
-        decode: |body| {
-            fields_of::<ProblemError>(body, |e| match e {
-                ProblemError::Validation { fields } => Some(fields),
-                ProblemError::Other(_) => None,
-            })
-        },
+        decode: fields_of::<ProblemError>,
     },
     Shape {
         name: "fields_repeated",
         body: |n| format!(r#"{{"message":"m","errors":{{{}}}}}"#, repeated(n)),
-        decode: |body| {
-            fields_of::<FieldsError>(body, |e| match e {
-                FieldsError::Validation { fields } => Some(fields),
-                FieldsError::Other(_) => None,
-            })
-        },
+        decode: fields_of::<FieldsError>,
     },
 ];
