@@ -10,7 +10,8 @@
 use std::borrow::Cow;
 
 use apierror::format::DecodeKey;
-use apierror::{ApiError, Envelope, FieldErrors, Format, RawDetails, RawEnvelope, Retry, Unknown};
+use apierror::{ApiError, FieldErrors, Retry, Unknown};
+use apierror::format::{Envelope, Format, RawDetails, RawEnvelope};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -106,14 +107,13 @@ impl Format for EnvelopeShape {
         De: Deserializer<'de>,
     {
         let body = EnvelopeIn::deserialize(deserializer)?;
-        Ok(RawEnvelope {
-            code: body.code,
-            message: body.message,
-            details: body
-                .details
-                .map(|details| RawDetails::Value(Cow::Borrowed(details))),
-            ..RawEnvelope::default()
-        })
+        let mut raw = RawEnvelope::default();
+        raw.code = body.code;
+        raw.message = body.message;
+        raw.details = body
+            .details
+            .map(|details| RawDetails::Value(Cow::Borrowed(details)));
+        Ok(raw)
     }
 }
 

@@ -30,11 +30,9 @@ fn main() {
         ServiceError::ServiceUnavailable,
         ServiceError::Timeout,
     ];
-    let context = Context {
-        request_id: Some("req_7Hq2xK9"),
-        timestamp: Some("2024-01-15T10:30:00Z"),
-        ..Context::EMPTY
-    };
+    let context = Context::new()
+        .with_request_id("req_7Hq2xK9")
+        .with_timestamp("2024-01-15T10:30:00Z");
 
     println!("What each row sends (with a request id and timestamp):\n");
     for error in &errors {

@@ -26,7 +26,7 @@ pub enum KnownBug {
     /// The `Retry-After` of a `retry_after` field of `Duration::MAX` overflows (a panic
     /// with overflow checks, `Retry-After: 0` without).
     RetryAfterOverflow,
-    /// A rate-limit reset is not clamped (to [`MAX_RETRY_AFTER`](apierror::MAX_RETRY_AFTER)).
+    /// A rate-limit reset is not clamped (to [`MAX_RETRY_AFTER`](apierror::retry::MAX_RETRY_AFTER)).
     RateLimitResetUnclamped,
     /// Decoding is quadratic in the number of field errors or `problem` extension
     /// members. While listed, the targets keep such bodies small.

@@ -24,10 +24,9 @@ use apierror::format::{Auto, Fields, Flat, Nested, Plain, Problem, Reason};
 use apierror::http::{HeaderMap, StatusCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use apierror::{
-    ApiError, Decoded, FieldErrors, Format, KEPT_BODY_BYTES, KEPT_TEXT_BYTES, MAX_DECODED_BODY,
-    MalformedBody, RawEnvelope,
-};
+use apierror::{ApiError, Decoded, FieldErrors};
+use apierror::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, MAX_DECODED_BODY};
+use apierror::format::{Format, RawEnvelope};
 
 use super::input::{self, Bytes};
 use super::json;
@@ -124,12 +123,7 @@ fn formats(body: &[u8]) {
         Problem::decode(body),
     ] {
         if let Err(error) = result {
-            let malformed = MalformedBody::of(&error);
-            let _ = (
-                malformed.kind(),
-                malformed.position(),
-                malformed.to_string(),
-            );
+            let _ = (error.classify(), error.line(), error.column(), error.to_string());
         }
     }
     let auto = Auto::decode(body);
@@ -235,7 +229,7 @@ fn check<E: Subject>(
         E::Strict::from_response_at(status, headers, body, now()),
     ) {
         (Some(unknown), Err(error)) => {
-            assert_eq!(error.response(), unknown);
+            assert_eq!(error.unknown(), unknown);
             assert_eq!(error.status(), Some(status));
             let _ = (error.to_string(), error.kind().to_string());
         }

@@ -15,7 +15,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apierror::format::Nested;
 use apierror::http::{HeaderValue, StatusCode, header};
-use apierror::{Format, MAX_RETRY_AFTER, RateLimit, ResponseMeta, RetryAfter};
+use apierror::decode::ResponseMeta;
+use apierror::format::Format;
+use apierror::retry::{MAX_RETRY_AFTER, RateLimit, RetryAfter};
 
 use super::input::{self, Bytes};
 use super::oracles;

@@ -65,11 +65,7 @@ pub fn run(data: &[u8]) {
         let elapsed = bytes.duration();
         let attempts = bytes.count();
         check_delay(&policy, retry, previous, hint, &rng);
-        let state = RetryState {
-            attempts,
-            elapsed,
-            previous_delay: previous,
-        };
+        let state = RetryState::new(attempts, elapsed, previous);
         check_decide(&policy, class, &state, hint, &rng);
         check_attempts(&policy, class, hint, &rng);
     }
@@ -188,6 +184,7 @@ fn jitter_range(policy: &RetryPolicy, retry: u32, previous: Duration) -> (u64, u
             base.saturating_sub(nanos(below)),
             base.saturating_add(nanos(above)),
         ),
+        other => panic!("a jitter this oracle does not know: {other:?}"),
     }
 }
 
@@ -266,11 +263,7 @@ fn check_decide(
 fn check_attempts(policy: &RetryPolicy, class: Retry, hint: Option<Duration>, rng: &Words) {
     const SHOWN: u32 = 64;
     let mut rng = rng.clone();
-    let mut state = RetryState {
-        attempts: 1,
-        elapsed: Duration::ZERO,
-        previous_delay: Duration::ZERO,
-    };
+    let mut state = RetryState::new(1, Duration::ZERO, Duration::ZERO);
     while let Decision::Retry(delay) = policy.decide(class, &state, hint, &mut rng) {
         state.attempts += 1;
         state.elapsed = state.elapsed.saturating_add(delay);

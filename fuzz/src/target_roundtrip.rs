@@ -16,7 +16,10 @@
 //! from those bytes (a fixture body, say).
 
 use apierror::http::header;
-use apierror::{Context, Decoded, Format, KEPT_TEXT_BYTES, RetryAfter};
+use apierror::{Context, Decoded};
+use apierror::decode::KEPT_TEXT_BYTES;
+use apierror::format::Format;
+use apierror::retry::RetryAfter;
 
 use super::input::Bytes;
 use super::known_bugs::{KnownBug, tolerated};
@@ -40,12 +43,12 @@ impl OwnedContext {
 
     fn get(&self) -> Context<'_> {
         let [request_id, timestamp, problem_type, instance] = &self.0;
-        Context {
-            request_id: request_id.as_deref(),
-            timestamp: timestamp.as_deref(),
-            problem_type: problem_type.as_deref(),
-            instance: instance.as_deref(),
-        }
+        let mut context = Context::new();
+        context.request_id = request_id.as_deref();
+        context.timestamp = timestamp.as_deref();
+        context.problem_type = problem_type.as_deref();
+        context.instance = instance.as_deref();
+        context
     }
 
     fn mentions(&self, text: &str) -> bool {

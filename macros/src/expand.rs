@@ -443,19 +443,13 @@ impl Codegen<'_> {
                 Some(field) => {
                     let ty = &field.ty;
                     let binding = &field.binding;
-                    (quote!(#ty), quote!(::core::option::Option::Some(#binding)))
+                    (quote!(#ty), quote!(.with_details(#binding)))
                 }
-                None => (quote!(#p::NoDetails), quote!(::core::option::Option::None)),
+                None => (quote!(#p::NoDetails), TokenStream::new()),
             };
             quote! {
                 #pat => <#format as #p::Format>::serialize::<__S, #details_ty>(
-                    &#p::Envelope {
-                        status: #p::status(#status),
-                        code: #code,
-                        message: #message,
-                        details: #details,
-                        context: __context,
-                    },
+                    &#p::Envelope::new(#p::status(#status), #code, #message, __context)#details,
                     __serializer,
                 ),
             }
@@ -494,7 +488,18 @@ impl Codegen<'_> {
             quote!(::core::result::Result::Err(__input.error(__kind)))
         };
         quote! {
-            fn decode(
+            fn from_response_at(
+                __status: #p::StatusCode,
+                __headers: &#p::HeaderMap,
+                __body: &[u8],
+                __now: #p::SystemTime,
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
+                <Self as #p::ApiError>::__decode(&#p::DecodeInput::read_at::<#format>(
+                    __status, __headers, __body, __now,
+                ))
+            }
+
+            fn __decode(
                 __input: &#p::DecodeInput<'_>,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
                 let __chosen = (|| -> ::core::result::Result<Self, #p::DecodeErrorKind> {
@@ -632,7 +637,7 @@ impl Codegen<'_> {
                     __deserializer: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
                     let __raw = <#format as #p::Format>::deserialize(__deserializer)?;
-                    <Self as #p::ApiError>::decode(&#p::DecodeInput::from_body(__raw))
+                    <Self as #p::ApiError>::__decode(&#p::DecodeInput::from_body(__raw))
                         .map_err(<__D::Error as #p::serde::de::Error>::custom)
                 }
             }

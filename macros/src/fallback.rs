@@ -25,7 +25,12 @@ pub(crate) fn impls(input: &DeriveInput, krate: &TokenStream) -> TokenStream {
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
                 ::core::unreachable!()
             }
-            fn decode(_: &#p::DecodeInput<'_>) -> ::core::result::Result<Self, #p::DecodeError> {
+            fn from_response_at(
+                _: #p::StatusCode,
+                _: &#p::HeaderMap,
+                _: &[u8],
+                _: #p::SystemTime,
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
                 ::core::unreachable!()
             }
         }

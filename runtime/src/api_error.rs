@@ -6,16 +6,78 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use serde::Serializer;
 
-use crate::decode::{DecodeError, DecodeInput};
-use crate::envelope::{Context, Envelope};
-use crate::format::Format;
+use crate::decode::DecodeError;
+use crate::decode::input::DecodeInput;
+use crate::format::{Context, Envelope, Format, Message};
+use crate::retry::retry_after;
 use crate::retry_class::Retry;
 
 /// An HTTP API error: its status, code, public message and retry class, and its
 /// envelope in one wire format, in both directions.
 ///
 /// Derive it with `#[derive(ApiError)]`; the required methods are generated from the
-/// declaration and the provided ones build on them.
+/// declaration and the provided ones build on them. A hand-written impl needs only the
+/// public items its signatures name (the format, [`Context`], [`DecodeError`]):
+///
+/// ```
+/// use std::borrow::Cow;
+/// use std::time::SystemTime;
+///
+/// use apierror::format::{Envelope, Format, Message, Plain};
+/// use apierror::{ApiError, Context, DecodeError, Retry, Unknown};
+/// use http::{HeaderMap, StatusCode};
+///
+/// /// Every failure of a legacy backend: its status and nothing else.
+/// #[derive(Debug)]
+/// struct Legacy(StatusCode);
+///
+/// impl ApiError for Legacy {
+///     type Format = Plain;
+///
+///     fn status(&self) -> StatusCode {
+///         self.0
+///     }
+///     fn code(&self) -> &str {
+///         "legacy"
+///     }
+///     fn message(&self) -> Cow<'_, str> {
+///         Cow::Borrowed(self.0.canonical_reason().unwrap_or("Error"))
+///     }
+///     fn retry(&self) -> Retry {
+///         Retry::for_status(self.0)
+///     }
+///     fn encode<S: serde::Serializer>(
+///         &self,
+///         serializer: S,
+///         context: &Context<'_>,
+///     ) -> Result<S::Ok, S::Error> {
+///         let message = self.message();
+///         let envelope = Envelope::new(self.0, "legacy", Message::Str(&message), context);
+///         Plain::serialize(&envelope, serializer)
+///     }
+///     fn from_response_at(
+///         status: StatusCode,
+///         _: &HeaderMap,
+///         _: &[u8],
+///         _: SystemTime,
+///     ) -> Result<Self, DecodeError> {
+///         Ok(Legacy(status))
+///     }
+/// }
+///
+/// let error = Legacy(StatusCode::BAD_GATEWAY);
+/// assert_eq!(error.to_body(), br#"{"error":"Bad Gateway"}"#);
+/// assert_eq!(error.retry(), Retry::Backoff);
+/// let decoded = apierror::Decoded::<Legacy>::from_response(
+///     StatusCode::NOT_FOUND,
+///     &HeaderMap::new(),
+///     br#"{"error":"no such item"}"#,
+/// )
+/// .unwrap();
+/// assert_eq!(decoded.error.status(), 404);
+/// assert_eq!(decoded.meta.message.as_deref(), Some("no such item"));
+/// # let _ = Unknown::new(StatusCode::NOT_FOUND);
+/// ```
 pub trait ApiError: Sized {
     /// The wire format of the envelope.
     type Format: Format;
@@ -50,13 +112,6 @@ pub trait ApiError: Sized {
         context: &Context<'_>,
     ) -> Result<S::Ok, S::Error>;
 
-    /// Picks the variant for a response that `Self::Format` has read.
-    ///
-    /// # Errors
-    ///
-    /// When no variant fits and the enum has no `unknown` variant.
-    fn decode(input: &DecodeInput<'_>) -> Result<Self, DecodeError>;
-
     /// Appends the encoded body to `buf`.
     ///
     /// # Errors
@@ -83,13 +138,7 @@ pub trait ApiError: Sized {
         if self.write_body(&mut body, context).is_err() {
             body.clear();
             let message = self.message();
-            let envelope = Envelope::<crate::envelope::NoDetails> {
-                status: self.status(),
-                code: self.code(),
-                message: crate::envelope::Message::Str(&message),
-                details: None,
-                context,
-            };
+            let envelope = Envelope::new(self.status(), self.code(), Message::Str(&message), context);
             let mut serializer = serde_json::Serializer::new(&mut body);
             // Without details only strings and numbers are written: this cannot fail.
             let _ = <Self::Format as Format>::serialize(&envelope, &mut serializer);
@@ -113,10 +162,7 @@ pub trait ApiError: Sized {
             HeaderValue::from_static(<Self::Format as Format>::CONTENT_TYPE),
         );
         if let Some(delay) = self.retry_after() {
-            headers.insert(
-                header::RETRY_AFTER,
-                crate::__private::retry_after_value(delay),
-            );
+            headers.insert(header::RETRY_AFTER, retry_after::header_value(delay));
         }
         response
     }
@@ -150,9 +196,22 @@ pub trait ApiError: Sized {
         headers: &HeaderMap,
         body: &[u8],
         now: SystemTime,
-    ) -> Result<Self, DecodeError> {
-        Self::decode(&DecodeInput::read_at::<Self::Format>(
-            status, headers, body, now,
-        ))
+    ) -> Result<Self, DecodeError>;
+
+    /// Picks the variant for a response its format has already read, so that one parse
+    /// serves both the error and [`Decoded`](crate::Decoded)'s metadata. Not a public API:
+    /// the derive overrides it, and a hand-written impl keeps this default, which decodes
+    /// through [`from_response_at`](Self::from_response_at).
+    #[doc(hidden)]
+    fn __decode(input: &DecodeInput<'_>) -> Result<Self, DecodeError> {
+        match (input.status(), input.headers()) {
+            (Some(status), Some(headers)) => {
+                Self::from_response_at(status, headers, input.body(), input.now())
+            }
+            (Some(status), None) => {
+                Self::from_response_at(status, &HeaderMap::new(), input.body(), input.now())
+            }
+            (None, _) => Err(input.error(crate::decode::DecodeErrorKind::NeedsStatus)),
+        }
     }
 }

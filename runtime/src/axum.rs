@@ -80,7 +80,7 @@ mod layer;
 mod panic;
 mod rejection;
 mod request_id;
-mod response;
+pub(crate) mod response;
 mod scope;
 mod timestamp;
 
@@ -92,20 +92,3 @@ pub use layer::{RequestContextLayer, RequestContextService, ResponseFuture};
 pub use panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use rejection::{FromRejection, Rejection, RequestPart};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};
-pub use response::into_response;
-
-/// Items the derive's generated code names through `::apierror::__private::axum`; not a
-/// public API.
-#[doc(hidden)]
-pub mod private {
-    pub use ::axum::response::{IntoResponse, Response};
-
-    pub use super::response::probe::{Probe, ViaError, ViaNone};
-    pub use super::response::{into_response, into_response_with_source};
-
-    /// The traits that `(&Probe(&value)).as_error()` dispatches through; generated code
-    /// glob-imports this module.
-    pub mod probe {
-        pub use super::super::response::probe::{ViaError, ViaNone};
-    }
-}

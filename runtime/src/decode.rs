@@ -1,144 +1,31 @@
-//! Decoding responses: the input a derived decoder reads, its errors, and the metadata
-//! that travels beside a decoded error.
+//! Decoding responses: what a decoded error keeps of its response, why a response
+//! decodes to no variant, and the bounds on what is read and kept.
+//!
+//! [`Decoded`] and [`DecodeError`] are also at the crate root; the rest is here.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use http::{HeaderMap, HeaderValue, StatusCode};
-use serde::de::DeserializeOwned;
-use serde::de::value::{MapDeserializer, UnitDeserializer};
 
 use crate::api_error::ApiError;
-use crate::envelope::RawEnvelope;
-use crate::format::Format;
-use crate::rate_limit::{RateLimit, RateLimitScan};
-use crate::retry_after::RetryAfter;
-use crate::unknown::{KEPT_BODY_BYTES, Unknown};
+use crate::format::{Format, RawEnvelope};
+use crate::retry::RetryAfter;
+use crate::retry::rate_limit::RateLimitScan;
+use crate::retry::RateLimit;
+use crate::unknown::Unknown;
+
+pub(crate) mod input;
+
+use input::DecodeInput;
+
+/// How many bytes of an unrecognised body [`Unknown`] and [`ResponseMeta`] keep (and of
+/// its message).
+pub const KEPT_BODY_BYTES: usize = 8 * 1024;
 
 /// The largest body a decoder parses; a longer one is treated as unrecognisable and
 /// decodes to the `unknown` variant with its start kept.
 pub const MAX_DECODED_BODY: usize = 1024 * 1024;
-
-/// A response, as a derived decoder sees it: the status, the body, what the enum's
-/// format read of the body (or why it read nothing), and the `Retry-After` hint with the
-/// time it is measured from.
-#[derive(Debug)]
-pub struct DecodeInput<'a> {
-    status: Option<StatusCode>,
-    body: &'a [u8],
-    raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
-    retry_after: Option<RetryAfter>,
-    now: SystemTime,
-}
-
-impl<'a> DecodeInput<'a> {
-    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from the
-    /// system clock; see [`read_at`](Self::read_at).
-    pub fn read<F: Format>(status: StatusCode, headers: &HeaderMap, body: &'a [u8]) -> Self {
-        Self::read_at::<F>(status, headers, body, SystemTime::now())
-    }
-
-    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from `now`
-    /// (the caller's clock). Never fails: a body that is too long, empty, not JSON, or not
-    /// of `F`'s shape is recorded as such.
-    pub fn read_at<F: Format>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &'a [u8],
-        now: SystemTime,
-    ) -> Self {
-        let raw = if body.len() > MAX_DECODED_BODY {
-            Err(DecodeErrorKind::TooLarge)
-        } else if body.iter().all(u8::is_ascii_whitespace) {
-            Err(DecodeErrorKind::Empty)
-        } else {
-            F::decode(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
-        };
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(RetryAfter::from_header);
-        DecodeInput {
-            status: Some(status),
-            body,
-            raw,
-            retry_after,
-            now,
-        }
-    }
-
-    /// Input read from a body alone (a `Deserialize` impl): the status is the one the
-    /// body states, if any.
-    pub fn from_body(raw: RawEnvelope<'a>) -> Self {
-        DecodeInput {
-            status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
-            body: &[],
-            raw: Ok(raw),
-            retry_after: None,
-            now: SystemTime::UNIX_EPOCH,
-        }
-    }
-
-    /// The response's status, if known.
-    pub fn status(&self) -> Option<StatusCode> {
-        self.status
-    }
-
-    /// The status as a number, `0` when unknown (it then matches no variant's status).
-    pub fn status_u16(&self) -> u16 {
-        self.status.map_or(0, |s| s.as_u16())
-    }
-
-    /// The raw body.
-    pub fn body(&self) -> &'a [u8] {
-        self.body
-    }
-
-    /// The `Retry-After` delay the response asked for, from the time the input was read
-    /// at.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after.map(|hint| hint.delay_from(self.now))
-    }
-
-    /// The `Retry-After` hint as the response gave it.
-    pub fn retry_after_hint(&self) -> Option<RetryAfter> {
-        self.retry_after
-    }
-
-    /// What the format read.
-    ///
-    /// # Errors
-    ///
-    /// Why the body was not an envelope of the format.
-    pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
-        self.raw.as_ref().map_err(Clone::clone)
-    }
-
-    /// The `Unknown` for the enum's `unknown` variant, after no variant fitted for
-    /// `kind`'s reason.
-    ///
-    /// # Errors
-    ///
-    /// When the status is not known (a body alone that states none): an `Unknown` needs it.
-    pub fn fallback(&self, kind: DecodeErrorKind) -> Result<Unknown, DecodeError> {
-        match self.status {
-            Some(status) => Ok(Unknown::from_raw(status, self.raw.as_ref().ok(), self.body)),
-            None => Err(self.error(match kind {
-                DecodeErrorKind::Unrecognized => DecodeErrorKind::NeedsStatus,
-                other => other,
-            })),
-        }
-    }
-
-    /// The error for this response, for enums without an `unknown` variant.
-    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
-        let status = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        DecodeError {
-            kind,
-            status_known: self.status.is_some(),
-            unknown: Unknown::from_raw(status, self.raw.as_ref().ok(), self.body),
-        }
-    }
-}
 
 /// Why a response decoded to no declared variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +91,7 @@ pub enum MalformedKind {
 
 impl MalformedBody {
     /// Describes a parser error.
-    pub fn of(error: &serde_json::Error) -> Self {
+    pub(crate) fn of(error: &serde_json::Error) -> Self {
         use serde_json::error::Category;
         let kind = match error.classify() {
             Category::Eof => MalformedKind::Truncated,
@@ -252,6 +139,16 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    /// The error for a response that decoded to no variant for `kind`'s reason, keeping
+    /// what was read of it (for a hand-written [`ApiError`] impl).
+    pub fn new(kind: DecodeErrorKind, response: Unknown) -> Self {
+        DecodeError {
+            kind,
+            status_known: true,
+            unknown: response,
+        }
+    }
+
     /// Why no variant was chosen.
     pub fn kind(&self) -> &DecodeErrorKind {
         &self.kind
@@ -262,13 +159,13 @@ impl DecodeError {
         self.status_known.then(|| self.unknown.status())
     }
 
-    /// Everything that was read of the response.
-    pub fn response(&self) -> &Unknown {
+    /// Everything that was read of the response, as an `unknown` variant would hold it.
+    pub fn unknown(&self) -> &Unknown {
         &self.unknown
     }
 
-    /// Takes the response apart.
-    pub fn into_response(self) -> Unknown {
+    /// Takes the response apart: what an `unknown` variant would hold.
+    pub fn into_unknown(self) -> Unknown {
         self.unknown
     }
 }
@@ -288,6 +185,10 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+impl std::error::Error for DecodeErrorKind {}
+
+impl std::error::Error for MalformedBody {}
 
 /// A decoded error with what the response said around it.
 ///
@@ -344,14 +245,19 @@ pub(crate) fn decode_with_meta<E: ApiError>(
     now: SystemTime,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
     let input = DecodeInput::read_at::<E::Format>(status, headers, body, now);
-    let error = E::decode(&input);
-    let meta = ResponseMeta::from_parts(status, headers, body, input.raw().ok(), input.retry_after);
-    (error, meta)
+    (E::__decode(&input), input.meta())
+}
+
+impl<E> Decoded<E> {
+    /// The message the response carried, unless it was absent or empty.
+    fn received_message(&self) -> Option<&str> {
+        self.meta.message.as_deref().filter(|m| !m.is_empty())
+    }
 }
 
 impl<E: fmt::Display> fmt::Display for Decoded<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.meta.message {
+        match self.received_message() {
             Some(message) => f.write_str(message),
             None => fmt::Display::fmt(&self.error, f),
         }
@@ -359,10 +265,14 @@ impl<E: fmt::Display> fmt::Display for Decoded<E> {
 }
 
 impl<E: std::error::Error + 'static> std::error::Error for Decoded<E> {
-    /// The decoded error, unless `Display` already shows it (the body had no message).
+    /// The decoded error when its `Display` adds to the received message; otherwise
+    /// (`Display` is the error's own, or the error's text already holds the message) the
+    /// error's own source, so no message appears twice in a chain.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.meta.message.as_ref()?;
-        Some(&self.error)
+        match self.received_message() {
+            Some(message) if !self.error.to_string().contains(message) => Some(&self.error),
+            _ => self.error.source(),
+        }
     }
 }
 
@@ -373,6 +283,7 @@ pub const KEPT_TEXT_BYTES: usize = 256;
 /// what its body said, as received (each text bounded: [`KEPT_TEXT_BYTES`] for a code,
 /// request id or timestamp, [`KEPT_BODY_BYTES`] for the message and the raw body).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// The status.
     pub status: StatusCode,
@@ -393,6 +304,21 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
+    /// The metadata of a response with `status` and nothing else; set the other fields
+    /// as needed (in a test double, say).
+    pub fn new(status: StatusCode) -> Self {
+        ResponseMeta {
+            status,
+            retry_after: None,
+            rate_limit: None,
+            request_id: None,
+            code: None,
+            message: None,
+            timestamp: None,
+            body: Vec::new(),
+        }
+    }
+
     /// Reads the metadata of a response whose body has not been decoded: a `nested`
     /// body's code, message, timestamp and request id are read when it is one.
     pub fn read(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
@@ -409,7 +335,7 @@ impl ResponseMeta {
 
     /// The metadata, from what the body's decoder already read (if anything) and the
     /// `Retry-After` hint it already parsed. The other headers are read in one pass.
-    fn from_parts(
+    pub(crate) fn from_parts(
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
@@ -469,29 +395,3 @@ pub(crate) fn kept_text(text: &str, bound: usize) -> String {
     text[..end].to_owned()
 }
 
-/// Decodes a variant's details: the body's details if they fit `T`, else `T` built from
-/// nothing: from `null` (so `Option<_>`, `FieldErrors` and other types that accept `null`
-/// survive a missing or mistyped member), or from an empty object (a map, or a struct
-/// whose fields all have defaults; `problem` writes no member for an empty map).
-///
-/// # Errors
-///
-/// When the details neither fit `T` nor can be left out.
-pub fn decode_details<T: DeserializeOwned>(raw: &RawEnvelope<'_>) -> Result<T, DecodeErrorKind> {
-    let first = match &raw.details {
-        Some(details) => match details.decode::<T>() {
-            Ok(value) => return Ok(value),
-            Err(e) => Some(e),
-        },
-        None => None,
-    };
-    T::deserialize(UnitDeserializer::<serde_json::Error>::new())
-        .or_else(|_| {
-            T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
-                std::iter::empty::<(&str, &str)>(),
-            ))
-        })
-        .map_err(|absent| {
-            DecodeErrorKind::Details(first.map_or_else(|| absent.to_string(), |e| e.to_string()))
-        })
-}

@@ -268,7 +268,7 @@ struct MaybeString(Option<String>);
 
 impl<'de> Deserialize<'de> for MaybeString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = crate::lenient::LenientStr::deserialize(deserializer)?;
+        let value = crate::format::object::LenientStr::deserialize(deserializer)?;
         Ok(MaybeString(value.0.map(std::borrow::Cow::into_owned)))
     }
 }

@@ -98,42 +98,39 @@
 //! The README has the attribute reference, every check, and the format table with a
 //! literal body for each format.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod api_error;
-mod decode;
-mod envelope;
+pub mod decode;
 mod field_errors;
 pub mod format;
-mod lenient;
-mod rate_limit;
+mod integrations;
 pub mod retry;
-mod retry_after;
 mod retry_class;
+mod roles;
+mod status;
 mod unknown;
 
 pub use api_error::ApiError;
-pub use decode::{
-    DecodeError, DecodeErrorKind, DecodeInput, Decoded, KEPT_TEXT_BYTES, MAX_DECODED_BODY,
-    MalformedBody, MalformedKind, ResponseMeta, decode_details,
-};
-pub use envelope::{Context, Envelope, Message, NoDetails, RawDetails, RawEnvelope};
+pub use decode::{DecodeError, Decoded};
 pub use field_errors::FieldErrors;
-pub use format::{DecodeKey, Format};
-pub use lenient::{LenientStr, LenientU16};
-pub use rate_limit::RateLimit;
-pub use retry::{CircuitBreaker, Jitter, RetryBudget, RetryDriver, RetryPolicy};
-pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
+pub use format::envelope::Context;
 pub use retry_class::Retry;
-pub use unknown::{KEPT_BODY_BYTES, Unknown};
+pub use unknown::Unknown;
 
 /// The derive macro; see the crate documentation and the README's attribute reference.
 #[cfg(feature = "derive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use apierror_macros::ApiError;
 
+/// The `http` crate this one speaks: `StatusCode`, `HeaderMap`, `Response`.
 pub use http;
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 
 /// Items the derive's generated code names. Not a public API: it may change in any

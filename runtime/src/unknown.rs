@@ -4,13 +4,10 @@ use std::borrow::Cow;
 
 use http::StatusCode;
 
-use crate::decode::{KEPT_TEXT_BYTES, kept_text};
-use crate::envelope::{Context, Envelope, NoDetails, RawEnvelope};
-use crate::format::Format;
+use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, kept_text};
+use crate::format::{Context, Envelope, Format, Message, RawEnvelope};
 use crate::retry_class::Retry;
-
-/// How many bytes of an unrecognised body [`Unknown`] keeps (and of its message).
-pub const KEPT_BODY_BYTES: usize = 8 * 1024;
+use crate::status::reason_phrase;
 
 /// An error the enum does not know: an unknown code, a status no variant has, or a body
 /// that is not the expected envelope at all (an HTML 502 page from a proxy, an empty or
@@ -18,9 +15,13 @@ pub const KEPT_BODY_BYTES: usize = 8 * 1024;
 ///
 /// It is the single field of the `#[api_error(unknown)]` variant. The status is always
 /// kept; code and message are kept when the body had them (the code up to
-/// [`KEPT_TEXT_BYTES`](crate::KEPT_TEXT_BYTES), the message up to [`KEPT_BODY_BYTES`],
-/// cut at a character boundary); the raw body is kept up to [`KEPT_BODY_BYTES`]. Encoding an `Unknown` writes its status, code and message back in
-/// the enum's format, so a proxy can pass an upstream error on.
+/// [`KEPT_TEXT_BYTES`], the message up to [`KEPT_BODY_BYTES`], cut at a character
+/// boundary); the raw body is kept up to [`KEPT_BODY_BYTES`]. Encoding an `Unknown`
+/// writes its status, code and message back in the enum's format, so a proxy can pass an
+/// upstream error on.
+///
+/// [`KEPT_TEXT_BYTES`]: crate::decode::KEPT_TEXT_BYTES
+/// [`KEPT_BODY_BYTES`]: crate::decode::KEPT_BODY_BYTES
 #[derive(Clone, PartialEq, Eq)]
 pub struct Unknown {
     status: StatusCode,
@@ -42,21 +43,21 @@ impl Unknown {
         }
     }
 
-    /// Sets the code (at most [`KEPT_TEXT_BYTES`](crate::KEPT_TEXT_BYTES) of it).
+    /// Sets the code (at most [`KEPT_TEXT_BYTES`](crate::decode::KEPT_TEXT_BYTES) of it).
     #[must_use]
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(bounded(code.into(), KEPT_TEXT_BYTES));
         self
     }
 
-    /// Sets the message (at most [`KEPT_BODY_BYTES`] of it).
+    /// Sets the message (at most [`KEPT_BODY_BYTES`](crate::decode::KEPT_BODY_BYTES) of it).
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(bounded(message.into(), KEPT_BODY_BYTES));
         self
     }
 
-    /// Keeps `body` (at most [`KEPT_BODY_BYTES`] of it).
+    /// Keeps `body` (at most [`KEPT_BODY_BYTES`](crate::decode::KEPT_BODY_BYTES) of it).
     #[must_use]
     pub fn with_body(mut self, body: &[u8]) -> Self {
         let kept = body.len().min(KEPT_BODY_BYTES);
@@ -66,7 +67,7 @@ impl Unknown {
     }
 
     /// Builds one from what a format read of a body (possibly nothing).
-    pub fn from_raw(status: StatusCode, raw: Option<&RawEnvelope<'_>>, body: &[u8]) -> Self {
+    pub(crate) fn from_raw(status: StatusCode, raw: Option<&RawEnvelope<'_>>, body: &[u8]) -> Self {
         let mut unknown = Unknown::new(status).with_body(body);
         if let Some(raw) = raw {
             unknown.code = raw.code.as_deref().map(|c| kept_text(c, KEPT_TEXT_BYTES));
@@ -97,7 +98,7 @@ impl Unknown {
     pub fn message(&self) -> Cow<'_, str> {
         match &self.message {
             Some(message) => Cow::Borrowed(message),
-            None => Cow::Borrowed(crate::__private::reason_phrase(self.status)),
+            None => Cow::Borrowed(reason_phrase(self.status)),
         }
     }
 
@@ -124,18 +125,12 @@ impl Unknown {
     ) -> Result<S::Ok, S::Error> {
         let message = self.message();
         F::serialize(
-            &Envelope::<NoDetails> {
-                status: self.status,
-                code: self.code(),
-                message: crate::envelope::Message::Str(&message),
-                details: None,
-                context,
-            },
+            &Envelope::new(self.status, self.code(), Message::Str(&message), context),
             serializer,
         )
     }
 
-    /// The start of the raw body, at most [`KEPT_BODY_BYTES`].
+    /// The start of the raw body, at most [`KEPT_BODY_BYTES`](crate::decode::KEPT_BODY_BYTES).
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -180,3 +175,5 @@ impl std::fmt::Display for Unknown {
         Ok(())
     }
 }
+
+impl std::error::Error for Unknown {}

@@ -12,7 +12,8 @@ use apierror::retry::{
     BreakerState, CircuitBreaker, Classify, Idempotency, Jitter, RetryDriver, RetryEvent,
     RetryPolicy, SplitMix64, StopReason, TokioClock, TowerRetryPolicy,
 };
-use apierror::{ApiError, Retry, RetryAfter, Unknown};
+use apierror::{ApiError, Retry, Unknown};
+use apierror::retry::RetryAfter;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};

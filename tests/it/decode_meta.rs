@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use apierror::{ApiError, Decoded, RetryAfter, Unknown};
+use apierror::{ApiError, Decoded, Unknown};
+use apierror::retry::RetryAfter;
 use http::{HeaderMap, StatusCode};
 
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -75,7 +76,7 @@ fn http_date_retry_after_is_read_in_every_form() {
 
 #[test]
 fn a_body_that_is_not_an_envelope_says_how_and_where() {
-    use apierror::{DecodeErrorKind, MalformedKind};
+    use apierror::decode::{DecodeErrorKind, MalformedKind};
 
     #[derive(Debug, thiserror::Error, ApiError)]
     #[api_error(format = "nested")]
@@ -110,7 +111,7 @@ fn a_body_that_is_not_an_envelope_says_how_and_where() {
         };
         assert_eq!(malformed.kind(), kind);
         assert!(error.to_string().contains(text), "{error}");
-        assert_eq!(error.response().body(), body);
+        assert_eq!(error.unknown().body(), body);
     }
 }
 
@@ -124,21 +125,21 @@ fn rate_limit_headers_prefer_x_prefixed_then_bare_then_structured() {
     headers.insert("ratelimit-remaining", "20".parse().unwrap());
     headers.insert("x-ratelimit-remaining", "200".parse().unwrap());
     headers.insert("ratelimit-reset", "30".parse().unwrap());
-    let meta = apierror::ResponseMeta::read(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
+    let meta = apierror::decode::ResponseMeta::read(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
     let limit = meta.rate_limit.unwrap();
     assert_eq!(limit.remaining, Some(200));
     assert_eq!(limit.reset, Some(Duration::from_secs(30)));
     assert_eq!(limit.limit, Some(1));
-    assert_eq!(apierror::RateLimit::from_headers(&headers), Some(limit));
+    assert_eq!(apierror::retry::RateLimit::from_headers(&headers), Some(limit));
 
     let mut structured = HeaderMap::new();
     structured.insert("ratelimit", r#""default";r=0;t=12"#.parse().unwrap());
-    let limit = apierror::RateLimit::from_headers(&structured).unwrap();
+    let limit = apierror::retry::RateLimit::from_headers(&structured).unwrap();
     assert_eq!(
         (limit.remaining, limit.reset),
         (Some(0), Some(Duration::from_secs(12)))
     );
-    assert_eq!(apierror::RateLimit::from_headers(&HeaderMap::new()), None);
+    assert_eq!(apierror::retry::RateLimit::from_headers(&HeaderMap::new()), None);
 }
 
 /// A client's view of a vendor: unit variants, whose own messages are generic.
@@ -204,23 +205,23 @@ fn what_an_unknown_error_keeps_is_bounded() {
     };
     let code = unknown.raw_code().unwrap();
     let message = unknown.raw_message().unwrap();
-    assert_eq!(code.len(), apierror::KEPT_TEXT_BYTES);
+    assert_eq!(code.len(), apierror::decode::KEPT_TEXT_BYTES);
     assert!(code.chars().all(|c| c == 'é'));
-    assert_eq!(message.len(), apierror::KEPT_BODY_BYTES);
-    assert!(unknown.body().len() <= apierror::KEPT_BODY_BYTES);
+    assert_eq!(message.len(), apierror::decode::KEPT_BODY_BYTES);
+    assert!(unknown.body().len() <= apierror::decode::KEPT_BODY_BYTES);
     let meta = &decoded.meta;
     assert_eq!(meta.code.as_deref(), Some(code));
     assert_eq!(meta.message.as_deref(), Some(message));
     assert_eq!(
         meta.timestamp.as_ref().unwrap().len(),
-        apierror::KEPT_TEXT_BYTES
+        apierror::decode::KEPT_TEXT_BYTES
     );
 
     let built = Unknown::new(StatusCode::IM_A_TEAPOT)
         .with_code("c".repeat(1000))
         .with_message("m".repeat(100_000));
-    assert_eq!(built.code().len(), apierror::KEPT_TEXT_BYTES);
-    assert_eq!(built.message().len(), apierror::KEPT_BODY_BYTES);
+    assert_eq!(built.code().len(), apierror::decode::KEPT_TEXT_BYTES);
+    assert_eq!(built.message().len(), apierror::decode::KEPT_BODY_BYTES);
 }
 
 #[test]
@@ -274,14 +275,14 @@ fn a_rate_limit_reset_is_clamped_like_retry_after() {
     for value in ["999999999", "1000000000"] {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-reset", value.parse().unwrap());
-        let limit = apierror::RateLimit::from_headers(&headers).unwrap();
-        assert_eq!(limit.reset, Some(apierror::MAX_RETRY_AFTER), "{value}");
+        let limit = apierror::retry::RateLimit::from_headers(&headers).unwrap();
+        assert_eq!(limit.reset, Some(apierror::retry::MAX_RETRY_AFTER), "{value}");
     }
     let mut headers = HeaderMap::new();
     headers.insert(
         "ratelimit",
         "limit=10, remaining=0, reset=999999999".parse().unwrap(),
     );
-    let limit = apierror::RateLimit::from_headers(&headers).unwrap();
-    assert_eq!(limit.reset, Some(apierror::MAX_RETRY_AFTER));
+    let limit = apierror::retry::RateLimit::from_headers(&headers).unwrap();
+    assert_eq!(limit.reset, Some(apierror::retry::MAX_RETRY_AFTER));
 }

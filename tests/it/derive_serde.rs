@@ -1,7 +1,8 @@
 //! The derived `serde` impls: `Serialize` is the envelope body; `Deserialize` reads a
 //! body alone for formats whose body names the error.
 
-use apierror::{ApiError, DecodeErrorKind, FieldErrors, Unknown};
+use apierror::{ApiError, FieldErrors, Unknown};
+use apierror::decode::DecodeErrorKind;
 use http::StatusCode;
 
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -134,7 +135,7 @@ fn without_an_unknown_variant_an_unrecognised_body_is_a_typed_error() {
     .unwrap_err();
     assert!(matches!(error.kind(), DecodeErrorKind::Malformed(_)));
     assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
-    assert_eq!(error.response().body(), b"<html>502</html>");
+    assert_eq!(error.unknown().body(), b"<html>502</html>");
     assert!(serde_json::from_str::<Strict>(r#"{"error":"nope","message":"m"}"#).is_err());
 }
 

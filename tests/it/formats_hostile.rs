@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use apierror::format::{Auto, Shape};
-use apierror::{ApiError, FieldErrors, MAX_DECODED_BODY, Unknown};
+use apierror::{ApiError, FieldErrors, Unknown};
+use apierror::decode::MAX_DECODED_BODY;
 
 use super::formats_seeds::decode;
 

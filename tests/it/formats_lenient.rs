@@ -2,9 +2,9 @@
 //! typed `DecodeError`) with the status and the start of the body kept, never a panic.
 
 use apierror::format::{Auto, Fields, Flat, Nested, Plain, Problem, Reason};
-use apierror::{
-    ApiError, DecodeErrorKind, FieldErrors, Format, KEPT_BODY_BYTES, MAX_DECODED_BODY, Unknown,
-};
+use apierror::{ApiError, FieldErrors, Unknown};
+use apierror::decode::{DecodeErrorKind, KEPT_BODY_BYTES, MAX_DECODED_BODY};
+use apierror::format::Format;
 use proptest::prelude::*;
 
 use super::formats_seeds::decode;
@@ -321,7 +321,7 @@ fn an_enum_without_a_catch_all_reports_why() {
             }
             (Expect::Unrecognised(why, code, message), Err(error)) => {
                 assert_eq!(kind(error.kind()), why, "{name}: {error}");
-                let response = error.response();
+                let response = error.unknown();
                 assert_eq!(response.status().as_u16(), status, "{name}");
                 assert_eq!(response.raw_code(), code, "{name}");
                 assert_eq!(response.raw_message(), message, "{name}");

@@ -78,7 +78,7 @@ fn clash() -> impl Strategy<Value = Clash> {
 
 /// A `Retry-After` in whole seconds, within what a client accepts.
 fn wait() -> impl Strategy<Value = Duration> {
-    (0..=apierror::MAX_RETRY_AFTER.as_secs()).prop_map(Duration::from_secs)
+    (0..=apierror::retry::MAX_RETRY_AFTER.as_secs()).prop_map(Duration::from_secs)
 }
 
 /// Per-response context values, owned.
@@ -88,12 +88,12 @@ struct OwnedContext([Option<String>; 4]);
 impl OwnedContext {
     fn get(&self) -> Context<'_> {
         let [request_id, timestamp, problem_type, instance] = &self.0;
-        Context {
-            request_id: request_id.as_deref(),
-            timestamp: timestamp.as_deref(),
-            problem_type: problem_type.as_deref(),
-            instance: instance.as_deref(),
-        }
+        let mut context = Context::new();
+        context.request_id = request_id.as_deref();
+        context.timestamp = timestamp.as_deref();
+        context.problem_type = problem_type.as_deref();
+        context.instance = instance.as_deref();
+        context
     }
 }
 
@@ -251,7 +251,7 @@ macro_rules! roundtrip {
                 #[test]
                 fn retry_after_fields(
                     wait in wait(),
-                    seconds in prop::option::of(0..=apierror::MAX_RETRY_AFTER.as_secs()),
+                    seconds in prop::option::of(0..=apierror::retry::MAX_RETRY_AFTER.as_secs()),
                     context in context(),
                 ) {
                     let error = E::Throttled { wait };

@@ -168,12 +168,9 @@ mod seed_001_nested {
     use super::*;
     use apierror_examples::vendors::nested_api::ServiceError;
 
-    const CONTEXT: Context<'static> = Context {
-        request_id: Some("req_7Hq2xK9"),
-        timestamp: Some("2024-01-15T10:30:00Z"),
-        problem_type: None,
-        instance: None,
-    };
+    const CONTEXT: Context<'static> = Context::new()
+        .with_request_id("req_7Hq2xK9")
+        .with_timestamp("2024-01-15T10:30:00Z");
 
     fn validation_details() -> FieldErrors {
         FieldErrors::new()

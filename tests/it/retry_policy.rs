@@ -12,7 +12,8 @@ use apierror::retry::{
     Classify, Decision, Failure, Idempotency, Jitter, ManualClock, ManualSleep, RetryDriver,
     RetryEvent, RetryPolicy, RetryState, SplitMix64, StopReason,
 };
-use apierror::{Retry, RetryAfter};
+use apierror::Retry;
+use apierror::retry::RetryAfter;
 use proptest::prelude::*;
 
 const fn secs(n: u64) -> Duration {
@@ -123,10 +124,7 @@ fn seed_004_schedule_is_doubling_plus_or_minus_half_a_second() {
 #[test]
 fn seed_004_throttled_waits_the_retry_after_hint() {
     let mut rng = SplitMix64::new(4);
-    let state = RetryState {
-        attempts: 1,
-        ..RetryState::default()
-    };
+    let state = RetryState::new(1, Duration::ZERO, Duration::ZERO);
     let decision = flextell().decide(Retry::Throttled, &state, Some(secs(30)), &mut rng);
     assert_eq!(decision, Decision::Retry(secs(30)));
 }
@@ -140,11 +138,7 @@ fn extreme_attempts_and_hints_neither_panic_nor_overflow() {
         assert_eq!(delay, policy.max_delay().max(policy.max_retry_after()));
         let unhinted = policy.delay(u32::MAX, Duration::MAX, None, &mut rng);
         assert!(unhinted <= policy.max_delay());
-        let state = RetryState {
-            attempts: u32::MAX,
-            elapsed: Duration::MAX,
-            previous_delay: Duration::MAX,
-        };
+        let state = RetryState::new(u32::MAX, Duration::MAX, Duration::MAX);
         assert_eq!(
             policy.decide(Retry::Backoff, &state, hint, &mut rng),
             Decision::Stop(StopReason::AttemptsExhausted)
@@ -240,7 +234,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let policy = policy.with_deadline(deadline);
-        let state = RetryState { attempts, elapsed, previous_delay: Duration::ZERO };
+        let state = RetryState::new(attempts, elapsed, Duration::ZERO);
         let mut rng = SplitMix64::new(seed);
         match policy.decide(Retry::Backoff, &state, hint, &mut rng) {
             Decision::Retry(delay) => {
@@ -251,6 +245,7 @@ proptest! {
                 reason,
                 StopReason::AttemptsExhausted | StopReason::DeadlineExceeded
             )),
+            other => prop_assert!(false, "a decision this test does not know: {other:?}"),
         }
     }
 }

@@ -181,7 +181,7 @@ fn now() -> SystemTime {
 /// Serves `routes` behind the request-context layer on a free local port; returns the
 /// base URL.
 async fn serve(routes: Router) -> String {
-    serve_with(routes, RequestContextLayer::new().clock(now)).await
+    serve_with(routes, RequestContextLayer::new().with_clock(now)).await
 }
 
 async fn serve_with(routes: Router, layer: RequestContextLayer) -> String {

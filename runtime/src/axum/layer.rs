@@ -59,7 +59,7 @@ impl RequestContextLayer {
 
     /// Reads the time for timestamps from `clock` instead of the system clock.
     #[must_use]
-    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
@@ -67,7 +67,7 @@ impl RequestContextLayer {
     /// Takes ids for requests without a usable `X-Request-Id` from `ids` instead of
     /// generating random ones.
     #[must_use]
-    pub fn request_ids(mut self, ids: impl Fn() -> RequestId + Send + Sync + 'static) -> Self {
+    pub fn with_request_ids(mut self, ids: impl Fn() -> RequestId + Send + Sync + 'static) -> Self {
         self.ids = Arc::new(ids);
         self
     }

@@ -7,7 +7,7 @@ use ::axum::response::Response;
 
 use super::scope;
 use crate::api_error::ApiError;
-use crate::envelope::Context;
+use crate::format::envelope::Context;
 
 /// The response for `error`: its status, `Content-Type`, `Retry-After` when it carries
 /// a delay, and its body in its format, with the request id and timestamp when called

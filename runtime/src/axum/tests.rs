@@ -20,11 +20,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashMap;
 use tower::ServiceExt;
 
-use super::private::{Probe, probe::*};
+use super::response::probe::{Probe, ViaError as _};
 use super::{Extract, FromRejection, Rejection, RequestContextLayer, RequestId};
 use crate::api_error::ApiError;
-use crate::decode::{DecodeError, DecodeInput};
-use crate::envelope::{Context, Envelope, RawEnvelope};
+use crate::decode::DecodeError;
+use crate::format::envelope::{Context, Envelope, RawEnvelope};
 use crate::field_errors::FieldErrors;
 use crate::format::{DecodeKey, Format};
 use crate::retry_class::Retry;
@@ -143,15 +143,21 @@ impl ApiError for TestError {
         let envelope = Envelope {
             status: self.status(),
             code: self.code(),
-            message: crate::envelope::Message::Str(&message),
+            message: crate::format::envelope::Message::Str(&message),
             details,
             context,
         };
         Flatish::serialize(&envelope, serializer)
     }
 
-    fn decode(input: &DecodeInput<'_>) -> Result<Self, DecodeError> {
-        Err(input.error(crate::decode::DecodeErrorKind::Unrecognized))
+    fn from_response_at(
+        status: StatusCode,
+        _: &http::HeaderMap,
+        body: &[u8],
+        _: std::time::SystemTime,
+    ) -> Result<Self, DecodeError> {
+        let unknown = crate::Unknown::new(status).with_body(body);
+        Err(DecodeError::new(crate::decode::DecodeErrorKind::Unrecognized, unknown))
     }
 }
 
@@ -160,7 +166,7 @@ impl IntoResponse for TestError {
     #[allow(clippy::needless_borrow, reason = "the borrow selects the impl")]
     fn into_response(self) -> Response {
         let as_error = (&Probe(&self)).as_error();
-        super::private::into_response_with_source(&self, as_error)
+        super::response::into_response_with_source(&self, as_error)
     }
 }
 
@@ -213,8 +219,8 @@ fn app() -> Router {
         )
         .layer(
             RequestContextLayer::new()
-                .clock(|| UNIX_EPOCH + Duration::from_millis(1_705_314_600_250))
-                .request_ids(|| RequestId::parse("generated").unwrap()),
+                .with_clock(|| UNIX_EPOCH + Duration::from_millis(1_705_314_600_250))
+                .with_request_ids(|| RequestId::parse("generated").unwrap()),
         )
 }
 

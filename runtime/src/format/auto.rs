@@ -9,11 +9,12 @@ use serde_json::value::RawValue;
 
 use super::object::{self, MaybeObject, Members};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
-use crate::envelope::{Envelope, RawEnvelope};
+use crate::format::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// Which built-in shape a body has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Shape {
     /// [`Plain`]: `{"error":"<message>"}`.
     Plain,

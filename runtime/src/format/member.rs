@@ -1,16 +1,4 @@
-//! Envelope members every format writes the same way: the details unless they are
-//! `null`, and the count of present members.
-
-use serde::Serialize;
-
-use super::probe;
-use crate::envelope::Envelope;
-
-/// The envelope's details, unless they serialize as `null` (optional members are
-/// omitted, never written as `null`).
-pub(crate) fn details<'a, D: Serialize + ?Sized>(envelope: &Envelope<'a, D>) -> Option<&'a D> {
-    envelope.details.filter(|details| !probe::is_null(*details))
-}
+//! What every format counts the same way: the members present, for `serialize_struct`.
 
 /// How many of `members` are present, for `serialize_struct`'s length.
 pub(crate) fn count(members: &[bool]) -> usize {
@@ -19,8 +7,7 @@ pub(crate) fn count(members: &[bool]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::envelope::{Context, Message};
+    use crate::format::envelope::{Context, Envelope, Message};
 
     #[test]
     fn message_is_escaped_json_in_both_forms() {
@@ -48,8 +35,8 @@ mod tests {
             details,
             context: &Context::EMPTY,
         };
-        assert!(details(&envelope(Some(&none))).is_none());
-        assert!(details(&envelope(None)).is_none());
-        assert_eq!(details(&envelope(Some(&some))), Some(&some));
+        assert!(envelope(Some(&none)).present_details().is_none());
+        assert!(envelope(None).present_details().is_none());
+        assert_eq!(envelope(Some(&some)).present_details(), Some(&some));
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
@@ -56,7 +56,7 @@ struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
 impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let envelope = self.0;
-        let details = member::details(envelope);
+        let details = envelope.present_details();
         let context = envelope.context;
         let len = member::count(&[
             true,
@@ -111,7 +111,7 @@ impl<'de> Members<'de> for Error<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::Context;
+    use crate::format::envelope::Context;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 
     #[test]

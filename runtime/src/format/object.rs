@@ -1,9 +1,48 @@
-//! Reading a JSON object member by member, leniently: the visitors the formats share.
+//! Reading a JSON object member by member, leniently: the walker every built-in format
+//! reads with, for formats of your own.
 //!
-//! A format describes the members it knows with a [`Members`] type; the visitors here
-//! walk an object, hand each member to it by name, and never fail on a member's value
-//! having the wrong type (it is consumed and dropped). Only a value that is not an object
-//! where an object is required is an error.
+//! A format describes the members it knows with a [`Members`] type; [`read_object`]
+//! walks an object and hands each member to it by name. The readers for a member's value
+//! ([`string`], [`status`], [`details`], [`skip`], [`MaybeObject`] for a nested object,
+//! [`LenientStr`] and [`LenientU16`] for `Deserialize` contexts) never fail on a value of
+//! the wrong type: it is consumed and dropped. Only a value that is not an object where
+//! an object is required is an error. Member names are borrowed from the body unless
+//! they contain escapes, and a name that does not unescape to text still reads (it
+//! matches no member).
+//!
+//! ```
+//! use std::borrow::Cow;
+//!
+//! use apierror::format::object::{self, Members};
+//! use serde::de::MapAccess;
+//!
+//! /// `{"error":"invalid_grant","error_description":"…"}` (RFC 6749 §5.2).
+//! #[derive(Default)]
+//! struct OAuthBody<'de> {
+//!     error: Option<Cow<'de, str>>,
+//!     description: Option<Cow<'de, str>>,
+//! }
+//!
+//! impl<'de> Members<'de> for OAuthBody<'de> {
+//!     fn member<A: MapAccess<'de>>(
+//!         &mut self,
+//!         name: Cow<'de, str>,
+//!         map: &mut A,
+//!     ) -> Result<(), A::Error> {
+//!         match &*name {
+//!             "error" => object::string(map, &mut self.error),
+//!             "error_description" => object::string(map, &mut self.description),
+//!             _ => object::skip(map),
+//!         }
+//!     }
+//! }
+//!
+//! let body = br#"{"error":"invalid_grant","error_description":7,"error_uri":null}"#;
+//! let read: OAuthBody<'_> =
+//!     object::read_object(&mut serde_json::Deserializer::from_slice(body)).unwrap();
+//! assert_eq!(read.error.as_deref(), Some("invalid_grant"));
+//! assert_eq!(read.description, None); // a number where text belongs is dropped
+//! ```
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,10 +52,12 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::envelope::RawDetails;
+use crate::format::RawDetails;
+
+pub use super::lenient::{LenientStr, LenientU16};
 
 /// The members of one kind of JSON object, collected as they are read.
-pub(crate) trait Members<'de>: Default {
+pub trait Members<'de>: Default {
     /// Reads the value of the member called `name` from `map` (or skips it).
     fn member<A: MapAccess<'de>>(
         &mut self,
@@ -26,7 +67,7 @@ pub(crate) trait Members<'de>: Default {
 }
 
 /// Reads an object into `M`; any other value is an error.
-pub(crate) fn read_object<'de, M, De>(deserializer: De) -> Result<M, De::Error>
+pub fn read_object<'de, M, De>(deserializer: De) -> Result<M, De::Error>
 where
     M: Members<'de>,
     De: Deserializer<'de>,
@@ -49,7 +90,7 @@ impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
 }
 
 /// Reads the members of an object a visitor was handed into `M`.
-pub(crate) fn visit_object<'de, M, A>(mut map: A) -> Result<M, A::Error>
+pub fn visit_object<'de, M, A>(mut map: A) -> Result<M, A::Error>
 where
     M: Members<'de>,
     A: MapAccess<'de>,
@@ -64,7 +105,7 @@ where
 /// A member that should be an object: `Some` when it is, `None` for any other value
 /// (which is consumed and dropped, even one the JSON parser would reject as a typed
 /// value, such as `1e400`).
-pub(crate) struct MaybeObject<M>(pub(crate) Option<M>);
+pub struct MaybeObject<M>(pub Option<M>);
 
 impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -122,7 +163,7 @@ impl<'de> Visitor<'de> for MemberNameVisitor {
 
 /// Reads a string member into `slot`; a value of another type, or a string that is not
 /// text once unescaped (a lone surrogate), leaves `slot` as it was.
-pub(crate) fn string<'de, A: MapAccess<'de>>(
+pub fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
 ) -> Result<(), A::Error> {
@@ -134,7 +175,7 @@ pub(crate) fn string<'de, A: MapAccess<'de>>(
 
 /// Reads a status member into `slot`; a value that is not an integer in `0..=65535`
 /// (`"404"`, `404.0`, `1e400`) leaves `slot` as it was.
-pub(crate) fn status<'de, A: MapAccess<'de>>(
+pub fn status<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<u16>,
 ) -> Result<(), A::Error> {
@@ -149,7 +190,7 @@ pub(crate) fn status<'de, A: MapAccess<'de>>(
 ///
 /// The text comes from a [`RawValue`], so it is well-formed JSON: a string without a
 /// backslash is its own contents between the quotes.
-pub(crate) fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
+pub fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
     if inner.contains('\\') {
         serde_json::from_str::<String>(text).ok().map(Cow::Owned)
@@ -159,7 +200,7 @@ pub(crate) fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
 }
 
 /// The integer in `0..=65535` a JSON value's text is, if it is one.
-pub(crate) fn lenient_u16(text: &str) -> Option<u16> {
+pub fn lenient_u16(text: &str) -> Option<u16> {
     // `-0` is zero, as the parser reads it; any other sign or form is not a status.
     let digits = text
         .strip_prefix('-')
@@ -172,12 +213,12 @@ pub(crate) fn lenient_u16(text: &str) -> Option<u16> {
 }
 
 /// Reads a member's JSON text, borrowed from the input.
-pub(crate) fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<&'de RawValue, A::Error> {
+pub fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<&'de RawValue, A::Error> {
     map.next_value()
 }
 
 /// Reads a details member into `slot` as undecoded JSON; `null` leaves `slot` as it was.
-pub(crate) fn details<'de, A: MapAccess<'de>>(
+pub fn details<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<RawDetails<'de>>,
 ) -> Result<(), A::Error> {
@@ -233,7 +274,7 @@ pub(crate) fn keep_last_of_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) 
 }
 
 /// Skips a member's value.
-pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 

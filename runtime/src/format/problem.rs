@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::flatten::{self, Flattened};
 use super::object::{self, Members};
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// The members `problem` defines itself; no extension member may take these names.
@@ -58,7 +58,7 @@ impl Format for Problem {
         let context = envelope.context;
         let mut body = serializer.serialize_map(None)?;
         body.serialize_entry("type", context.problem_type.unwrap_or("about:blank"))?;
-        body.serialize_entry("title", crate::__private::reason_phrase(envelope.status))?;
+        body.serialize_entry("title", crate::status::reason_phrase(envelope.status))?;
         body.serialize_entry("status", &envelope.status.as_u16())?;
         body.serialize_entry("detail", &envelope.message)?;
         if let Some(instance) = context.instance {
@@ -143,7 +143,7 @@ mod tests {
 
     use super::*;
     use crate::FieldErrors;
-    use crate::envelope::Context;
+    use crate::format::envelope::Context;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 
     #[test]

@@ -9,7 +9,7 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 
 /// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
@@ -57,7 +57,7 @@ struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
 impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let envelope = self.0;
-        let details = member::details(envelope);
+        let details = envelope.present_details();
         let len = member::count(&[true, true, true, details.is_some()]);
         let mut error = serializer.serialize_struct("Error", len)?;
         error.serialize_field("code", &envelope.status.as_u16())?;

@@ -4,7 +4,7 @@ use http::StatusCode;
 use serde::Serialize;
 
 use super::Format;
-use crate::envelope::{Context, Envelope, RawDetails, RawEnvelope};
+use crate::format::envelope::{Context, Envelope, RawDetails, RawEnvelope};
 use crate::field_errors::FieldErrors;
 
 /// Request id and timestamp, as a server would add them.
@@ -40,7 +40,7 @@ pub(crate) fn encode<F: Format, D: Serialize + ?Sized>(
     let envelope = Envelope {
         status: StatusCode::from_u16(status).unwrap(),
         code,
-        message: crate::envelope::Message::Str(message),
+        message: crate::format::envelope::Message::Str(message),
         details,
         context,
     };

@@ -10,7 +10,7 @@ use serde::{Deserializer, Serialize, Serializer};
 
 use super::member;
 use super::object::{self, Members};
-use crate::envelope::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// The member names of a format whose members all sit in the top-level object (`Default`
 /// only so that the members read for it can start empty).
@@ -42,7 +42,7 @@ macro_rules! top_level_format {
             const KEY: $crate::format::DecodeKey = $crate::format::DecodeKey::$key;
 
             fn serialize<S, D>(
-                envelope: &$crate::envelope::Envelope<'_, D>,
+                envelope: &$crate::format::envelope::Envelope<'_, D>,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error>
             where
@@ -54,7 +54,7 @@ macro_rules! top_level_format {
 
             fn deserialize<'de, De>(
                 deserializer: De,
-            ) -> ::core::result::Result<$crate::envelope::RawEnvelope<'de>, De::Error>
+            ) -> ::core::result::Result<$crate::format::envelope::RawEnvelope<'de>, De::Error>
             where
                 De: ::serde::Deserializer<'de>,
             {
@@ -82,7 +82,7 @@ where
     S: Serializer,
     D: Serialize + ?Sized,
 {
-    let details = member::details(envelope);
+    let details = envelope.present_details();
     let len = member::count(&[T::CODE.is_some(), true, details.is_some()]);
     let mut body = serializer.serialize_struct(T::STRUCT, len)?;
     if let Some(code) = T::CODE {

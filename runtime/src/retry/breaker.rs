@@ -34,6 +34,7 @@ impl fmt::Display for BreakerState {
 
 /// A change of state, as reported to a breaker's listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BreakerTransition {
     /// The state left.
     pub from: BreakerState,
@@ -43,6 +44,7 @@ pub struct BreakerTransition {
 
 /// What a call's result means to the breaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The service answered: closes a streak of failures.
     Success,
@@ -69,6 +71,7 @@ impl Outcome {
 
 /// The breaker refused a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BreakerOpen {
     /// How long until the breaker lets a probe through; `None` when it is half-open and
     /// every probe slot is taken.
@@ -88,6 +91,7 @@ impl std::error::Error for BreakerOpen {}
 
 /// A consistent reading of a breaker's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BreakerSnapshot {
     /// The state. An open breaker whose period has ended still reads `Open` until a
     /// call asks for a permit.

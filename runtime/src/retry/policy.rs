@@ -14,6 +14,7 @@ use crate::retry_class::Retry;
 /// less than the upper end (exactly the lower end when the range is empty). The result
 /// is then capped at [`RetryPolicy::max_delay`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Jitter {
     /// No randomness: exactly the exponential delay.
     None,
@@ -106,6 +107,7 @@ impl fmt::Display for StopReason {
 
 /// What the policy decided after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Decision {
     /// Wait this long, then try again.
     Retry(Duration),
@@ -115,6 +117,7 @@ pub enum Decision {
 
 /// Where a call stands after a failed attempt: the input of [`RetryPolicy::decide`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct RetryState {
     /// Attempts made so far, the one that just failed included (1 after the first call).
     pub attempts: u32,
@@ -122,6 +125,18 @@ pub struct RetryState {
     pub elapsed: Duration,
     /// The delay waited before the attempt that just failed (zero after the first).
     pub previous_delay: Duration,
+}
+
+impl RetryState {
+    /// The state after `attempts` attempts, `elapsed` since the first started, with
+    /// `previous_delay` waited before the last.
+    pub const fn new(attempts: u32, elapsed: Duration, previous_delay: Duration) -> Self {
+        RetryState {
+            attempts,
+            elapsed,
+            previous_delay,
+        }
+    }
 }
 
 /// How often and how patiently to retry: exponential backoff with a cap and jitter,

@@ -1,5 +1,6 @@
 //! A format of the user's own, named by path.
-use apierror::{ApiError, DecodeKey, Envelope, Format, RawEnvelope};
+use apierror::ApiError;
+use apierror::format::{DecodeKey, Envelope, Format, RawEnvelope};
 use serde::ser::SerializeMap;
 
 struct Legacy;

@@ -8,11 +8,23 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-/// Per-response values a [`Format`](crate::Format) may carry beside the error itself.
+/// Per-response values a [`Format`](crate::format::Format) may carry beside the error
+/// itself.
 ///
 /// Formats without a place for a value ignore it: `nested` writes `request_id` and
 /// `timestamp`, `problem` writes `instance` and uses `problem_type` as its `type`.
+///
+/// ```
+/// use apierror::Context;
+///
+/// let context = Context::new()
+///     .with_request_id("req_8f2c")
+///     .with_timestamp("2026-12-02T17:34:27Z");
+/// assert_eq!(context.request_id, Some("req_8f2c"));
+/// assert_eq!(context.instance, None);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Context<'a> {
     /// The request's id (`X-Request-Id`), for support and log correlation.
     pub request_id: Option<&'a str>,
@@ -24,7 +36,7 @@ pub struct Context<'a> {
     pub instance: Option<&'a str>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// No context: the envelope holds the error alone.
     pub const EMPTY: Context<'static> = Context {
         request_id: None,
@@ -32,6 +44,44 @@ impl Context<'_> {
         problem_type: None,
         instance: None,
     };
+
+    /// No context; add values with the `with_*` methods.
+    pub const fn new() -> Self {
+        Context {
+            request_id: None,
+            timestamp: None,
+            problem_type: None,
+            instance: None,
+        }
+    }
+
+    /// Sets the request id.
+    #[must_use]
+    pub const fn with_request_id(mut self, request_id: &'a str) -> Self {
+        self.request_id = Some(request_id);
+        self
+    }
+
+    /// Sets the timestamp (RFC 3339).
+    #[must_use]
+    pub const fn with_timestamp(mut self, timestamp: &'a str) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
+    /// Sets the RFC 9457 `type` URI.
+    #[must_use]
+    pub const fn with_problem_type(mut self, problem_type: &'a str) -> Self {
+        self.problem_type = Some(problem_type);
+        self
+    }
+
+    /// Sets the RFC 9457 `instance` URI.
+    #[must_use]
+    pub const fn with_instance(mut self, instance: &'a str) -> Self {
+        self.instance = Some(instance);
+        self
+    }
 }
 
 /// What a variant without a `details` field passes as its details type.
@@ -87,7 +137,20 @@ impl<'a> From<&'a str> for Message<'a> {
     }
 }
 
-/// One error, borrowed, ready for a [`Format`](crate::Format) to write.
+/// One error, borrowed, ready for a [`Format`](crate::format::Format) to write.
+///
+/// ```
+/// use apierror::Context;
+/// use apierror::format::{Envelope, Format, Message, Nested};
+///
+/// let details = [1, 2];
+/// let envelope = Envelope::new(http::StatusCode::CONFLICT, "conflict", Message::Str("taken"), &Context::EMPTY)
+///     .with_details(&details);
+/// let mut body = Vec::new();
+/// Nested::serialize(&envelope, &mut serde_json::Serializer::new(&mut body)).unwrap();
+/// assert_eq!(body, br#"{"error":{"code":"conflict","message":"taken","details":[1,2]}}"#);
+/// ```
+#[non_exhaustive]
 pub struct Envelope<'a, D: ?Sized = NoDetails> {
     /// The HTTP status.
     pub status: StatusCode,
@@ -99,6 +162,45 @@ pub struct Envelope<'a, D: ?Sized = NoDetails> {
     pub details: Option<&'a D>,
     /// Per-response values (request id, timestamp, problem type and instance).
     pub context: &'a Context<'a>,
+}
+
+impl<'a> Envelope<'a, NoDetails> {
+    /// An envelope without details.
+    pub const fn new(
+        status: StatusCode,
+        code: &'a str,
+        message: Message<'a>,
+        context: &'a Context<'a>,
+    ) -> Self {
+        Envelope {
+            status,
+            code,
+            message,
+            details: None,
+            context,
+        }
+    }
+}
+
+impl<'a, D: ?Sized> Envelope<'a, D> {
+    /// The same envelope with `details`.
+    pub const fn with_details<T: ?Sized>(self, details: &'a T) -> Envelope<'a, T> {
+        Envelope {
+            status: self.status,
+            code: self.code,
+            message: self.message,
+            details: Some(details),
+            context: self.context,
+        }
+    }
+}
+
+impl<'a, D: Serialize + ?Sized> Envelope<'a, D> {
+    /// The details, unless they are absent or serialize as `null`: what a format writes,
+    /// since optional members are omitted, never written as `null`.
+    pub fn present_details(&self) -> Option<&'a D> {
+        self.details.filter(|details| !super::probe::is_null(*details))
+    }
 }
 
 impl<D: ?Sized> fmt::Debug for Envelope<'_, D> {
@@ -113,11 +215,15 @@ impl<D: ?Sized> fmt::Debug for Envelope<'_, D> {
     }
 }
 
-/// The members a [`Format`](crate::Format) read from a body, before a variant is chosen.
+/// The members a [`Format`](crate::format::Format) read from a body, before a variant is chosen.
 ///
 /// Every member is optional: decoding is lenient, and a member that is absent or of the
 /// wrong type is `None`. Strings borrow from the body where they can.
+///
+/// It is `#[non_exhaustive]`: a format starts from [`RawEnvelope::default`] and sets
+/// the members it read.
 #[derive(Debug, Default, Clone)]
+#[non_exhaustive]
 pub struct RawEnvelope<'a> {
     /// The machine-readable code (`code`, `reason` or `error`, by format).
     pub code: Option<Cow<'a, str>>,

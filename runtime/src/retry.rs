@@ -12,6 +12,7 @@
 //! | [`RetryBudget`] | cap retries at a fraction of requests, across calls (lock-free) |
 //! | [`RetryDriver`] | run an async call under all of the above |
 //! | `TowerRetryPolicy` (feature `tower`) | the policy and budget as a `tower::retry::Policy` |
+//! | [`RetryAfter`], [`RateLimit`] | what a response asks of the client: a wait, a quota |
 //! | [`Rng`], [`Clock`], [`Sleep`] | injected randomness and time; [`ManualClock`] and [`ManualSleep`] for tests, `TokioClock` and `TokioSleep` with the `tokio` feature |
 //!
 //! ```
@@ -37,6 +38,8 @@ mod classify;
 mod clock;
 mod driver;
 mod policy;
+pub(crate) mod rate_limit;
+pub(crate) mod retry_after;
 mod rng;
 #[cfg(feature = "tower")]
 mod tower;
@@ -49,9 +52,13 @@ pub use budget::RetryBudget;
 pub use classify::{Classify, Failure, Idempotency};
 pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::{TokioClock, TokioSleep};
 pub use driver::{RetryDriver, RetryError, RetryEvent};
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
+pub use rate_limit::RateLimit;
+pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use rng::{Rng, SplitMix64};
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use tower::{RetryableRequest, TowerRetryPolicy};

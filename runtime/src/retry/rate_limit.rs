@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use crate::retry_after::MAX_RETRY_AFTER;
+use super::retry_after::MAX_RETRY_AFTER;
 
 use http::{HeaderMap, HeaderValue};
 
 /// What a response said about the client's quota. Each part is optional: servers send
 /// different subsets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: Option<u64>,
@@ -19,6 +20,16 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// A quota with the given parts (each optional: servers send different subsets);
+    /// `reset` is clamped to [`MAX_RETRY_AFTER`].
+    pub fn new(limit: Option<u64>, remaining: Option<u64>, reset: Option<Duration>) -> Self {
+        RateLimit {
+            limit,
+            remaining,
+            reset: reset.map(|reset| reset.min(MAX_RETRY_AFTER)),
+        }
+    }
+
     /// Reads the headers, or `None` when there are none. Recognised:
     /// `X-RateLimit-Limit`/`-Remaining`/`-Reset`, `RateLimit-Limit`/`-Remaining`/`-Reset`,
     /// and the structured `RateLimit: limit=10, remaining=0, reset=30` and
@@ -26,7 +37,7 @@ impl RateLimit {
     /// time and ignored, since it cannot be turned into a delay without a clock.
     ///
     /// ```
-    /// use apierror::RateLimit;
+    /// use apierror::retry::RateLimit;
     /// use http::{HeaderMap, HeaderValue};
     ///
     /// let mut headers = HeaderMap::new();

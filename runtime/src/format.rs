@@ -1,4 +1,4 @@
-//! Wire formats: the `Format` trait and the six built-in envelope shapes.
+//! Wire formats: the six built-in envelope shapes, and everything a seventh needs.
 //!
 //! | format | body |
 //! |---|---|
@@ -13,19 +13,30 @@
 //! (it encodes [`Problem`]). Decoding is lenient in every format: unknown members are
 //! ignored, members may come in any order, a member of the wrong type is dropped, and
 //! details are kept as undecoded JSON borrowed from the body until a variant is chosen.
+//!
+//! # Writing a format
+//!
+//! A vendor whose shape none of the six covers gets a type implementing [`Format`], named
+//! in `#[api_error(format = path::To::Type)]`. It writes an [`Envelope`] (status, code,
+//! [`Message`], details, [`Context`](crate::Context)) and reads a body into a
+//! [`RawEnvelope`] (with undecoded [`RawDetails`]). [`object`] is the lenient object
+//! walker the built-in formats read with: a [`Members`](object::Members) type per
+//! object, and readers for a member's value that drop a value of the wrong type. The
+//! `custom_format` example in the repository builds an OAuth 2.0 (RFC 6749) format from
+//! these items alone.
 
 use serde::{Deserializer, Serialize, Serializer};
 
-use crate::envelope::{Envelope, RawEnvelope};
-
 mod auto;
+pub(crate) mod envelope;
 pub(crate) mod extensions;
 mod fields;
 mod flat;
 mod flatten;
+mod lenient;
 mod member;
 mod nested;
-mod object;
+pub mod object;
 mod plain;
 mod probe;
 mod problem;
@@ -36,6 +47,8 @@ mod top_level;
 mod wrapped;
 
 pub use auto::{Auto, Shape};
+pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
+pub(crate) use envelope::Context;
 pub use fields::Fields;
 pub use flat::Flat;
 pub use nested::Nested;
@@ -45,6 +58,7 @@ pub use reason::Reason;
 
 /// What identifies a variant when a body is decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DecodeKey {
     /// The body carries a code; the status tells apart variants that share a code.
     Code,

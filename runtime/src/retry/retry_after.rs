@@ -23,7 +23,7 @@ impl RetryAfter {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use apierror::RetryAfter;
+    /// use apierror::retry::RetryAfter;
     ///
     /// assert_eq!(RetryAfter::parse("30"), Some(RetryAfter::Delay(Duration::from_secs(30))));
     /// assert!(RetryAfter::parse("Sun, 06 Nov 1994 08:49:37 GMT").is_some());
@@ -62,3 +62,13 @@ impl RetryAfter {
         }
     }
 }
+
+/// A `Retry-After` header value for `delay`, in whole seconds rounded up (saturating:
+/// the longest delay asks for `u64::MAX` seconds, never wraps to "retry now").
+pub fn header_value(delay: Duration) -> HeaderValue {
+    let seconds = delay
+        .as_secs()
+        .saturating_add(u64::from(delay.subsec_nanos() > 0));
+    HeaderValue::from(seconds)
+}
+

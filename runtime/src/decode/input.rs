@@ -1,0 +1,191 @@
+//! What a derived decoder reads: the response as its format read it.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::de::value::{MapDeserializer, UnitDeserializer};
+
+use super::{DecodeError, DecodeErrorKind, MAX_DECODED_BODY, MalformedBody, ResponseMeta};
+use crate::format::{Format, RawEnvelope};
+use crate::retry::RetryAfter;
+use crate::unknown::Unknown;
+
+/// A response, as a derived decoder sees it: the status, the body, what the enum's
+/// format read of the body (or why it read nothing), and the `Retry-After` hint with the
+/// time it is measured from.
+#[derive(Debug)]
+pub struct DecodeInput<'a> {
+    status: Option<StatusCode>,
+    headers: Option<&'a HeaderMap>,
+    body: &'a [u8],
+    raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
+    retry_after: Option<RetryAfter>,
+    now: SystemTime,
+}
+
+impl<'a> DecodeInput<'a> {
+    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from the
+    /// system clock; see [`read_at`](Self::read_at).
+    pub fn read<F: Format>(status: StatusCode, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Self::read_at::<F>(status, headers, body, SystemTime::now())
+    }
+
+    /// Reads a response with format `F`, measuring an HTTP-date `Retry-After` from `now`
+    /// (the caller's clock). Never fails: a body that is too long, empty, not JSON, or not
+    /// of `F`'s shape is recorded as such.
+    pub fn read_at<F: Format>(
+        status: StatusCode,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: SystemTime,
+    ) -> Self {
+        let raw = if body.len() > MAX_DECODED_BODY {
+            Err(DecodeErrorKind::TooLarge)
+        } else if body.iter().all(u8::is_ascii_whitespace) {
+            Err(DecodeErrorKind::Empty)
+        } else {
+            F::decode(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
+        };
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(RetryAfter::from_header);
+        DecodeInput {
+            status: Some(status),
+            headers: Some(headers),
+            body,
+            raw,
+            retry_after,
+            now,
+        }
+    }
+
+    /// Input read from a body alone (a `Deserialize` impl): the status is the one the
+    /// body states, if any.
+    pub fn from_body(raw: RawEnvelope<'a>) -> Self {
+        DecodeInput {
+            status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
+            headers: None,
+            body: &[],
+            raw: Ok(raw),
+            retry_after: None,
+            now: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    /// The response's status, if known.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// The status as a number, `0` when unknown (it then matches no variant's status).
+    pub fn status_u16(&self) -> u16 {
+        self.status.map_or(0, |s| s.as_u16())
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The response's headers; `None` for a body alone.
+    pub fn headers(&self) -> Option<&'a HeaderMap> {
+        self.headers
+    }
+
+    /// The time an HTTP-date `Retry-After` is measured from.
+    pub fn now(&self) -> SystemTime {
+        self.now
+    }
+
+    /// What the response said beside the error, from the parse this input already made.
+    pub(crate) fn meta(&self) -> ResponseMeta {
+        let empty = HeaderMap::new();
+        ResponseMeta::from_parts(
+            self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            self.headers.unwrap_or(&empty),
+            self.body,
+            self.raw.as_ref().ok(),
+            self.retry_after,
+        )
+    }
+
+    /// The `Retry-After` delay the response asked for, from the time the input was read
+    /// at.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after.map(|hint| hint.delay_from(self.now))
+    }
+
+    /// The `Retry-After` hint as the response gave it.
+    pub fn retry_after_hint(&self) -> Option<RetryAfter> {
+        self.retry_after
+    }
+
+    /// What the format read.
+    ///
+    /// # Errors
+    ///
+    /// Why the body was not an envelope of the format.
+    pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
+        self.raw.as_ref().map_err(Clone::clone)
+    }
+
+    /// The `Unknown` for the enum's `unknown` variant, after no variant fitted for
+    /// `kind`'s reason.
+    ///
+    /// # Errors
+    ///
+    /// When the status is not known (a body alone that states none): an `Unknown` needs it.
+    pub fn fallback(&self, kind: DecodeErrorKind) -> Result<Unknown, DecodeError> {
+        match self.status {
+            Some(status) => Ok(Unknown::from_raw(status, self.raw.as_ref().ok(), self.body)),
+            None => Err(self.error(match kind {
+                DecodeErrorKind::Unrecognized => DecodeErrorKind::NeedsStatus,
+                other => other,
+            })),
+        }
+    }
+
+    /// The error for this response, for enums without an `unknown` variant.
+    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        let status = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        DecodeError {
+            kind,
+            status_known: self.status.is_some(),
+            unknown: Unknown::from_raw(status, self.raw.as_ref().ok(), self.body),
+        }
+    }
+}
+
+/// Decodes a variant's details: the body's details if they fit `T`, else `T` built from
+/// nothing: from `null` (so `Option<_>`, `FieldErrors` and other types that accept `null`
+/// survive a missing or mistyped member), or from an empty object (a map, or a struct
+/// whose fields all have defaults; `problem` writes no member for an empty map).
+///
+/// # Errors
+///
+/// When the details neither fit `T` nor can be left out.
+pub fn decode_details<T: DeserializeOwned>(raw: &RawEnvelope<'_>) -> Result<T, DecodeErrorKind> {
+    let first = match &raw.details {
+        Some(details) => match details.decode::<T>() {
+            Ok(value) => return Ok(value),
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
+    T::deserialize(UnitDeserializer::<serde_json::Error>::new())
+        .or_else(|_| {
+            T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+                std::iter::empty::<(&str, &str)>(),
+            ))
+        })
+        .map_err(|absent| {
+            DecodeErrorKind::Details(first.map_or_else(|| absent.to_string(), |e| e.to_string()))
+        })
+}
+
+/// The message an `#[api_error(message)]` field receives when decoding: the body's
+/// message, or empty when it had none.
+pub fn decoded_message<T: From<String>>(raw: &RawEnvelope<'_>) -> T {
+    T::from(raw.message.as_deref().unwrap_or_default().to_owned())
+}
