@@ -26,7 +26,11 @@ fn scaling(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("scaling/{}", shape.name));
         for n in SIZES {
             let body = (shape.body)(n);
-            assert!(body.len() <= apierror::decode::MAX_DECODED_BODY, "{}", body.len());
+            assert!(
+                body.len() <= apierror::decode::MAX_DECODED_BODY,
+                "{}",
+                body.len()
+            );
             assert!((shape.decode)(body.as_bytes()) >= 1);
             group.throughput(Throughput::Elements(n as u64));
             group.bench_function(format!("parse_only/{n}"), |b| {

@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 
 use apierror::format::DecodeKey;
-use apierror::{ApiError, FieldErrors, Retry, Unknown};
 use apierror::format::{Envelope, Format, RawDetails, RawEnvelope};
+use apierror::{ApiError, FieldErrors, Retry, Unknown};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use apierror::http::{HeaderMap, StatusCode, header};
 use apierror::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, ResponseMeta};
 use apierror::format::RawEnvelope;
+use apierror::http::{HeaderMap, StatusCode, header};
 use apierror::retry::{MAX_RETRY_AFTER, RateLimit, RetryAfter};
 
 use super::known_bugs::{KnownBug, tolerated};

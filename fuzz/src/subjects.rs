@@ -20,8 +20,8 @@ use std::fmt;
 use std::time::Duration;
 
 use apierror::http::StatusCode;
-use apierror::{ApiError, FieldErrors, Unknown};
 use apierror::retry::MAX_RETRY_AFTER;
+use apierror::{ApiError, FieldErrors, Unknown};
 use serde::{Deserialize, Serialize};
 
 use super::input::Bytes;

@@ -24,9 +24,9 @@ use apierror::format::{Auto, Fields, Flat, Nested, Plain, Problem, Reason};
 use apierror::http::{HeaderMap, StatusCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use apierror::{ApiError, Decoded, FieldErrors};
 use apierror::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, MAX_DECODED_BODY};
 use apierror::format::{Format, RawEnvelope};
+use apierror::{ApiError, Decoded, FieldErrors};
 
 use super::input::{self, Bytes};
 use super::json;
@@ -123,7 +123,12 @@ fn formats(body: &[u8]) {
         Problem::decode(body),
     ] {
         if let Err(error) = result {
-            let _ = (error.classify(), error.line(), error.column(), error.to_string());
+            let _ = (
+                error.classify(),
+                error.line(),
+                error.column(),
+                error.to_string(),
+            );
         }
     }
     let auto = Auto::decode(body);

@@ -13,10 +13,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use apierror::format::Nested;
-use apierror::http::{HeaderValue, StatusCode, header};
 use apierror::decode::ResponseMeta;
 use apierror::format::Format;
+use apierror::format::Nested;
+use apierror::http::{HeaderValue, StatusCode, header};
 use apierror::retry::{MAX_RETRY_AFTER, RateLimit, RetryAfter};
 
 use super::input::{self, Bytes};

@@ -15,11 +15,11 @@
 //! So `[format][0][variant]` followed by any bytes is a value whose strings are cut
 //! from those bytes (a fixture body, say).
 
-use apierror::http::header;
-use apierror::{Context, Decoded};
 use apierror::decode::KEPT_TEXT_BYTES;
 use apierror::format::Format;
+use apierror::http::header;
 use apierror::retry::RetryAfter;
+use apierror::{Context, Decoded};
 
 use super::input::Bytes;
 use super::known_bugs::{KnownBug, tolerated};

@@ -138,7 +138,8 @@ pub trait ApiError: Sized {
         if self.write_body(&mut body, context).is_err() {
             body.clear();
             let message = self.message();
-            let envelope = Envelope::new(self.status(), self.code(), Message::Str(&message), context);
+            let envelope =
+                Envelope::new(self.status(), self.code(), Message::Str(&message), context);
             let mut serializer = serde_json::Serializer::new(&mut body);
             // Without details only strings and numbers are written: this cannot fail.
             let _ = <Self::Format as Format>::serialize(&envelope, &mut serializer);

@@ -75,10 +75,10 @@
 //!     .layer(RequestContextLayer::new());
 //! ```
 
+mod catch_panic;
 mod extract;
-mod layer;
-mod panic;
 mod rejection;
+mod request_context;
 mod request_id;
 pub(crate) mod response;
 mod scope;
@@ -87,8 +87,8 @@ mod timestamp;
 #[cfg(test)]
 mod tests;
 
+pub use catch_panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use extract::Extract;
-pub use layer::{RequestContextLayer, RequestContextService, ResponseFuture};
-pub use panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use rejection::{FromRejection, Rejection, RequestPart};
+pub use request_context::{RequestContextFuture, RequestContextLayer, RequestContextService};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};

@@ -10,9 +10,9 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 
 use crate::api_error::ApiError;
 use crate::format::{Format, RawEnvelope};
+use crate::retry::RateLimit;
 use crate::retry::RetryAfter;
 use crate::retry::rate_limit::RateLimitScan;
-use crate::retry::RateLimit;
 use crate::unknown::Unknown;
 
 pub(crate) mod input;
@@ -394,4 +394,3 @@ pub(crate) fn kept_text(text: &str, bound: usize) -> String {
     }
     text[..end].to_owned()
 }
-

@@ -47,8 +47,8 @@ mod top_level;
 mod wrapped;
 
 pub use auto::{Auto, Shape};
-pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub(crate) use envelope::Context;
+pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use fields::Fields;
 pub use flat::Flat;
 pub use nested::Nested;

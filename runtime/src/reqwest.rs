@@ -87,22 +87,29 @@ pub enum ClientError<E> {
     },
 }
 
-impl<E: fmt::Display> fmt::Display for ClientError<E> {
+impl<E> fmt::Display for ClientError<E> {
+    /// What went wrong at this level; the cause (the transport error, the decoded error,
+    /// the parser's complaint) is the [`source`](std::error::Error::source), never
+    /// repeated here.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientError::Transport(error) => write!(f, "request failed: {error}"),
+            ClientError::Transport(_) => f.write_str("the request failed"),
             ClientError::Api(decoded) => {
-                write!(f, "{} {}", decoded.meta.status.as_u16(), decoded.error)
+                write!(f, "the server answered {}", decoded.meta.status.as_u16())
             }
-            ClientError::Undecodable { error, .. } => fmt::Display::fmt(error, f),
+            ClientError::Undecodable { meta, .. } => write!(
+                f,
+                "the server answered {} with an error this client does not know",
+                meta.status.as_u16()
+            ),
             ClientError::TooLarge { status, limit } => write!(
                 f,
                 "the {} response's body is longer than {limit} bytes",
                 status.as_u16()
             ),
-            ClientError::InvalidBody { status, error } => write!(
+            ClientError::InvalidBody { status, .. } => write!(
                 f,
-                "the {} response's body is not the expected JSON: {error}",
+                "the {} response's body is not the expected JSON",
                 status.as_u16()
             ),
         }
@@ -113,7 +120,7 @@ impl<E: std::error::Error + 'static> std::error::Error for ClientError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ClientError::Transport(error) => Some(error),
-            ClientError::Api(decoded) => Some(&decoded.error),
+            ClientError::Api(decoded) => Some(decoded),
             ClientError::Undecodable { error, .. } => Some(error),
             ClientError::InvalidBody { error, .. } => Some(error),
             ClientError::TooLarge { .. } => None,
@@ -283,7 +290,10 @@ pub async fn send<E: ApiError>(request: RequestBuilder) -> Result<Response, Clie
 }
 
 /// [`check`] and [`json`] as methods on `reqwest::Response`.
-pub trait ResponseExt: Sized {
+///
+/// Sealed: implemented for `reqwest::Response` only, so methods can be added to it
+/// without breaking anyone.
+pub trait ResponseExt: Sized + sealed::Sealed {
     /// See [`check`].
     fn api_error<E: ApiError + Send>(
         self,
@@ -293,6 +303,13 @@ pub trait ResponseExt: Sized {
     fn api_json<T: DeserializeOwned + Send, E: ApiError + Send>(
         self,
     ) -> impl Future<Output = Result<T, ClientError<E>>> + Send;
+}
+
+/// Keeps [`ResponseExt`] implemented for `reqwest::Response` alone.
+mod sealed {
+    pub trait Sealed {}
+
+    impl Sealed for ::reqwest::Response {}
 }
 
 impl ResponseExt for Response {

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use apierror::reqwest::{ClientError, ResponseExt, decode_error, send};
+use apierror::retry::RetryAfter;
 use apierror::retry::{
     BreakerState, CircuitBreaker, Classify, Idempotency, Jitter, RetryDriver, RetryEvent,
     RetryPolicy, SplitMix64, StopReason, TokioClock, TowerRetryPolicy,
 };
 use apierror::{ApiError, Retry, Unknown};
-use apierror::retry::RetryAfter;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -427,4 +427,86 @@ async fn the_tower_policy_retries_on_the_hint() {
     let response = service.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(script.arrivals.lock().unwrap().len(), 1);
+}
+
+/// Each level's `Display`, following `source()` from `error` down.
+fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(error), |error| error.source())
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Serves one fixed flat-format 503 on 127.0.0.1; returns the base URL.
+async fn serve_maintenance(code: &'static str) -> String {
+    let routes = Router::new().fallback(move || async move {
+        let body = format!(r#"{{"error":"{code}","message":"Maintenance until 06:00"}}"#);
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        response
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    format!("http://{address}")
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_error_chain_through_retry_client_and_decoded_says_each_thing_once() {
+    let driver = RetryDriver::tokio(policy().with_max_attempts(2)).with_rng(SplitMix64::new(1));
+    let client = reqwest::Client::new();
+    for (code, expected) in [
+        // A known code: the vendor's words, then the variant's own.
+        (
+            "service_unavailable",
+            &[
+                "gave up after 2 attempt(s): no attempts left",
+                "the server answered 503",
+                "Maintenance until 06:00",
+                "unavailable",
+            ][..],
+        ),
+        // An unknown code: the `Unknown` variant's text already holds the message, so
+        // the chain ends at what the server said.
+        (
+            "maintenance",
+            &[
+                "gave up after 2 attempt(s): no attempts left",
+                "the server answered 503",
+                "Maintenance until 06:00",
+            ][..],
+        ),
+    ] {
+        let url = serve_maintenance(code).await;
+        let error = driver
+            .run(Idempotency::Idempotent, |_| {
+                send::<VendorError>(client.get(&url))
+            })
+            .await
+            .unwrap_err();
+        let levels = chain(&error);
+        assert_eq!(levels, expected, "{code}");
+        let all = levels.join("\n");
+        for message in ["Maintenance until 06:00", "503", "gave up", "unavailable"] {
+            assert!(
+                all.matches(message).count() <= 1,
+                "{message:?} more than once in {levels:#?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transport_error_is_the_source_not_part_of_the_message() {
+    // Nothing listens on this port once the listener is dropped.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let error = send::<VendorError>(reqwest::Client::new().get(format!("http://{address}")))
+        .await
+        .unwrap_err();
+    let levels = chain(&error);
+    assert_eq!(levels[0], "the request failed");
+    assert!(levels.len() >= 2, "{levels:?}");
+    let transport = levels[1].as_str();
+    assert!(!levels[0].contains(transport));
 }

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use apierror::{ApiError, Decoded, Unknown};
 use apierror::retry::RetryAfter;
+use apierror::{ApiError, Decoded, Unknown};
 use http::{HeaderMap, StatusCode};
 
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -130,7 +130,10 @@ fn rate_limit_headers_prefer_x_prefixed_then_bare_then_structured() {
     assert_eq!(limit.remaining, Some(200));
     assert_eq!(limit.reset, Some(Duration::from_secs(30)));
     assert_eq!(limit.limit, Some(1));
-    assert_eq!(apierror::retry::RateLimit::from_headers(&headers), Some(limit));
+    assert_eq!(
+        apierror::retry::RateLimit::from_headers(&headers),
+        Some(limit)
+    );
 
     let mut structured = HeaderMap::new();
     structured.insert("ratelimit", r#""default";r=0;t=12"#.parse().unwrap());
@@ -139,7 +142,10 @@ fn rate_limit_headers_prefer_x_prefixed_then_bare_then_structured() {
         (limit.remaining, limit.reset),
         (Some(0), Some(Duration::from_secs(12)))
     );
-    assert_eq!(apierror::retry::RateLimit::from_headers(&HeaderMap::new()), None);
+    assert_eq!(
+        apierror::retry::RateLimit::from_headers(&HeaderMap::new()),
+        None
+    );
 }
 
 /// A client's view of a vendor: unit variants, whose own messages are generic.
@@ -276,7 +282,11 @@ fn a_rate_limit_reset_is_clamped_like_retry_after() {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-reset", value.parse().unwrap());
         let limit = apierror::retry::RateLimit::from_headers(&headers).unwrap();
-        assert_eq!(limit.reset, Some(apierror::retry::MAX_RETRY_AFTER), "{value}");
+        assert_eq!(
+            limit.reset,
+            Some(apierror::retry::MAX_RETRY_AFTER),
+            "{value}"
+        );
     }
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -1,8 +1,8 @@
 //! The derived `serde` impls: `Serialize` is the envelope body; `Deserialize` reads a
 //! body alone for formats whose body names the error.
 
-use apierror::{ApiError, FieldErrors, Unknown};
 use apierror::decode::DecodeErrorKind;
+use apierror::{ApiError, FieldErrors, Unknown};
 use http::StatusCode;
 
 #[derive(Debug, thiserror::Error, ApiError)]

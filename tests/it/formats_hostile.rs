@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
+use apierror::decode::MAX_DECODED_BODY;
 use apierror::format::{Auto, Shape};
 use apierror::{ApiError, FieldErrors, Unknown};
-use apierror::decode::MAX_DECODED_BODY;
 
 use super::formats_seeds::decode;
 

@@ -1,10 +1,10 @@
 //! Decoding is total: whatever a server or a proxy sends, a client gets a variant (or a
 //! typed `DecodeError`) with the status and the start of the body kept, never a panic.
 
-use apierror::format::{Auto, Fields, Flat, Nested, Plain, Problem, Reason};
-use apierror::{ApiError, FieldErrors, Unknown};
 use apierror::decode::{DecodeErrorKind, KEPT_BODY_BYTES, MAX_DECODED_BODY};
 use apierror::format::Format;
+use apierror::format::{Auto, Fields, Flat, Nested, Plain, Problem, Reason};
+use apierror::{ApiError, FieldErrors, Unknown};
 use proptest::prelude::*;
 
 use super::formats_seeds::decode;

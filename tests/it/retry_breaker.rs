@@ -12,9 +12,8 @@ use std::time::Duration;
 
 use apierror::Retry;
 use apierror::retry::{
-    BreakerPermit, BreakerState, BreakerTransition, CircuitBreaker, Classify,
-    Failure, Idempotency, ManualClock, ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng,
-    SplitMix64, StopReason,
+    BreakerPermit, BreakerState, BreakerTransition, CircuitBreaker, Classify, Failure, Idempotency,
+    ManualClock, ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng, SplitMix64, StopReason,
 };
 
 #[derive(Debug)]
@@ -235,7 +234,12 @@ fn a_probe_held_across_a_million_state_changes(outcome: Option<Outcome>) {
     let second = breaker.try_acquire().unwrap();
     let full = breaker.snapshot();
     assert_eq!(
-        (full.state, full.consecutive_failures, full.probes_in_flight, full.probe_successes),
+        (
+            full.state,
+            full.consecutive_failures,
+            full.probes_in_flight,
+            full.probe_successes
+        ),
         (BreakerState::HalfOpen, 0, PROBES, 0)
     );
     assert!(breaker.try_acquire().is_err(), "two probes at most");

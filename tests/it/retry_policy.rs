@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
+use apierror::Retry;
+use apierror::retry::RetryAfter;
 use apierror::retry::{
     Classify, Decision, Failure, Idempotency, Jitter, ManualClock, ManualSleep, RetryDriver,
     RetryEvent, RetryPolicy, RetryState, SplitMix64, StopReason,
 };
-use apierror::Retry;
-use apierror::retry::RetryAfter;
 use proptest::prelude::*;
 
 const fn secs(n: u64) -> Duration {

@@ -175,6 +175,8 @@ impl fmt::Display for Rejection {
     }
 }
 
+impl std::error::Error for Rejection {}
+
 impl From<JsonRejection> for Rejection {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();

@@ -24,8 +24,8 @@ use super::response::probe::{Probe, ViaError as _};
 use super::{Extract, FromRejection, Rejection, RequestContextLayer, RequestId};
 use crate::api_error::ApiError;
 use crate::decode::DecodeError;
-use crate::format::envelope::{Context, Envelope, RawEnvelope};
 use crate::field_errors::FieldErrors;
+use crate::format::envelope::{Context, Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
 use crate::retry_class::Retry;
 
@@ -157,7 +157,10 @@ impl ApiError for TestError {
         _: std::time::SystemTime,
     ) -> Result<Self, DecodeError> {
         let unknown = crate::Unknown::new(status).with_body(body);
-        Err(DecodeError::new(crate::decode::DecodeErrorKind::Unrecognized, unknown))
+        Err(DecodeError::new(
+            crate::decode::DecodeErrorKind::Unrecognized,
+            unknown,
+        ))
     }
 }
 

@@ -9,8 +9,8 @@ use serde_json::value::RawValue;
 
 use super::object::{self, MaybeObject, Members};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
-use crate::format::{Envelope, RawEnvelope};
 use crate::format::{DecodeKey, Format};
+use crate::format::{Envelope, RawEnvelope};
 
 /// Which built-in shape a body has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

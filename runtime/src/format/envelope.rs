@@ -199,7 +199,8 @@ impl<'a, D: Serialize + ?Sized> Envelope<'a, D> {
     /// The details, unless they are absent or serialize as `null`: what a format writes,
     /// since optional members are omitted, never written as `null`.
     pub fn present_details(&self) -> Option<&'a D> {
-        self.details.filter(|details| !super::probe::is_null(*details))
+        self.details
+            .filter(|details| !super::probe::is_null(*details))
     }
 }
 

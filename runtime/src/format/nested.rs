@@ -10,8 +10,8 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
 ///

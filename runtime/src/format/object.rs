@@ -58,7 +58,13 @@ pub use super::lenient::{LenientStr, LenientU16};
 
 /// The members of one kind of JSON object, collected as they are read.
 pub trait Members<'de>: Default {
-    /// Reads the value of the member called `name` from `map` (or skips it).
+    /// Reads the value of the member called `name` from `map`, or skips it: every
+    /// member must be consumed, with one of this module's readers or `map.next_value()`.
+    ///
+    /// # Errors
+    ///
+    /// What reading the value reports: with the lenient readers, only input that is not
+    /// JSON.
     fn member<A: MapAccess<'de>>(
         &mut self,
         name: Cow<'de, str>,
@@ -66,7 +72,11 @@ pub trait Members<'de>: Default {
     ) -> Result<(), A::Error>;
 }
 
-/// Reads an object into `M`; any other value is an error.
+/// Reads an object into `M`, member by member.
+///
+/// # Errors
+///
+/// When the value is not an object (or not JSON); a member's value never makes it fail.
 pub fn read_object<'de, M, De>(deserializer: De) -> Result<M, De::Error>
 where
     M: Members<'de>,
@@ -89,7 +99,12 @@ impl<'de, M: Members<'de>> Visitor<'de> for ObjectVisitor<M> {
     }
 }
 
-/// Reads the members of an object a visitor was handed into `M`.
+/// Reads the members of an object a visitor was handed into `M`, from inside
+/// [`Visitor::visit_map`].
+///
+/// # Errors
+///
+/// What `map` reports for input that is not JSON.
 pub fn visit_object<'de, M, A>(mut map: A) -> Result<M, A::Error>
 where
     M: Members<'de>,
@@ -163,6 +178,10 @@ impl<'de> Visitor<'de> for MemberNameVisitor {
 
 /// Reads a string member into `slot`; a value of another type, or a string that is not
 /// text once unescaped (a lone surrogate), leaves `slot` as it was.
+///
+/// # Errors
+///
+/// As [`raw`].
 pub fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
@@ -175,10 +194,11 @@ pub fn string<'de, A: MapAccess<'de>>(
 
 /// Reads a status member into `slot`; a value that is not an integer in `0..=65535`
 /// (`"404"`, `404.0`, `1e400`) leaves `slot` as it was.
-pub fn status<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<u16>,
-) -> Result<(), A::Error> {
+///
+/// # Errors
+///
+/// As [`raw`].
+pub fn status<'de, A: MapAccess<'de>>(map: &mut A, slot: &mut Option<u16>) -> Result<(), A::Error> {
     if let Some(value) = lenient_u16(raw(map)?.get()) {
         *slot = Some(value);
     }
@@ -188,8 +208,9 @@ pub fn status<'de, A: MapAccess<'de>>(
 /// The string a JSON value's text holds, borrowed when it has no escapes; `None` for
 /// any other value, or for a string that does not unescape to text.
 ///
-/// The text comes from a [`RawValue`], so it is well-formed JSON: a string without a
-/// backslash is its own contents between the quotes.
+/// `text` must be one JSON value as a [`RawValue`] holds it (well-formed, so a string
+/// without a backslash is its own contents between the quotes); for other text the
+/// answer is unspecified, though never a panic.
 pub fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
     if inner.contains('\\') {
@@ -213,11 +234,20 @@ pub fn lenient_u16(text: &str) -> Option<u16> {
 }
 
 /// Reads a member's JSON text, borrowed from the input.
+///
+/// # Errors
+///
+/// For input that is not JSON, and for a value that cannot be borrowed: the
+/// deserializer must read from a slice or `str` (`serde_json::from_slice`), not a reader.
 pub fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<&'de RawValue, A::Error> {
     map.next_value()
 }
 
 /// Reads a details member into `slot` as undecoded JSON; `null` leaves `slot` as it was.
+///
+/// # Errors
+///
+/// As [`raw`].
 pub fn details<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<RawDetails<'de>>,
@@ -274,6 +304,10 @@ pub(crate) fn keep_last_of_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) 
 }
 
 /// Skips a member's value.
+///
+/// # Errors
+///
+/// Only for input that is not JSON.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }

@@ -9,8 +9,8 @@ use serde_json::value::RawValue;
 
 use super::flatten::{self, Flattened};
 use super::object::{self, Members};
-use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// The members `problem` defines itself; no extension member may take these names.
 const STANDARD_MEMBERS: [&str; 8] = [

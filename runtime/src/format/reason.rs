@@ -9,8 +9,8 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::format::{Envelope, RawDetails, RawEnvelope};
 use crate::format::{DecodeKey, Format};
+use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
 /// status as a number and `reason` is the machine-readable code; `"details"` follows the

@@ -4,8 +4,8 @@ use http::StatusCode;
 use serde::Serialize;
 
 use super::Format;
-use crate::format::envelope::{Context, Envelope, RawDetails, RawEnvelope};
 use crate::field_errors::FieldErrors;
+use crate::format::envelope::{Context, Envelope, RawDetails, RawEnvelope};
 
 /// Request id and timestamp, as a server would add them.
 pub(crate) const TRACED: Context<'static> = Context {

@@ -2,10 +2,10 @@
 
 use http::{HeaderMap, Method, StatusCode};
 
-use crate::api_error::ApiError;
-use crate::decode::{DecodeError, Decoded, ResponseMeta};
 use super::rate_limit::RateLimit;
 use super::retry_after::RetryAfter;
+use crate::api_error::ApiError;
+use crate::decode::{DecodeError, Decoded, ResponseMeta};
 use crate::retry_class::Retry;
 
 /// A failed attempt, as the retry machinery sees it.

@@ -77,17 +77,15 @@ impl<E> RetryError<E> {
     }
 }
 
-impl<E: fmt::Display> fmt::Display for RetryError<E> {
+impl<E> fmt::Display for RetryError<E> {
+    /// Why the driver stopped; the last attempt's error is the
+    /// [`source`](std::error::Error::source), never repeated here.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "gave up after {} attempt(s): {}",
             self.attempts, self.reason
-        )?;
-        match &self.last {
-            Some(error) => write!(f, "; last error: {error}"),
-            None => Ok(()),
-        }
+        )
     }
 }
 

@@ -71,4 +71,3 @@ pub fn header_value(delay: Duration) -> HeaderValue {
         .saturating_add(u64::from(delay.subsec_nanos() > 0));
     HeaderValue::from(seconds)
 }
-

@@ -1,0 +1,95 @@
+//! The layer of [`RequestContextService`](super::RequestContextService).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tower::Layer;
+
+use super::RequestContextService;
+use crate::axum::request_id::RequestId;
+use crate::axum::scope::Clock;
+
+/// A source of request ids for requests that arrive without a usable one.
+pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
+
+/// A tower layer that gives every request a [`RequestId`] and a clock, so that error
+/// responses built while handling it carry both.
+///
+/// For each request it
+///
+/// - takes the id from the request's `X-Request-Id` header when that is usable (see
+///   [`RequestId::parse`]), or generates one;
+/// - stores the id in the request's extensions (handlers can extract [`RequestId`]);
+/// - while the inner service runs, lets every derived error's `IntoResponse` write the
+///   id and the current time into its body, for formats that carry them (`nested` and
+///   `problem` write `request_id` and `timestamp`), and tag its 5xx log line with the
+///   id;
+/// - echoes the id in the response's `X-Request-Id` header, unless the inner service
+///   set one.
+///
+/// ```
+/// use apierror::axum::RequestContextLayer;
+/// use axum::{Router, routing::get};
+///
+/// let app: Router = Router::new()
+///     .route("/", get(|| async { "hello" }))
+///     .layer(RequestContextLayer::new());
+/// ```
+///
+/// Responses built outside the inner service's future (in a task the handler spawned,
+/// say) do not see the request; they are encoded without id and timestamp.
+#[derive(Clone)]
+pub struct RequestContextLayer {
+    pub(super) clock: Clock,
+    pub(super) ids: IdSource,
+}
+
+impl RequestContextLayer {
+    /// The layer with the system clock and generated ids ([`RequestId::generate`]).
+    pub fn new() -> Self {
+        RequestContextLayer {
+            clock: Arc::new(SystemTime::now),
+            ids: Arc::new(RequestId::generate),
+        }
+    }
+
+    /// Reads the time for timestamps from `clock` instead of the system clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Takes ids for requests without a usable `X-Request-Id` from `ids` instead of
+    /// generating random ones.
+    #[must_use]
+    pub fn with_request_ids(mut self, ids: impl Fn() -> RequestId + Send + Sync + 'static) -> Self {
+        self.ids = Arc::new(ids);
+        self
+    }
+}
+
+impl Default for RequestContextLayer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for RequestContextLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestContextLayer")
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> Layer<S> for RequestContextLayer {
+    type Service = RequestContextService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestContextService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
