@@ -1,6 +1,7 @@
 //! Behaviour tests for `apierror`: one binary, one module per topic.
 
 mod client_e2e;
+mod custom_format;
 mod decode_meta;
 mod derive_lints;
 mod derive_mapping;
@@ -10,6 +11,7 @@ mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
 mod fuzz_corpus;
+mod public_api;
 mod retry_breaker;
 mod retry_budget;
 mod retry_policy;
