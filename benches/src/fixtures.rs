@@ -16,9 +16,9 @@ pub const STATUS: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 /// The realistic details: two fields, three messages.
 pub fn field_errors() -> FieldErrors {
     FieldErrors::new()
-        .with("email", "is not an email address")
-        .with("password", "is too short")
-        .with("password", "must contain a digit")
+        .with_field("email", "is not an email address")
+        .with_field("password", "is too short")
+        .with_field("password", "must contain a digit")
 }
 
 /// What the benchmarks need of each format's enum beyond [`ApiError`].

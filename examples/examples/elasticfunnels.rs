@@ -18,7 +18,8 @@ fn main() {
         ElasticFunnelsError::BadRequest {
             message: "Error message describing what went wrong".into(),
             errors: Some(
-                FieldErrors::new().with("field_name", "Specific validation error for this field"),
+                FieldErrors::new()
+                    .with_field("field_name", "Specific validation error for this field"),
             ),
         },
         ElasticFunnelsError::Unauthorized {
@@ -29,8 +30,8 @@ fn main() {
         ElasticFunnelsError::NotFound,
         ElasticFunnelsError::ValidationFailed {
             errors: FieldErrors::new()
-                .with("price", "The price must be a number.")
-                .with("price", "The price must be at least 0."),
+                .with_field("price", "The price must be a number.")
+                .with_field("price", "The price must be at least 0."),
         },
         ElasticFunnelsError::TooManyRequests,
         ElasticFunnelsError::InternalServerError,

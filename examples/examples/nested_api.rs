@@ -22,7 +22,7 @@ fn main() {
         ServiceError::NotFound,
         ServiceError::Conflict,
         ServiceError::ValidationError {
-            details: FieldErrors::new().with("email", "must be a valid email address"),
+            details: FieldErrors::new().with_field("email", "must be a valid email address"),
         },
         ServiceError::RateLimitExceeded,
         ServiceError::InternalError,

@@ -53,8 +53,8 @@ fn main() {
         ServiceError::InvalidRequest,
         ServiceError::ValidationError {
             fields: FieldErrors::new()
-                .with("email", "is not an email address")
-                .with("age", "must be at least 18"),
+                .with_field("email", "is not an email address")
+                .with_field("age", "must be at least 18"),
         },
         ServiceError::RateLimitExceeded,
         ServiceError::Internal(std::io::Error::other(

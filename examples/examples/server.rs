@@ -152,7 +152,7 @@ async fn list(
     Extract(Query(page), _): Extract<Query<Page>, AppError>,
 ) -> Result<Json<Vec<Widget>>, AppError> {
     if !(1..=100).contains(&page.limit) {
-        let fields = FieldErrors::new().with("limit", "must be between 1 and 100");
+        let fields = FieldErrors::new().with_field("limit", "must be between 1 and 100");
         return Err(AppError::ValidationError { fields });
     }
     let widgets = state.widgets.lock().unwrap_or_else(PoisonError::into_inner);

@@ -62,7 +62,7 @@
 //!     Extract(Json(user), _): Extract<Json<NewUser>, AppError>,
 //! ) -> Result<String, AppError> {
 //!     if !user.email.contains('@') {
-//!         let fields = FieldErrors::new().with("email", "is not an email address");
+//!         let fields = FieldErrors::new().with_field("email", "is not an email address");
 //!         return Err(AppError::ValidationError { fields });
 //!     }
 //!     Ok(user.email)

@@ -104,7 +104,7 @@ impl FieldErrors {
 
     /// Builder form of [`add`](Self::add).
     #[must_use]
-    pub fn with(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn with_field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
         self.add(field, message);
         self
     }

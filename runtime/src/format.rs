@@ -18,7 +18,7 @@
 //!
 //! A vendor whose shape none of the six covers gets a type implementing [`Format`], named
 //! in `#[api_error(format = path::To::Type)]`. It writes an [`Envelope`] (status, code,
-//! [`Message`], details, [`Context`](crate::Context)) and reads a body into a
+//! [`Message`], details, [`Context`]) and reads a body into a
 //! [`RawEnvelope`] (with undecoded [`RawDetails`]). [`object`] is the lenient object
 //! walker the built-in formats read with: a [`Members`](object::Members) type per
 //! object, and readers for a member's value that drop a value of the wrong type. The

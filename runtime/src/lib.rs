@@ -33,7 +33,7 @@
 //! }
 //!
 //! let error = ServiceError::ValidationError {
-//!     fields: FieldErrors::new().with("email", "is not an email address"),
+//!     fields: FieldErrors::new().with_field("email", "is not an email address"),
 //! };
 //! assert_eq!(error.status(), 422);
 //! assert_eq!(error.code(), "VALIDATION_ERROR");
@@ -72,17 +72,25 @@
 //!
 //! # Modules
 //!
-//! - [`format`](mod@format): the six wire formats (`plain`, `nested`, `fields`, `reason`, `flat`,
-//!   `problem`), [`Format`] for your own, and [`format::Auto`] to recognise a body's shape.
-//!   Decoding is lenient and total: anything unrecognisable becomes the `unknown`
-//!   variant ([`Unknown`]) with the status kept, or a [`DecodeError`]; its cost is linear
-//!   in the body's length whatever the body holds. [`Decoded`] keeps what the response
-//!   said beside the error ([`ResponseMeta`]: status, `Retry-After`, rate limits, request
-//!   id, and the body's code, message and timestamp as received).
-//! - [`retry`](mod@retry): [`RetryPolicy`] (pure delays: exponential, capped, jittered, with
-//!   `Retry-After` as a floor), [`CircuitBreaker`], [`RetryBudget`], and [`RetryDriver`],
-//!   with injectable clock, sleep and randomness.
-//! - `axum` (feature `axum`): request ids, timestamps, masked 5xx logging, rejections.
+//! The root holds what every derive user names; each other audience has a module.
+//!
+//! - [`decode`](mod@decode): what a decoded error keeps of its response. Decoding is
+//!   lenient and total: anything unrecognisable becomes the `unknown` variant
+//!   ([`Unknown`]) with the status kept, or a [`DecodeError`]; its cost is linear in the
+//!   body's length whatever the body holds. [`Decoded`] keeps what the response said
+//!   beside the error ([`ResponseMeta`](decode::ResponseMeta): status, `Retry-After`,
+//!   rate limits, request id, and the body's code, message and timestamp as received).
+//! - [`format`](mod@format): the six wire formats (`plain`, `nested`, `fields`, `reason`,
+//!   `flat`, `problem`), [`format::Auto`] to recognise a body's shape, and for a format of
+//!   your own the [`Format`](format::Format) trait, the envelope view, the raw parts and
+//!   [`format::object`], the lenient object walker the built-in formats read with.
+//! - [`retry`](mod@retry): [`RetryPolicy`](retry::RetryPolicy) (pure delays: exponential,
+//!   capped, jittered, with `Retry-After` as a floor), [`CircuitBreaker`](retry::CircuitBreaker),
+//!   [`RetryBudget`](retry::RetryBudget), [`RetryDriver`](retry::RetryDriver), and what a
+//!   response asks of the client ([`RetryAfter`](retry::RetryAfter),
+//!   [`RateLimit`](retry::RateLimit)), with injectable clock, sleep and randomness.
+//! - `axum` (feature `axum`): request ids, timestamps, masked 5xx logging, rejections,
+//!   panics.
 //! - `reqwest` (feature `reqwest`): bounded reading and decoding of responses.
 //!
 //! # Features
@@ -112,6 +120,7 @@ mod status;
 mod unknown;
 
 pub use api_error::ApiError;
+#[doc(inline)]
 pub use decode::{DecodeError, Decoded};
 pub use field_errors::FieldErrors;
 pub use format::envelope::Context;

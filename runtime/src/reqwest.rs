@@ -161,7 +161,7 @@ impl Classify for ::reqwest::Error {
         }
         let failure = Failure::new(Retry::Backoff);
         Some(if self.is_connect() {
-            failure.not_sent()
+            failure.with_sent(false)
         } else {
             failure
         })

@@ -60,7 +60,7 @@ enum Strict {
 #[test]
 fn serialize_is_the_envelope_body() {
     let error = Nested::ValidationError {
-        fields: FieldErrors::new().with("name", "is required"),
+        fields: FieldErrors::new().with_field("name", "is required"),
     };
     assert_eq!(
         serde_json::to_string(&error).unwrap(),

@@ -107,7 +107,7 @@ macro_rules! hostile {
                     .replace("\"STATE\"", "1e400");
                 assert_eq!(
                     fields_of(&body),
-                    FieldErrors::new().with("email", "is invalid"),
+                    FieldErrors::new().with_field("email", "is invalid"),
                     "{body}"
                 );
                 let shape: Option<Shape> = $shape;

@@ -250,7 +250,7 @@ fn odd_envelopes() -> Vec<Row> {
             "members out of order",
             422,
             br#"{"details":{"email":["is invalid"]},"message":"bad","error":"validation_error"}"#.to_vec(),
-            Validation("bad", FieldErrors::new().with("email", "is invalid")),
+            Validation("bad", FieldErrors::new().with_field("email", "is invalid")),
         ),
         (
             "extra members",

@@ -174,8 +174,8 @@ mod seed_001_nested {
 
     fn validation_details() -> FieldErrors {
         FieldErrors::new()
-            .with("email", "must be a valid email address")
-            .with("age", "must be at least 18")
+            .with_field("email", "must be a valid email address")
+            .with_field("age", "must be at least 18")
     }
 
     /// Every row of the reference's table: the error, status, code, retryable, and the
@@ -359,15 +359,15 @@ mod seed_002_elasticfunnels {
 
     fn missing() -> FieldErrors {
         FieldErrors::new()
-            .with("name", "The name field is required.")
-            .with("price", "The price field is required.")
+            .with_field("name", "The name field is required.")
+            .with_field("price", "The price field is required.")
     }
 
     fn invalid_values() -> FieldErrors {
         FieldErrors::new()
-            .with("price", "The price must be a number.")
-            .with("price", "The price must be at least 0.")
-            .with("status", "The selected status is invalid.")
+            .with_field("price", "The price must be a number.")
+            .with_field("price", "The price must be at least 0.")
+            .with_field("status", "The selected status is invalid.")
     }
 
     #[test]
@@ -379,7 +379,7 @@ mod seed_002_elasticfunnels {
                     message: "Error message describing what went wrong".into(),
                     errors: Some(
                         FieldErrors::new()
-                            .with("field_name", "Specific validation error for this field"),
+                            .with_field("field_name", "Specific validation error for this field"),
                     ),
                 },
                 ERROR_FORMAT,
@@ -490,7 +490,10 @@ mod seed_002_elasticfunnels {
         assert_eq!(message, "Error message describing what went wrong");
         assert_eq!(
             errors,
-            Some(FieldErrors::new().with("field_name", "Specific validation error for this field"))
+            Some(
+                FieldErrors::new()
+                    .with_field("field_name", "Specific validation error for this field")
+            )
         );
 
         for (fixture, expected) in [

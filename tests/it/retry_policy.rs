@@ -266,7 +266,7 @@ struct Refused;
 
 impl Classify for Refused {
     fn failure(&self) -> Option<Failure> {
-        Some(Failure::new(Retry::Backoff).not_sent())
+        Some(Failure::new(Retry::Backoff).with_sent(false))
     }
 }
 

@@ -96,9 +96,9 @@ macro_rules! service {
                 "method_not_allowed" => AppError::MethodNotAllowed,
                 "validation_error" => AppError::ValidationError {
                     fields: FieldErrors::new()
-                        .with("name", "must not be empty")
-                        .with("size", "must be at most 10")
-                        .with("name", "must be ASCII"),
+                        .with_field("name", "must not be empty")
+                        .with_field("size", "must be at most 10")
+                        .with_field("name", "must be ASCII"),
                 },
                 "rate_limit_exceeded" => AppError::RateLimitExceeded {
                     retry_after: Duration::from_millis(2500),
@@ -115,7 +115,7 @@ macro_rules! service {
             Extract(Json(widget), _): Extract<Json<NewWidget>, AppError>,
         ) -> Result<(StatusCode, String), AppError> {
             if widget.name.is_empty() {
-                let fields = FieldErrors::new().with("name", "must not be empty");
+                let fields = FieldErrors::new().with_field("name", "must not be empty");
                 return Err(AppError::ValidationError { fields });
             }
             Ok((

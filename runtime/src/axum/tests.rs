@@ -200,7 +200,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
 
 fn app() -> Router {
     Router::new()
-        .route("/invalid", get(|| async { TestError::Invalid(FieldErrors::new().with("a", "b")) }))
+        .route("/invalid", get(|| async { TestError::Invalid(FieldErrors::new().with_field("a", "b")) }))
         .route("/slow", get(|| async { TestError::Slow(Duration::from_millis(1500)) }))
         .route(
             "/internal",

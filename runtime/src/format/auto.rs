@@ -341,7 +341,7 @@ mod tests {
 
     #[test]
     fn encodes_problem_details() {
-        let errors = crate::FieldErrors::new().with("email", "is invalid");
+        let errors = crate::FieldErrors::new().with_field("email", "is invalid");
         assert_eq!(
             sample::encode::<Auto, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED),
             sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED),

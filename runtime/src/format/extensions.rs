@@ -151,11 +151,11 @@ mod tests {
         let members = members(r#"{"balance":1,"errors":{"status":["is invalid"]}}"#);
         assert_eq!(
             decode::<FieldErrors>(&members).unwrap(),
-            FieldErrors::new().with("status", "is invalid")
+            FieldErrors::new().with_field("status", "is invalid")
         );
         assert_eq!(
             decode::<Option<FieldErrors>>(&members).unwrap(),
-            Some(FieldErrors::new().with("status", "is invalid"))
+            Some(FieldErrors::new().with_field("status", "is invalid"))
         );
     }
 

@@ -73,7 +73,7 @@ mod tests {
         );
         assert_eq!(
             raw.details.unwrap().decode::<crate::FieldErrors>().unwrap(),
-            crate::FieldErrors::new().with("name", "The name field is required.")
+            crate::FieldErrors::new().with_field("name", "The name field is required.")
         );
     }
 

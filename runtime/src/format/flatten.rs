@@ -375,7 +375,9 @@ mod tests {
 
     #[test]
     fn field_errors_travel_under_one_member() {
-        let errors = FieldErrors::new().with("b", "x").with("status", "y");
+        let errors = FieldErrors::new()
+            .with_field("b", "x")
+            .with_field("status", "y");
         assert_eq!(
             flattened(&errors),
             (

@@ -182,8 +182,8 @@ mod tests {
     #[test]
     fn field_errors_travel_under_one_errors_member() {
         let errors = FieldErrors::new()
-            .with("email", "is invalid")
-            .with("age", "is negative");
+            .with_field("email", "is invalid")
+            .with_field("age", "is negative");
         assert_eq!(
             sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED),
             r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"Invalid.","code":"invalid","request_id":"req_8f2c","timestamp":"2024-05-01T12:00:00Z","errors":{"email":["is invalid"],"age":["is negative"]}}"#
@@ -285,8 +285,8 @@ mod tests {
     #[test]
     fn decodes_flattened_field_errors_back() {
         let errors = FieldErrors::new()
-            .with("email", "is invalid")
-            .with("email", "is taken");
+            .with_field("email", "is invalid")
+            .with_field("email", "is taken");
         let body = sample::encode::<Problem, _>(422, "invalid", "Invalid.", Some(&errors), &TRACED);
         let raw = Problem::decode(body.as_bytes()).unwrap();
         let decoded: FieldErrors = raw.details.unwrap().decode().unwrap();

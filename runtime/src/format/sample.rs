@@ -24,9 +24,9 @@ pub(crate) const AWKWARD_JSON: &str = r#""say \"hi\" \\ tab\t nl\n nul\u0000 é 
 /// Two fields, the first with two messages.
 pub(crate) fn field_errors() -> FieldErrors {
     FieldErrors::new()
-        .with("price", "The price must be a number.")
-        .with("price", "The price must be at least 0.")
-        .with("status", "The selected status is invalid.")
+        .with_field("price", "The price must be a number.")
+        .with_field("price", "The price must be at least 0.")
+        .with_field("status", "The selected status is invalid.")
 }
 
 /// Encodes an envelope with `F`.

@@ -10,6 +10,7 @@ use crate::retry_class::Retry;
 
 /// A failed attempt, as the retry machinery sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Failure {
     /// How to react.
     pub class: Retry,
@@ -38,10 +39,11 @@ impl Failure {
         self
     }
 
-    /// Marks the request as never having reached the server.
+    /// Sets whether the request may have reached the server (`false`: it provably did
+    /// not, so it is safe to repeat whatever its method).
     #[must_use]
-    pub const fn not_sent(mut self) -> Self {
-        self.sent = false;
+    pub const fn with_sent(mut self, sent: bool) -> Self {
+        self.sent = sent;
         self
     }
 

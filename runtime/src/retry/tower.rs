@@ -72,7 +72,8 @@ pub struct TowerRetryPolicy<S, C = SystemClock, R = SplitMix64> {
     clock: Arc<C>,
     rng: Arc<Mutex<R>>,
     budget: Option<Arc<RetryBudget>>,
-    assume_idempotent: bool,
+    /// Overrides each request's own idempotency when set.
+    idempotency: Option<Idempotency>,
     attempts: u32,
     previous_delay: Duration,
     started: Option<Instant>,
@@ -86,7 +87,7 @@ impl<S, C, R> Clone for TowerRetryPolicy<S, C, R> {
             clock: Arc::clone(&self.clock),
             rng: Arc::clone(&self.rng),
             budget: self.budget.clone(),
-            assume_idempotent: self.assume_idempotent,
+            idempotency: self.idempotency,
             attempts: self.attempts,
             previous_delay: self.previous_delay,
             started: self.started,
@@ -99,7 +100,7 @@ impl<S, C, R> fmt::Debug for TowerRetryPolicy<S, C, R> {
         f.debug_struct("TowerRetryPolicy")
             .field("policy", &self.policy)
             .field("budget", &self.budget)
-            .field("assume_idempotent", &self.assume_idempotent)
+            .field("idempotency", &self.idempotency)
             .field("attempts", &self.attempts)
             .finish_non_exhaustive()
     }
@@ -115,7 +116,7 @@ impl<S: Sleep> TowerRetryPolicy<S> {
             clock: Arc::new(SystemClock),
             rng: Arc::new(Mutex::new(SplitMix64::from_entropy())),
             budget: None,
-            assume_idempotent: false,
+            idempotency: None,
             attempts: 0,
             previous_delay: Duration::ZERO,
             started: None,
@@ -141,7 +142,7 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
             clock: Arc::new(clock),
             rng: self.rng,
             budget: self.budget,
-            assume_idempotent: self.assume_idempotent,
+            idempotency: self.idempotency,
             attempts: self.attempts,
             previous_delay: self.previous_delay,
             started: self.started,
@@ -156,7 +157,7 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
             clock: self.clock,
             rng: Arc::new(Mutex::new(rng)),
             budget: self.budget,
-            assume_idempotent: self.assume_idempotent,
+            idempotency: self.idempotency,
             attempts: self.attempts,
             previous_delay: self.previous_delay,
             started: self.started,
@@ -170,11 +171,13 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
         self
     }
 
-    /// Declares every request through this policy safe to repeat, whatever its method
-    /// (for APIs with idempotency keys).
+    /// Treats every request through this policy as `idempotency`, whatever its method:
+    /// [`Idempotency::Idempotent`] for APIs with idempotency keys,
+    /// [`Idempotency::NotIdempotent`] to retry only requests that never reached the
+    /// server.
     #[must_use]
-    pub fn assume_idempotent(mut self) -> Self {
-        self.assume_idempotent = true;
+    pub fn with_idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = Some(idempotency);
         self
     }
 
@@ -209,7 +212,10 @@ where
         };
         self.attempts = self.attempts.saturating_add(1);
         let failure = result.failure()?;
-        let safe = self.assume_idempotent || req.idempotency().is_idempotent();
+        let safe = self
+            .idempotency
+            .unwrap_or_else(|| req.idempotency())
+            .is_idempotent();
         if failure.class == Retry::Reauthenticate || (failure.sent && !safe) {
             return None;
         }
