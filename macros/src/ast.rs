@@ -3,7 +3,7 @@
 
 use darling::FromDeriveInput;
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Ident, LitStr};
 
@@ -401,14 +401,15 @@ fn fields(
                 };
                 (role, f.ty.span())
             });
+            // Mixed-site: the binding never clashes with a name the user has in scope.
             let (member, binding) = match &f.ident {
                 Some(name) => (
                     syn::Member::Named(name.clone()),
-                    format_ident!("__field_{}", unraw(name)),
+                    Ident::new(&format!("__field_{}", unraw(name)), Span::mixed_site()),
                 ),
                 None => (
                     syn::Member::Unnamed(syn::Index::from(index)),
-                    format_ident!("__field_{}", index),
+                    Ident::new(&format!("__field_{index}"), Span::mixed_site()),
                 ),
             };
             Field {

@@ -2,7 +2,7 @@
 //! that passed every check. User errors are never reported here.
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::{DeriveInput, LitStr};
 
 use crate::ast::{self, Builtin, FormatChoice, Input, Role, Variant};
@@ -19,17 +19,81 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let krate = parsed
         .as_ref()
         .map_or_else(|| quote!(::apierror), |p| p.krate.clone());
-    match (errors.finish(), parsed) {
-        (Ok(()), Some(parsed)) => impls(&parsed),
-        (result, _) => {
+    let tokens = match (errors.finish(), parsed) {
+        (Ok(()), Some(parsed)) => {
+            let impls = impls(&parsed);
+            let shields = shields(&parsed);
+            quote!(#shields #impls)
+        }
+        (result, parsed) => {
             let mut tokens = result
                 .err()
                 .map(darling::Error::write_errors)
                 .unwrap_or_default();
-            tokens.extend(fallback::impls(input, &krate));
+            tokens.extend(fallback::impls(input, parsed.as_ref(), &krate));
             tokens
         }
+    };
+    // Nothing the derive defines leaks into the user's module.
+    quote! {
+        const _: () = {
+            #tokens
+        };
     }
+}
+
+/// The locals the generated code binds.
+const LOCALS: &[&str] = &[
+    "__raw",
+    "__input",
+    "__kind",
+    "__chosen",
+    "__value",
+    "__serializer",
+    "__context",
+    "__deserializer",
+    "__status",
+    "__headers",
+    "__body",
+    "__now",
+];
+
+/// A function named after each local and field binding of the generated code, beside
+/// the impls: a binding may shadow a function, so a constant of the same name in the
+/// user's scope (which a binding may not shadow, whatever its hygiene) is hidden from
+/// the impls by these.
+fn shields(input: &Input<'_>) -> TokenStream {
+    let mut names: Vec<Ident> = LOCALS.iter().map(|name| mixed(name)).collect();
+    for field in input.variants.iter().flat_map(|v| &v.fields) {
+        if !names.contains(&field.binding) {
+            names.push(field.binding.clone());
+        }
+    }
+    quote! {
+        #(
+            #[allow(dead_code)]
+            fn #names() {}
+        )*
+    }
+}
+
+/// The declaration's generic parameters with their bounds but without defaults, for an
+/// impl's parameter list (`impl<'__de, T: Bound>`; a default is not allowed there).
+pub(crate) fn impl_params(generics: &syn::Generics) -> TokenStream {
+    let params = generics.params.iter().map(|param| match param {
+        syn::GenericParam::Type(ty) => {
+            let mut ty = ty.clone();
+            ty.default = None;
+            ty.to_token_stream()
+        }
+        syn::GenericParam::Const(konst) => {
+            let mut konst = konst.clone();
+            konst.default = None;
+            konst.to_token_stream()
+        }
+        syn::GenericParam::Lifetime(lifetime) => lifetime.to_token_stream(),
+    });
+    quote!(#(#params,)*)
 }
 
 /// Where a variant's public message comes from.
@@ -76,7 +140,7 @@ fn binding_name(variant: &Variant, arg: &str) -> Ident {
             syn::Member::Named(name) => *name == arg,
             syn::Member::Unnamed(index) => index.index.to_string() == arg,
         })
-        .map_or_else(|| format_ident!("__field_{}", arg), |f| f.binding.clone())
+        .map_or_else(|| mixed(&format!("__field_{arg}")), |f| f.binding.clone())
 }
 
 /// `Path { member: binding, .. }` binding only the fields in `roles` (and any named by
@@ -109,19 +173,16 @@ fn unknown_binding(variant: &Variant) -> TokenStream {
     quote!(#binding)
 }
 
-fn retry_class(variant: &Variant) -> &'static str {
+/// The retry class a variant's `#[retryable]` sets; `None` leaves it to the status's
+/// default, which only the runtime's `Retry::for_status` defines.
+fn retry_override(variant: &Variant) -> Option<&'static str> {
     let status = variant.status_value();
-    match variant.retryable.as_ref().map(|r| r.value) {
-        None => match status {
-            408 | 425 | 500 | 502 | 503 | 504 => "Backoff",
-            429 => "Throttled",
-            _ => "Never",
-        },
-        Some(RetryableAttr::Yes | RetryableAttr::Unchecked) if status == 429 => "Throttled",
-        Some(RetryableAttr::Yes | RetryableAttr::Unchecked) => "Backoff",
-        Some(RetryableAttr::No) => "Never",
-        Some(RetryableAttr::Reauthenticate) => "Reauthenticate",
-    }
+    variant.retryable.as_ref().map(|r| match r.value {
+        RetryableAttr::Yes | RetryableAttr::Unchecked if status == 429 => "Throttled",
+        RetryableAttr::Yes | RetryableAttr::Unchecked => "Backoff",
+        RetryableAttr::No => "Never",
+        RetryableAttr::Reauthenticate => "Reauthenticate",
+    })
 }
 
 struct Codegen<'a> {
@@ -150,7 +211,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let api_error = codegen.api_error_impl();
     let serialize = codegen.serialize_impl();
     let deserialize = codegen.deserialize_impl();
-    let params = &input.generics.params;
+    let params = impl_params(input.generics);
     let predicates = where_clause.predicates();
     quote! {
         #[automatically_derived]
@@ -230,11 +291,16 @@ impl Codegen<'_> {
                         };
                         if mentions(&field.ty, &params) {
                             let ty = &field.ty;
-                            predicates.push(if placeholder.debug {
-                                quote!(#ty: ::core::fmt::Debug)
-                            } else {
-                                quote!(#ty: ::core::fmt::Display)
-                            });
+                            match placeholder.usage {
+                                template::Usage::Debug => {
+                                    predicates.push(quote!(#ty: ::core::fmt::Debug));
+                                }
+                                template::Usage::Display => {
+                                    predicates.push(quote!(#ty: ::core::fmt::Display));
+                                }
+                                // A width or precision is a `usize`, whatever the field.
+                                template::Usage::Count => {}
+                            }
                         }
                     }
                 }
@@ -375,8 +441,13 @@ impl Codegen<'_> {
                 quote!(#pat => #u.retry(),)
             } else {
                 let pat = pattern(v, &[], false);
-                let class = Ident::new(retry_class(v), Span::call_site());
-                quote!(#pat => #krate::__private::Retry::#class,)
+                if let Some(class) = retry_override(v) {
+                    let class = Ident::new(class, Span::call_site());
+                    quote!(#pat => #krate::__private::Retry::#class,)
+                } else {
+                    let status = v.status_value();
+                    quote!(#pat => #krate::__private::Retry::for_status(#krate::__private::status(#status)),)
+                }
             }
         })
     }
@@ -406,6 +477,8 @@ impl Codegen<'_> {
     }
 
     fn encode_fn(&self) -> TokenStream {
+        let local_serializer = mixed("__serializer");
+        let local_context = mixed("__context");
         let krate = self.krate;
         let format = &self.format;
         let p = quote!(#krate::__private);
@@ -413,7 +486,7 @@ impl Codegen<'_> {
             let pat = pattern(v, &[Role::Unknown, Role::Details], true);
             if v.is_unknown() {
                 let u = unknown_binding(v);
-                return quote!(#pat => #u.encode::<#format, __S>(__serializer, __context),);
+                return quote!(#pat => #u.encode::<#format, __S>(#local_serializer, #local_context),);
             }
             let status = v.status_value();
             let code = &v.code.value;
@@ -449,16 +522,16 @@ impl Codegen<'_> {
             };
             quote! {
                 #pat => <#format as #p::Format>::serialize::<__S, #details_ty>(
-                    &#p::Envelope::new(#p::status(#status), #code, #message, __context)#details,
-                    __serializer,
+                    &#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details,
+                    #local_serializer,
                 ),
             }
         });
         quote! {
             fn encode<__S: #p::serde::Serializer>(
                 &self,
-                __serializer: __S,
-                __context: &#p::Context<'_>,
+                #local_serializer: __S,
+                #local_context: &#p::Context<'_>,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
                 #body
             }
@@ -466,6 +539,15 @@ impl Codegen<'_> {
     }
 
     fn decode_fn(&self) -> TokenStream {
+        let local_raw = mixed("__raw");
+        let local_input = mixed("__input");
+        let local_kind = mixed("__kind");
+        let local_chosen = mixed("__chosen");
+        let local_value = mixed("__value");
+        let local_status = mixed("__status");
+        let local_headers = mixed("__headers");
+        let local_body = mixed("__body");
+        let local_now = mixed("__now");
         let krate = self.krate;
         let p = quote!(#krate::__private);
         let format = &self.format;
@@ -483,39 +565,41 @@ impl Codegen<'_> {
         let fallback = if let Some(v) = self.input.unknown_variant() {
             let path = &v.path;
             let member = v.fields.first().map(|f| f.member.clone());
-            quote!(::core::result::Result::Ok(#path { #member: __input.fallback(__kind)? }))
+            quote!(::core::result::Result::Ok(#path { #member: #local_input.fallback(#local_kind)? }))
         } else {
-            quote!(::core::result::Result::Err(__input.error(__kind)))
+            quote!(::core::result::Result::Err(#local_input.error(#local_kind)))
         };
         quote! {
             fn from_response_at(
-                __status: #p::StatusCode,
-                __headers: &#p::HeaderMap,
-                __body: &[u8],
-                __now: #p::SystemTime,
+                #local_status: #p::StatusCode,
+                #local_headers: &#p::HeaderMap,
+                #local_body: &[u8],
+                #local_now: #p::SystemTime,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
                 <Self as #p::ApiError>::__decode(&#p::DecodeInput::read_at::<#format>(
-                    __status, __headers, __body, __now,
+                    #local_status, #local_headers, #local_body, #local_now,
                 ))
             }
 
             fn __decode(
-                __input: &#p::DecodeInput<'_>,
+                #local_input: &#p::DecodeInput<'_>,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
-                let __chosen = (|| -> ::core::result::Result<Self, #p::DecodeErrorKind> {
-                    let __raw = __input.raw()?;
+                let #local_chosen = (|| -> ::core::result::Result<Self, #p::DecodeErrorKind> {
+                    let #local_raw = #local_input.raw()?;
                     #dispatch
                 })();
-                match __chosen {
-                    ::core::result::Result::Ok(__value) => ::core::result::Result::Ok(__value),
-                    ::core::result::Result::Err(__kind) => #fallback,
+                match #local_chosen {
+                    ::core::result::Result::Ok(#local_value) => ::core::result::Result::Ok(#local_value),
+                    ::core::result::Result::Err(#local_kind) => #fallback,
                 }
             }
         }
     }
 
-    /// The expression that builds a decodable variant from `__raw` and `__input`.
+    /// The expression that builds a decodable variant from `#local_raw` and `#local_input`.
     fn build(&self, variant: &Variant) -> TokenStream {
+        let local_raw = mixed("__raw");
+        let local_input = mixed("__input");
         let p = {
             let krate = self.krate;
             quote!(#krate::__private)
@@ -524,10 +608,10 @@ impl Codegen<'_> {
         let members = variant.fields.iter().map(|f| {
             let member = &f.member;
             let value = match f.role {
-                Role::Details => quote!(#p::decode_details(__raw)?),
-                Role::Message => quote!(#p::decoded_message(__raw)),
+                Role::Details => quote!(#p::decode_details(#local_raw)?),
+                Role::Message => quote!(#p::decoded_message(#local_raw)),
                 Role::RetryAfter => {
-                    quote!(#p::FromRetryAfter::from_retry_after(__input.retry_after()))
+                    quote!(#p::FromRetryAfter::from_retry_after(#local_input.retry_after()))
                 }
                 Role::Default | Role::Unknown | Role::Other => {
                     quote!(::core::default::Default::default())
@@ -539,6 +623,8 @@ impl Codegen<'_> {
     }
 
     fn code_dispatch(&self) -> TokenStream {
+        let local_raw = mixed("__raw");
+        let local_input = mixed("__input");
         let krate = self.krate;
         let decodable: Vec<&Variant> = self
             .input
@@ -564,7 +650,7 @@ impl Codegen<'_> {
             }
         }
         quote! {
-            match (__raw.code.as_deref(), __input.status_u16()) {
+            match (#local_raw.code.as_deref(), #local_input.status_u16()) {
                 #(#specific)*
                 _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
             }
@@ -572,6 +658,7 @@ impl Codegen<'_> {
     }
 
     fn status_dispatch(&self) -> TokenStream {
+        let local_input = mixed("__input");
         let krate = self.krate;
         let decodable: Vec<&Variant> = self
             .input
@@ -595,7 +682,7 @@ impl Codegen<'_> {
             Some(quote!(#status => #build,))
         });
         quote! {
-            match __input.status_u16() {
+            match #local_input.status_u16() {
                 #(#arms)*
                 _ => ::core::result::Result::Err(#krate::__private::DecodeErrorKind::Unrecognized),
             }
@@ -603,6 +690,7 @@ impl Codegen<'_> {
     }
 
     fn serialize_impl(&self) -> TokenStream {
+        let local_serializer = mixed("__serializer");
         let p = {
             let krate = self.krate;
             quote!(#krate::__private)
@@ -610,14 +698,16 @@ impl Codegen<'_> {
         quote! {
             fn serialize<__S: #p::serde::Serializer>(
                 &self,
-                __serializer: __S,
+                #local_serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                <Self as #p::ApiError>::encode(self, __serializer, &#p::Context::EMPTY)
+                <Self as #p::ApiError>::encode(self, #local_serializer, &#p::Context::EMPTY)
             }
         }
     }
 
     fn deserialize_impl(&self) -> TokenStream {
+        let local_raw = mixed("__raw");
+        let local_deserializer = mixed("__deserializer");
         if self.input.builtin().is_some_and(|b| !b.has_code()) {
             return TokenStream::new();
         }
@@ -627,22 +717,28 @@ impl Codegen<'_> {
         let ident = self.input.ident;
         let generics = self.input.generics;
         let (_, ty_generics, _) = generics.split_for_impl();
-        let params = &generics.params;
+        let params = impl_params(generics);
         let where_clause = self.where_clause();
         let span = ident.span();
         quote_spanned! {span=>
             #[automatically_derived]
-            impl<'de, #params> #p::serde::Deserialize<'de> for #ident #ty_generics #where_clause {
-                fn deserialize<__D: #p::serde::Deserializer<'de>>(
-                    __deserializer: __D,
+            impl<'__de, #params> #p::serde::Deserialize<'__de> for #ident #ty_generics #where_clause {
+                fn deserialize<__D: #p::serde::Deserializer<'__de>>(
+                    #local_deserializer: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
-                    let __raw = <#format as #p::Format>::deserialize(__deserializer)?;
-                    <Self as #p::ApiError>::__decode(&#p::DecodeInput::from_body(__raw))
+                    let #local_raw = <#format as #p::Format>::deserialize(#local_deserializer)?;
+                    <Self as #p::ApiError>::__decode(&#p::DecodeInput::from_body(#local_raw))
                         .map_err(<__D::Error as #p::serde::de::Error>::custom)
                 }
             }
         }
     }
+}
+
+/// A local of the generated code: mixed-site, so it never clashes with, or captures, a
+/// name the user's code has in scope (a `const __raw` or a field named `__input`).
+fn mixed(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 /// `name = binding` arguments for a template's placeholders, each named once.

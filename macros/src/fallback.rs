@@ -1,15 +1,41 @@
-//! Stub impls emitted after errors, so users see their mistakes and nothing else:
-//! no cascade of "`ApiError` is not implemented" at every use site.
+//! Stub impls emitted after errors, so users see their mistakes and nothing else: the
+//! same impls success would emit (the integrations' included), so no "`ApiError` is not
+//! implemented" or "`Handler` is not implemented" follows at any use site.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::DeriveInput;
 
-pub(crate) fn impls(input: &DeriveInput, krate: &TokenStream) -> TokenStream {
+use crate::ast::Input;
+use crate::expand::impl_params;
+
+pub(crate) fn impls(
+    input: &DeriveInput,
+    parsed: Option<&Input<'_>>,
+    krate: &TokenStream,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let params = &input.generics.params;
+    let params = impl_params(&input.generics);
+    let predicates = where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter().map(ToTokens::to_token_stream));
     let p = quote!(#krate::__private);
+    // Success emits `Deserialize` except for the codeless built-in formats.
+    let deserializes =
+        parsed.is_none_or(|parsed| parsed.builtin().is_none_or(crate::ast::Builtin::has_code));
+    let deserialize = deserializes.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl<'__de, #params> #p::serde::Deserialize<'__de> for #ident #ty_generics #where_clause {
+                fn deserialize<__D: #p::serde::Deserializer<'__de>>(
+                    _: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    ::core::unreachable!()
+                }
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics #p::ApiError for #ident #ty_generics #where_clause {
@@ -45,13 +71,8 @@ pub(crate) fn impls(input: &DeriveInput, krate: &TokenStream) -> TokenStream {
             }
         }
 
-        #[automatically_derived]
-        impl<'de, #params> #p::serde::Deserialize<'de> for #ident #ty_generics #where_clause {
-            fn deserialize<__D: #p::serde::Deserializer<'de>>(
-                _: __D,
-            ) -> ::core::result::Result<Self, __D::Error> {
-                ::core::unreachable!()
-            }
-        }
+        #deserialize
+
+        #p::impl_integrations!(impl [#params] #ident #ty_generics where [#(#predicates,)*]);
     }
 }

@@ -1,12 +1,23 @@
 //! Message templates: `"field {field} is invalid"`, parsed into placeholders.
 
-/// One `{…}` in a template.
+/// How a placeholder uses the field it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Usage {
+    /// `{field}` and the other non-`Debug` specs.
+    Display,
+    /// `{field:?}`, `{field:#?}`, `{field:x?}`.
+    Debug,
+    /// A width or precision argument: `{id:>width$}`, `{0:.prec$}` (a `usize`).
+    Count,
+}
+
+/// One field a template uses: a `{…}`, or a width or precision argument in one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Placeholder {
     /// What it names: a field name or a tuple index, as written.
     pub(crate) arg: String,
-    /// Whether the format spec after `:` asks for `Debug`.
-    pub(crate) debug: bool,
+    /// How the field is used.
+    pub(crate) usage: Usage,
 }
 
 /// A parsed template: the format string with each placeholder's argument renamed to
@@ -61,17 +72,28 @@ pub(crate) fn parse(template: &str, rename: impl Fn(&str) -> String) -> Result<T
                         "placeholder `{{{inner}}}` must name a field, like `{{field}}` or `{{0}}`"
                     ));
                 }
+                if spec.contains(".*") {
+                    return Err(format!(
+                        "`.*` in `{{{inner}}}` takes its precision from an argument a message cannot pass; \
+                         name a field instead, like `{{{arg}:.precision$}}`"
+                    ));
+                }
                 format.push('{');
                 format.push_str(&rename(arg));
-                if !spec.is_empty() {
-                    format.push(':');
-                    format.push_str(spec);
-                }
-                format.push('}');
+                let usage = if spec.ends_with('?') {
+                    Usage::Debug
+                } else {
+                    Usage::Display
+                };
                 placeholders.push(Placeholder {
                     arg: arg.to_owned(),
-                    debug: spec.contains('?'),
+                    usage,
                 });
+                if !spec.is_empty() {
+                    format.push(':');
+                    format.push_str(&counts(spec, &rename, &mut placeholders));
+                }
+                format.push('}');
             }
             '}' => return Err("unmatched `}` in message; write `}}` for a literal brace".into()),
             c => {
@@ -88,9 +110,43 @@ pub(crate) fn parse(template: &str, rename: impl Fn(&str) -> String) -> Result<T
     })
 }
 
+/// `spec` with each `name$` width or precision argument renamed, recording each as a
+/// [`Usage::Count`] placeholder.
+fn counts(
+    spec: &str,
+    rename: &impl Fn(&str) -> String,
+    placeholders: &mut Vec<Placeholder>,
+) -> String {
+    let mut out = String::with_capacity(spec.len());
+    let mut rest = spec;
+    while let Some(dollar) = rest.find('$') {
+        let before = &rest[..dollar];
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let name = &before[start..];
+        out.push_str(&before[..start]);
+        if name.is_empty() {
+            out.push('$');
+        } else {
+            out.push_str(&rename(name));
+            out.push('$');
+            placeholders.push(Placeholder {
+                arg: name.to_owned(),
+                usage: Usage::Count,
+            });
+        }
+        rest = &rest[dollar + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{Usage, parse};
 
     fn rename(arg: &str) -> String {
         format!("__field_{arg}")
@@ -101,8 +157,8 @@ mod tests {
         let t = parse("field {field} is {0:?} {{ok}}", rename).unwrap();
         assert_eq!(t.format, "field {__field_field} is {__field_0:?} {{ok}}");
         assert_eq!(t.placeholders.len(), 2);
-        assert!(!t.placeholders[0].debug);
-        assert!(t.placeholders[1].debug);
+        assert_eq!(t.placeholders[0].usage, Usage::Display);
+        assert_eq!(t.placeholders[1].usage, Usage::Debug);
         assert_eq!(t.literal, None);
     }
 
@@ -121,5 +177,36 @@ mod tests {
                 .unwrap_err()
                 .contains("must name a field")
         );
+    }
+
+    #[test]
+    fn renames_width_and_precision_arguments() {
+        let t = parse("{id:>width$} {0:.prec$} {x:_^1$} {y:$>5}", rename).unwrap();
+        assert_eq!(
+            t.format,
+            "{__field_id:>__field_width$} {__field_0:.__field_prec$} {__field_x:_^__field_1$} {__field_y:$>5}"
+        );
+        let used: Vec<(&str, Usage)> = t
+            .placeholders
+            .iter()
+            .map(|p| (p.arg.as_str(), p.usage))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("id", Usage::Display),
+                ("width", Usage::Count),
+                ("0", Usage::Display),
+                ("prec", Usage::Count),
+                ("x", Usage::Display),
+                ("1", Usage::Count),
+                ("y", Usage::Display),
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_star_precision() {
+        assert!(parse("{0:.*}", rename).unwrap_err().contains("`.*`"));
     }
 }
