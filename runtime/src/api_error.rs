@@ -148,20 +148,31 @@ pub trait ApiError: Sized {
     }
 
     /// The HTTP response: status, `Content-Type`, `Retry-After` when the variant has a
-    /// delay, and the body.
+    /// delay, and the body. A status that carries no content (304 Not Modified, and 1xx,
+    /// 204 and 205 for hand-written impls; RFC 9110 §15) is answered with neither body nor
+    /// `Content-Type`.
     fn to_response(&self) -> Response<Vec<u8>> {
         self.to_response_with(&Context::EMPTY)
     }
 
     /// [`to_response`](Self::to_response) with per-response `context`.
     fn to_response_with(&self, context: &Context<'_>) -> Response<Vec<u8>> {
-        let mut response = Response::new(self.to_body_with(context));
-        *response.status_mut() = self.status();
+        let status = self.status();
+        let bodyless = status.is_informational() || matches!(status.as_u16(), 204 | 205 | 304);
+        let body = if bodyless {
+            Vec::new()
+        } else {
+            self.to_body_with(context)
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(<Self::Format as Format>::CONTENT_TYPE),
-        );
+        if !bodyless {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(<Self::Format as Format>::CONTENT_TYPE),
+            );
+        }
         if let Some(delay) = self.retry_after() {
             headers.insert(header::RETRY_AFTER, retry_after::header_value(delay));
         }

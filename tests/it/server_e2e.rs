@@ -768,3 +768,59 @@ async fn panicking_handlers_answer_in_the_envelope_and_log_the_panic() {
         assert_eq!(seen, seen_text(200, &after, "widget 1"));
     }
 }
+
+/// Seed 003 (FLOW) declares `not_modified`: a 304 answers with no body and no headers
+/// of one (RFC 9110 §15.4.5), over a real socket, while its neighbours keep theirs.
+#[tokio::test]
+async fn a_304_variant_answers_without_a_body() {
+    use apierror::ApiError;
+    use axum::routing::get;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "reason")]
+    enum FlowError {
+        #[error("not modified")]
+        #[status(304)]
+        NotModified,
+        #[error("no such lead")]
+        #[status(404)]
+        NotFound,
+    }
+
+    assert!(FlowError::NotModified.to_response().body().is_empty());
+    let routes = Router::new()
+        .route("/cached", get(|| async { FlowError::NotModified }))
+        .route("/missing", get(|| async { FlowError::NotFound }));
+    let base = serve(routes).await;
+    let request =
+        |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let cached = String::from_utf8(raw_exchange(&base, request("/cached")).await).unwrap();
+    let (head, body) = cached.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.starts_with("HTTP/1.1 304 Not Modified\r\n"),
+        "{cached}"
+    );
+    let head = head.to_ascii_lowercase();
+    assert!(!head.contains("content-type"), "{cached}");
+    assert!(
+        !head.contains("content-length") || head.contains("content-length: 0"),
+        "{cached}"
+    );
+    assert_eq!(body, "", "{cached}");
+
+    let missing = String::from_utf8(raw_exchange(&base, request("/missing")).await).unwrap();
+    assert!(
+        missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .ends_with(r#"{"error":{"code":404,"reason":"not_found","message":"no such lead"}}"#),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .to_ascii_lowercase()
+            .contains("content-type: application/json")
+    );
+}
