@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use apierror::format::object::{self, Members};
-use apierror::format::{DecodeKey, Envelope, Format, RawDetails, RawEnvelope};
+use apierror::format::{Envelope, Format, RawDetails, RawEnvelope};
 use apierror::{ApiError, Context, Decoded, Unknown};
 use http::{HeaderMap, StatusCode};
 use serde::de::MapAccess;
@@ -30,7 +30,6 @@ pub struct OAuth2;
 
 impl Format for OAuth2 {
     const NAME: &'static str = "oauth2";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 
-use apierror::format::DecodeKey;
 use apierror::format::{Envelope, Format, RawDetails, RawEnvelope};
 use apierror::{ApiError, FieldErrors, Retry, Unknown};
 use serde::ser::SerializeStruct;
@@ -83,7 +82,6 @@ struct EnvelopeIn<'a> {
 
 impl Format for EnvelopeShape {
     const NAME: &'static str = "error-envelope";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

@@ -554,11 +554,14 @@ impl Codegen<'_> {
         let dispatch = match self.input.builtin() {
             Some(builtin) if builtin.has_code() => self.code_dispatch(),
             Some(_) => self.status_dispatch(),
+            // A format the derive does not know (`Auto`, a custom one): the body's code
+            // when it has one, else the status.
             None => {
+                let local_raw = mixed("__raw");
                 let by_code = self.code_dispatch();
                 let by_status = self.status_dispatch();
                 quote! {
-                    if <#format as #p::Format>::KEY == #p::DecodeKey::Code { #by_code } else { #by_status }
+                    if #local_raw.code.is_some() { #by_code } else { #by_status }
                 }
             }
         };
@@ -674,10 +677,13 @@ impl Codegen<'_> {
                 .iter()
                 .filter(|v| v.status_value() == *status)
                 .collect();
+            // In a format that carries codes, a codeless body at a status several
+            // variants share, none of them the decode default, is unrecognised rather
+            // than an arbitrary one of them (the codeless formats' check forbids that).
             let chosen = candidates
                 .iter()
                 .find(|v| v.decode_default.is_some())
-                .or_else(|| candidates.first())?;
+                .or_else(|| (candidates.len() == 1).then(|| &candidates[0]))?;
             let build = self.build(chosen);
             Some(quote!(#status => #build,))
         });

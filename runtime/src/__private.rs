@@ -16,7 +16,7 @@ pub use crate::decode::input::{DecodeInput, decode_details, decoded_message};
 pub use crate::decode::{DecodeError, DecodeErrorKind};
 pub use crate::format::envelope::Context;
 pub use crate::format::{
-    DecodeKey, Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem, Reason,
+    Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem, Reason,
 };
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;

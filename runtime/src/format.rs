@@ -56,16 +56,6 @@ pub use plain::Plain;
 pub use problem::Problem;
 pub use reason::Reason;
 
-/// What identifies a variant when a body is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DecodeKey {
-    /// The body carries a code; the status tells apart variants that share a code.
-    Code,
-    /// The body carries no code: the HTTP status alone picks the variant.
-    Status,
-}
-
 /// One wire shape of an error envelope.
 ///
 /// Implement it to speak a vendor's format the built-in ones do not cover, and name the
@@ -75,8 +65,6 @@ pub trait Format {
     const NAME: &'static str;
     /// The `Content-Type` of an encoded body.
     const CONTENT_TYPE: &'static str = "application/json";
-    /// What identifies a variant when decoding.
-    const KEY: DecodeKey;
 
     /// Writes `envelope` as this format's body. Optional members that are absent are
     /// omitted, never written as `null`.

@@ -155,3 +155,98 @@ fn deserialize_works_inside_a_larger_document() {
         Nested::ValidationError { fields } if fields.is_empty()
     ));
 }
+
+/// One client enum under `format = Auto`, fed each built-in shape: a body with a code
+/// picks its variant by code, a codeless one (`plain`, `fields`) by status.
+mod auto_reads_every_shape {
+    use apierror::{ApiError, FieldErrors, Unknown};
+    use http::{HeaderMap, StatusCode};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = apierror::format::Auto)]
+    enum VendorError {
+        #[error("bad request")]
+        #[status(400)]
+        InvalidParameters {
+            #[api_error(message)]
+            message: String,
+        },
+        #[error("validation failed")]
+        #[status(422)]
+        ValidationError {
+            #[api_error(details)]
+            errors: FieldErrors,
+        },
+        #[error("rate limited")]
+        #[status(429)]
+        RateLimitExceeded,
+        #[error("not found")]
+        #[status(404)]
+        NotFound,
+        #[error("gone")]
+        #[status(404)]
+        #[code("gone")]
+        Gone,
+        #[api_error(unknown)]
+        #[error("{0}")]
+        Other(Unknown),
+    }
+
+    fn decode(status: u16, body: &str) -> VendorError {
+        VendorError::from_response(
+            StatusCode::from_u16(status).unwrap(),
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn each_shape_reaches_its_variant() {
+        // plain (seed 000): codeless, so the status picks.
+        assert!(matches!(
+            decode(400, r#"{"error":"Invalid parameters."}"#),
+            VendorError::InvalidParameters { message } if message == "Invalid parameters."
+        ));
+        // fields (seed 002): codeless, with details.
+        let VendorError::ValidationError { errors } = decode(
+            422,
+            r#"{"message":"The given data was invalid.","errors":{"price":["must be a number"]}}"#,
+        ) else {
+            panic!("not a validation error");
+        };
+        assert_eq!(
+            errors.get("price"),
+            Some(&["must be a number".to_owned()][..])
+        );
+        // nested (seed 001), flat (seed 004), problem, reason (seed 003): by code.
+        for body in [
+            r#"{"error":{"code":"rate_limit_exceeded","message":"slow down"}}"#,
+            r#"{"error":"rate_limit_exceeded","message":"slow down"}"#,
+            r#"{"type":"about:blank","title":"Too Many Requests","status":429,"detail":"slow down","code":"rate_limit_exceeded"}"#,
+            r#"{"error":{"code":429,"reason":"rate_limit_exceeded","message":"slow down"}}"#,
+        ] {
+            assert!(
+                matches!(decode(429, body), VendorError::RateLimitExceeded),
+                "{body}"
+            );
+        }
+        // A code picks among variants that share a status.
+        assert!(matches!(
+            decode(404, r#"{"error":"gone","message":"deleted"}"#),
+            VendorError::Gone
+        ));
+        // A codeless body at a status two variants share, neither the decode default,
+        // is unknown rather than either of them.
+        let VendorError::Other(unknown) = decode(404, r#"{"error":"Not here."}"#) else {
+            panic!("expected unknown");
+        };
+        assert_eq!(unknown.status(), 404);
+        assert_eq!(unknown.raw_message(), Some("Not here."));
+        // An unknown code stays unknown, whatever the status.
+        assert!(matches!(
+            decode(400, r#"{"error":"nope","message":"x"}"#),
+            VendorError::Other(_)
+        ));
+    }
+}

@@ -25,8 +25,8 @@ use super::{Extract, FromRejection, Rejection, RequestContextLayer, RequestId};
 use crate::api_error::ApiError;
 use crate::decode::DecodeError;
 use crate::field_errors::FieldErrors;
+use crate::format::Format;
 use crate::format::envelope::{Context, Envelope, RawEnvelope};
-use crate::format::{DecodeKey, Format};
 use crate::retry_class::Retry;
 
 /// `{"code":…,"message":…,"details":…,"request_id":…,"timestamp":…}`.
@@ -35,7 +35,6 @@ struct Flatish;
 impl Format for Flatish {
     const NAME: &'static str = "flatish";
     const CONTENT_TYPE: &'static str = "application/vnd.test+json";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

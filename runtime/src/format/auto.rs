@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::object::{self, MaybeObject, Members};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
-use crate::format::{DecodeKey, Format};
+use crate::format::Format;
 use crate::format::{Envelope, RawEnvelope};
 
 /// Which built-in shape a body has.
@@ -119,7 +119,6 @@ const NO_SHAPE: &str = "a JSON object of no known error envelope shape";
 impl Format for Auto {
     const NAME: &'static str = "auto";
     const CONTENT_TYPE: &'static str = Problem::CONTENT_TYPE;
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

@@ -13,7 +13,6 @@ pub struct Fields;
 
 top_level::top_level_format!(Fields {
     name: "fields",
-    key: Status,
     code: None,
     message: "message",
     details: "errors",

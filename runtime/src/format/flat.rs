@@ -11,7 +11,6 @@ pub struct Flat;
 
 top_level::top_level_format!(Flat {
     name: "flat",
-    key: Code,
     code: Some("error"),
     message: "message",
     details: "details",

@@ -10,7 +10,7 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::format::{DecodeKey, Format};
+use crate::format::Format;
 use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
@@ -24,7 +24,6 @@ pub struct Nested;
 
 impl Format for Nested {
     const NAME: &'static str = "nested";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

@@ -11,7 +11,6 @@ pub struct Plain;
 
 top_level::top_level_format!(Plain {
     name: "plain",
-    key: Status,
     code: None,
     message: "error",
     details: "details",

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::flatten::{self, Flattened};
 use super::object::{self, Members};
-use crate::format::{DecodeKey, Format};
+use crate::format::Format;
 use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// The members `problem` defines itself; no extension member may take these names.
@@ -48,7 +48,6 @@ pub struct Problem;
 impl Format for Problem {
     const NAME: &'static str = "problem";
     const CONTENT_TYPE: &'static str = "application/problem+json";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

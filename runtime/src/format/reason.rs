@@ -9,7 +9,7 @@ use serde::{Deserializer, Serialize, Serializer};
 use super::member;
 use super::object::{self, Members};
 use super::wrapped;
-use crate::format::{DecodeKey, Format};
+use crate::format::Format;
 use crate::format::{Envelope, RawDetails, RawEnvelope};
 
 /// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
@@ -26,7 +26,6 @@ pub struct Reason;
 
 impl Format for Reason {
     const NAME: &'static str = "reason";
-    const KEY: DecodeKey = DecodeKey::Code;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where

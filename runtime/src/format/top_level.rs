@@ -31,7 +31,6 @@ macro_rules! top_level_format {
     (
         $format:ident {
             name: $name:literal,
-            key: $key:ident,
             code: $code:expr,
             message: $message:literal,
             details: $details:literal $(,)?
@@ -39,7 +38,6 @@ macro_rules! top_level_format {
     ) => {
         impl $crate::format::Format for $format {
             const NAME: &'static str = $name;
-            const KEY: $crate::format::DecodeKey = $crate::format::DecodeKey::$key;
 
             fn serialize<S, D>(
                 envelope: &$crate::format::envelope::Envelope<'_, D>,

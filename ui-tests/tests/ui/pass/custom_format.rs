@@ -1,13 +1,12 @@
 //! A format of the user's own, named by path.
 use apierror::ApiError;
-use apierror::format::{DecodeKey, Envelope, Format, RawEnvelope};
+use apierror::format::{Envelope, Format, RawEnvelope};
 use serde::ser::SerializeMap;
 
 struct Legacy;
 
 impl Format for Legacy {
     const NAME: &'static str = "legacy";
-    const KEY: DecodeKey = DecodeKey::Status;
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
