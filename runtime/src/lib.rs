@@ -127,9 +127,16 @@ pub use format::envelope::Context;
 pub use retry_class::Retry;
 pub use unknown::Unknown;
 
-/// The derive macro; see the crate documentation and the README's attribute reference.
+/// Derives [`ApiError`](trait@ApiError), `serde::Serialize` (the envelope body) and, for
+/// formats whose body names the error, `serde::Deserialize`; with the `axum` feature,
+/// `axum::response::IntoResponse` too.
+///
+/// # The declaration
+///
+#[doc = include_str!("../docs/derive.md")]
 #[cfg(feature = "derive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
+#[doc(inline)]
 pub use apierror_macros::ApiError;
 
 /// The `http` crate this one speaks: `StatusCode`, `HeaderMap`, `Response`.

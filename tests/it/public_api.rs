@@ -75,3 +75,13 @@ fn growing_types_have_constructors() {
     assert_eq!(error.unknown().body(), b"<html>");
     assert_eq!(error.into_unknown().status(), 502);
 }
+
+#[test]
+fn the_derive_docs_and_the_readme_hold_the_same_reference() {
+    let readme = include_str!("../../README.md");
+    let reference = include_str!("../../runtime/docs/derive.md");
+    assert!(
+        readme.contains(reference),
+        "runtime/docs/derive.md (the derive's rustdoc) and the README's \"The declaration\" section differ"
+    );
+}
