@@ -7,8 +7,10 @@ use quote::quote;
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Ident, LitStr};
 
-use crate::attr::{self, ContainerAttrs, FieldAttrs, RetryableAttr, Spanned, VariantAttrs};
-use crate::case::{RULES, RenameRule};
+use crate::attr::{
+    self, ContainerAttrs, FieldAttrs, Mistake, RetryableAttr, Spanned, VariantAttrs,
+};
+use crate::case::RenameRule;
 
 /// The six built-in formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +72,8 @@ impl Builtin {
 pub(crate) enum FormatChoice {
     Builtin(Builtin),
     Custom(syn::Path),
+    /// A name that is no built-in format (the checks report it).
+    UnknownName(LitStr),
 }
 
 /// A field's job in the envelope.
@@ -97,14 +101,18 @@ pub(crate) struct Field {
     pub(crate) span: Span,
     /// The local name the generated code binds the field to.
     pub(crate) binding: Ident,
+    /// The spans of role attributes after the first (a field takes one role).
+    pub(crate) extra_roles: Vec<Span>,
 }
 
 pub(crate) struct Variant {
     pub(crate) ident: Ident,
     /// `Self::Variant` for enums, `Self` for structs.
     pub(crate) path: TokenStream,
-    /// Effective status: the variant's own or the container's default.
-    pub(crate) status: Option<Spanned<u16>>,
+    /// Effective status as written: the variant's own or the container's default.
+    pub(crate) status: Option<Spanned<u64>>,
+    /// Whether a `#[status]` was there but unreadable (already reported as such).
+    pub(crate) status_unreadable: bool,
     pub(crate) code: Spanned<String>,
     pub(crate) retryable: Option<Spanned<RetryableAttr>>,
     pub(crate) message: Option<LitStr>,
@@ -133,8 +141,14 @@ impl Variant {
         !self.is_unknown() && self.fields.iter().all(|f| f.role != Role::Other)
     }
 
+    /// The status as a `u16` (500 when it is missing or out of range, which the checks
+    /// report).
     pub(crate) fn status_value(&self) -> u16 {
-        self.status.as_ref().map_or(500, |s| s.value)
+        self.status
+            .as_ref()
+            .and_then(|s| u16::try_from(s.value).ok())
+            .filter(|s| (100..=599).contains(s))
+            .unwrap_or(500)
     }
 }
 
@@ -145,6 +159,12 @@ pub(crate) struct Input<'a> {
     pub(crate) format: FormatChoice,
     pub(crate) is_enum: bool,
     pub(crate) variants: Vec<Variant>,
+    /// What reading the attributes found wrong, for the checks to word.
+    pub(crate) mistakes: Vec<Mistake>,
+    /// A `rename_all` rule that is none of serde's.
+    pub(crate) unknown_rename: Option<LitStr>,
+    /// Attributes on an enum that belong on its variants, with where they are.
+    pub(crate) misplaced: Vec<(&'static str, Span)>,
 }
 
 impl Input<'_> {
@@ -155,53 +175,53 @@ impl Input<'_> {
     pub(crate) fn builtin(&self) -> Option<Builtin> {
         match self.format {
             FormatChoice::Builtin(builtin) => Some(builtin),
-            FormatChoice::Custom(_) => None,
+            FormatChoice::Custom(_) | FormatChoice::UnknownName(_) => None,
         }
     }
 }
 
-/// Reads the declaration. Problems with individual attributes are pushed into `errors`
-/// and parsing goes on, so that every mistake is reported in one build; `None` only when
-/// nothing usable could be read.
-pub(crate) fn parse<'a>(
-    input: &'a DeriveInput,
-    errors: &mut darling::error::Accumulator,
-) -> Option<Input<'a>> {
-    if let syn::Data::Union(data) = &input.data {
-        errors.push(
-            darling::Error::custom(
-                "#[derive(ApiError)] does not support unions; use an enum or a struct",
-            )
-            .with_span(&data.union_token),
-        );
-        return None;
-    }
-    let container = errors.handle(ContainerAttrs::from_derive_input(input))?;
-    let default = attr::short_attrs(&container.attrs, errors);
-    let rename = rename_rule(container.rename_all.as_ref(), errors);
-    let format = format_choice(container.format.as_ref(), errors);
+/// Reads the declaration: every attribute item that can be read is, and each that
+/// cannot is kept as a [`Mistake`] beside what was read, so the checks see everything.
+///
+/// # Errors
+///
+/// Darling's own errors, should it fail on an input [`attr::read`] let through (a
+/// union, which the checks report, is not read at all).
+pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
+    let read = attr::read(input);
+    let container = ContainerAttrs::from_derive_input(&read.input)?;
+    let mut mistakes = read.mistakes;
+    let default = attr::short_attrs(&container.attrs, &mut mistakes);
+    let (rename, unknown_rename) = match &container.rename_all {
+        None => (RenameRule::Snake, None),
+        Some(lit) => match RenameRule::from_name(&lit.value()) {
+            Some(rule) => (rule, None),
+            None => (RenameRule::Snake, Some(lit.clone())),
+        },
+    };
+    let format = match &container.format {
+        None => FormatChoice::Builtin(Builtin::Problem),
+        Some(attr::FormatSpec::Path(path)) => FormatChoice::Custom(path.clone()),
+        Some(attr::FormatSpec::Named(name)) => BUILTINS
+            .iter()
+            .find(|(known, _)| *known == name.value())
+            .map_or_else(
+                || FormatChoice::UnknownName(name.clone()),
+                |(_, builtin)| FormatChoice::Builtin(*builtin),
+            ),
+    };
     let krate = container
         .krate
         .as_ref()
         .map_or_else(|| quote!(::apierror), |path| quote!(#path));
 
     let is_enum = matches!(container.data, darling::ast::Data::Enum(_));
+    let mut misplaced = Vec::new();
     let variants = match &container.data {
         darling::ast::Data::Enum(variants) => {
-            for (name, short) in [
+            let on_enum = [
                 ("code", default.code.as_ref().map(|c| c.span)),
                 ("retryable", default.retryable.as_ref().map(|r| r.span)),
-            ] {
-                if let Some(span) = short {
-                    errors.push(
-                        darling::Error::custom(format!(
-                            "#[{name}] belongs on a variant; on an enum only #[status] is allowed, as the default status"
-                        ))
-                        .with_span(&span),
-                    );
-                }
-            }
-            for (name, span) in [
                 ("message", container.message.as_ref().map(LitStr::span)),
                 (
                     "expose",
@@ -210,93 +230,41 @@ pub(crate) fn parse<'a>(
                         .is_present()
                         .then(|| container.expose.span()),
                 ),
-            ] {
-                if let Some(span) = span {
-                    errors.push(
-                        darling::Error::custom(format!(
-                            "#[api_error({name})] belongs on a variant, not on the enum"
-                        ))
-                        .with_span(&span),
-                    );
-                }
-            }
+            ];
+            misplaced.extend(
+                on_enum
+                    .into_iter()
+                    .filter_map(|(name, span)| Some((name, span?))),
+            );
             variants
                 .iter()
-                .map(|v| variant(v, default.status.as_ref(), rename, errors))
+                .map(|v| variant(v, &default, rename, &mut mistakes))
                 .collect()
         }
         darling::ast::Data::Struct(fields) => {
-            vec![struct_variant(&container, fields, &default, rename, errors)]
+            vec![struct_variant(&container, fields, &default, rename)]
         }
     };
-    Some(Input {
+    Ok(Input {
         ident: &input.ident,
         generics: &input.generics,
         krate,
         format,
         is_enum,
         variants,
+        mistakes,
+        unknown_rename,
+        misplaced,
     })
-}
-
-fn rename_rule(lit: Option<&LitStr>, errors: &mut darling::error::Accumulator) -> RenameRule {
-    let Some(lit) = lit else {
-        return RenameRule::Snake;
-    };
-    RenameRule::from_name(&lit.value()).unwrap_or_else(|| {
-        let names: Vec<String> = RULES.iter().map(|(name, _)| format!("`{name}`")).collect();
-        errors.push(
-            darling::Error::custom(format!(
-                "unknown rename_all rule `{}`; expected one of {}",
-                lit.value(),
-                names.join(", ")
-            ))
-            .with_span(lit),
-        );
-        RenameRule::Snake
-    })
-}
-
-fn format_choice(
-    spec: Option<&attr::FormatSpec>,
-    errors: &mut darling::error::Accumulator,
-) -> FormatChoice {
-    match spec {
-        None => FormatChoice::Builtin(Builtin::Problem),
-        Some(attr::FormatSpec::Path(path)) => FormatChoice::Custom(path.clone()),
-        Some(attr::FormatSpec::Named(name)) => {
-            let value = name.value();
-            if let Some((_, builtin)) = BUILTINS.iter().find(|(known, _)| *known == value) {
-                return FormatChoice::Builtin(*builtin);
-            }
-            let names: Vec<String> = BUILTINS
-                .iter()
-                .map(|(name, _)| format!("`{name}`"))
-                .collect();
-            let suggestion = BUILTINS
-                .iter()
-                .find(|(known, _)| attr::similar(&value, known))
-                .map(|(known, _)| format!("did you mean `{known}`? "))
-                .unwrap_or_default();
-            errors.push(
-                darling::Error::custom(format!(
-                    "unknown format `{value}`; {suggestion}expected one of {}, or a path to a type implementing apierror::Format",
-                    names.join(", ")
-                ))
-                .with_span(name),
-            );
-            FormatChoice::Builtin(Builtin::Problem)
-        }
-    }
 }
 
 fn variant(
     v: &VariantAttrs,
-    default_status: Option<&Spanned<u16>>,
+    default: &attr::ShortAttrs,
     rename: RenameRule,
-    errors: &mut darling::error::Accumulator,
+    mistakes: &mut Vec<Mistake>,
 ) -> Variant {
-    let short = attr::short_attrs(&v.attrs, errors);
+    let short = attr::short_attrs(&v.attrs, mistakes);
     let ident = &v.ident;
     let mut short_attr_spans = Vec::new();
     if let Some(s) = &short.status {
@@ -310,7 +278,9 @@ fn variant(
     }
     Variant {
         path: quote!(Self::#ident),
-        status: short.status.or_else(|| default_status.cloned()),
+        status_unreadable: short.status_unreadable
+            || (short.status.is_none() && default.status_unreadable),
+        status: short.status.or_else(|| default.status.clone()),
         code: short.code.unwrap_or_else(|| Spanned {
             value: rename.apply(&unraw(ident)),
             span: ident.span(),
@@ -323,7 +293,7 @@ fn variant(
             .decode_default
             .is_present()
             .then(|| v.decode_default.span()),
-        fields: fields(&v.fields, v.unknown.is_present(), errors),
+        fields: fields(&v.fields, v.unknown.is_present()),
         display_literal: attr::display_literal(&v.attrs),
         ident: ident.clone(),
         short_attr_spans,
@@ -335,12 +305,12 @@ fn struct_variant(
     fields_attrs: &darling::ast::Fields<FieldAttrs>,
     short: &attr::ShortAttrs,
     rename: RenameRule,
-    errors: &mut darling::error::Accumulator,
 ) -> Variant {
     let ident = &container.ident;
     Variant {
         path: quote!(Self),
         status: short.status.clone(),
+        status_unreadable: short.status_unreadable,
         code: short.code.clone().unwrap_or_else(|| Spanned {
             value: rename.apply(&unraw(ident)),
             span: ident.span(),
@@ -353,7 +323,7 @@ fn struct_variant(
             .then(|| container.expose.span()),
         unknown: None,
         decode_default: None,
-        fields: fields(fields_attrs, false, errors),
+        fields: fields(fields_attrs, false),
         display_literal: attr::display_literal(&container.attrs),
         ident: ident.clone(),
         short_attr_spans: Vec::new(),
@@ -366,11 +336,7 @@ fn unraw(ident: &Ident) -> String {
         .map_or_else(|| name.clone(), str::to_owned)
 }
 
-fn fields(
-    fields: &darling::ast::Fields<FieldAttrs>,
-    in_unknown: bool,
-    errors: &mut darling::error::Accumulator,
-) -> Vec<Field> {
+fn fields(fields: &darling::ast::Fields<FieldAttrs>, in_unknown: bool) -> Vec<Field> {
     fields
         .iter()
         .enumerate()
@@ -385,14 +351,7 @@ fn fields(
             .filter(|(_, flag)| flag.is_present())
             .map(|(role, flag)| (role, flag.span()))
             .collect();
-            if let [_, (_, second), ..] = roles.as_slice() {
-                errors.push(
-                    darling::Error::custom(
-                        "a field takes one of details, message, default and retry_after",
-                    )
-                    .with_span(second),
-                );
-            }
+            let extra_roles = roles.iter().skip(1).map(|(_, span)| *span).collect();
             let (role, span) = roles.first().copied().unwrap_or_else(|| {
                 let role = if in_unknown {
                     Role::Unknown
@@ -418,6 +377,7 @@ fn fields(
                 role,
                 span,
                 binding,
+                extra_roles,
             }
         })
         .collect()

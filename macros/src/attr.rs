@@ -1,10 +1,17 @@
 //! Receivers: what the attributes say, as darling reads them, before any checks.
+//!
+//! [`read`] goes first: it takes every `#[api_error(...)]` item apart on its own, keeps
+//! the ones darling can read, and records each one it cannot as a [`Mistake`] (a typo, a
+//! key at the wrong level, a value of the wrong form, a repeat), so that one bad item
+//! never hides the rest of the declaration. `valid.rs` words every mistake.
 
 use darling::util::Flag;
 use darling::{FromDeriveInput, FromField, FromMeta, FromVariant, ast};
 use proc_macro2::Span;
+use quote::quote;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
-use syn::{Attribute, Expr, Ident, Lit, LitStr};
+use syn::{Attribute, DeriveInput, Expr, Ident, Lit, LitStr, Meta, Token};
 
 /// The container: `#[api_error(...)]` on the enum or struct, plus forwarded short
 /// attributes (`#[status]` as a default, and on structs `#[code]`/`#[retryable]`).
@@ -63,20 +70,15 @@ impl FromMeta for FormatSpec {
             Expr::Lit(lit) => Self::from_value(&lit.lit),
             Expr::Path(path) => Ok(FormatSpec::Path(path.path.clone())),
             Expr::Group(group) => Self::from_expr(&group.expr),
-            other => Err(darling::Error::custom(
-                "expected a format name like `format = \"nested\"` or a path to a type implementing apierror::Format",
-            )
-            .with_span(other)),
+            // `read` lets only strings and paths through.
+            other => Err(darling::Error::unexpected_expr_type(other)),
         }
     }
 
     fn from_value(value: &Lit) -> darling::Result<Self> {
         match value {
             Lit::Str(name) => Ok(FormatSpec::Named(name.clone())),
-            other => Err(darling::Error::custom(
-                "expected a format name like `format = \"nested\"`",
-            )
-            .with_span(other)),
+            other => Err(darling::Error::unexpected_lit_type(other)),
         }
     }
 }
@@ -101,39 +103,251 @@ pub(crate) enum RetryableAttr {
     Unchecked,
 }
 
+/// Where an attribute sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// On the enum or struct.
+    Container,
+    /// On a variant.
+    Variant,
+    /// On a field.
+    Field,
+}
+
+/// The form a key's value takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `key`, no value.
+    Flag,
+    /// `key = "text"`.
+    Str,
+    /// `key = "name"` or `key = path::To::Type`.
+    StrOrPath,
+}
+
+/// Every `#[api_error(...)]` key: where it may sit, and the form of its value there.
+pub(crate) const KEYS: &[(&str, Place, Form)] = &[
+    ("format", Place::Container, Form::StrOrPath),
+    ("rename_all", Place::Container, Form::Str),
+    ("crate", Place::Container, Form::StrOrPath),
+    ("message", Place::Container, Form::Str),
+    ("expose", Place::Container, Form::Flag),
+    ("message", Place::Variant, Form::Str),
+    ("expose", Place::Variant, Form::Flag),
+    ("unknown", Place::Variant, Form::Flag),
+    ("decode_default", Place::Variant, Form::Flag),
+    ("details", Place::Field, Form::Flag),
+    ("message", Place::Field, Form::Flag),
+    ("default", Place::Field, Form::Flag),
+    ("retry_after", Place::Field, Form::Flag),
+];
+
+/// The form of `key` at `place`, if it may sit there.
+pub(crate) fn form_of(key: &str, place: Place) -> Option<Form> {
+    KEYS.iter()
+        .find(|(k, p, _)| *k == key && *p == place)
+        .map(|(_, _, form)| *form)
+}
+
+/// What is wrong with one attribute item, found while reading (before any check).
+#[derive(Debug, Clone)]
+pub(crate) enum Mistake {
+    /// `#[api_error(...)]` whose contents are not `key` and `key = value` items.
+    Syntax { span: Span },
+    /// A key that is not an `#[api_error]` key here: a typo, or a key of another level.
+    UnknownKey {
+        key: String,
+        span: Span,
+        place: Place,
+    },
+    /// A key given twice on one item.
+    DuplicateKey { key: String, span: Span },
+    /// A known key whose value has the wrong form.
+    WrongForm {
+        key: String,
+        span: Span,
+        place: Place,
+        expected: Form,
+    },
+    /// `#[status(...)]` that is not an integer literal.
+    StatusNotInteger { span: Span },
+    /// `#[status(404u16)]`.
+    StatusSuffix { span: Span },
+    /// `#[code(...)]` that is not a string literal.
+    CodeNotString { span: Span },
+    /// `#[retryable(...)]` that is not one of its forms.
+    RetryableMalformed { span: Span },
+    /// `#[retryable(word)]` with an unknown word.
+    RetryableUnknown { word: String, span: Span },
+    /// `#[status]`, `#[code]` or `#[retryable]` given twice on one item.
+    DuplicateShort { name: &'static str, span: Span },
+}
+
+/// What [`read`] made of a declaration: the input with every unreadable item removed,
+/// and what was wrong with each.
+pub(crate) struct Read {
+    pub(crate) input: DeriveInput,
+    pub(crate) mistakes: Vec<Mistake>,
+}
+
+/// Takes every `#[api_error(...)]` on the container, its variants and their fields
+/// apart, item by item; keeps the readable ones and records a [`Mistake`] for each
+/// other.
+pub(crate) fn read(input: &DeriveInput) -> Read {
+    let mut input = input.clone();
+    let mut mistakes = Vec::new();
+    clean(&mut input.attrs, Place::Container, &mut mistakes);
+    match &mut input.data {
+        syn::Data::Enum(data) => {
+            for variant in &mut data.variants {
+                clean(&mut variant.attrs, Place::Variant, &mut mistakes);
+                for field in &mut variant.fields {
+                    clean(&mut field.attrs, Place::Field, &mut mistakes);
+                }
+            }
+        }
+        syn::Data::Struct(data) => {
+            for field in &mut data.fields {
+                clean(&mut field.attrs, Place::Field, &mut mistakes);
+            }
+        }
+        syn::Data::Union(_) => {}
+    }
+    Read { input, mistakes }
+}
+
+/// Rewrites one item's `#[api_error(...)]` attributes to their readable items.
+fn clean(attrs: &mut Vec<Attribute>, place: Place, mistakes: &mut Vec<Mistake>) {
+    let mut seen: Vec<String> = Vec::new();
+    attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("api_error") {
+            return true;
+        }
+        let items = match &attr.meta {
+            Meta::List(list) => {
+                list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            }
+            Meta::Path(_) | Meta::NameValue(_) => {
+                mistakes.push(Mistake::Syntax {
+                    span: args_span(attr),
+                });
+                return false;
+            }
+        };
+        let Ok(items) = items else {
+            mistakes.push(Mistake::Syntax {
+                span: args_span(attr),
+            });
+            return false;
+        };
+        let mut kept: Vec<Meta> = Vec::new();
+        for item in items {
+            let key = item
+                .path()
+                .get_ident()
+                .map_or_else(|| quote!(#item).to_string(), ToString::to_string);
+            let span = item.path().span();
+            let Some(expected) = form_of(&key, place) else {
+                mistakes.push(Mistake::UnknownKey { key, span, place });
+                continue;
+            };
+            if !has_form(&item, expected) {
+                let span = match &item {
+                    Meta::NameValue(nv) => nv.value.span(),
+                    Meta::List(list) => list.delimiter.span().join(),
+                    Meta::Path(path) => path.span(),
+                };
+                mistakes.push(Mistake::WrongForm {
+                    key,
+                    span,
+                    place,
+                    expected,
+                });
+                continue;
+            }
+            if seen.contains(&key) {
+                mistakes.push(Mistake::DuplicateKey { key, span });
+                continue;
+            }
+            seen.push(key);
+            kept.push(item);
+        }
+        if kept.is_empty() {
+            return false;
+        }
+        let path = attr.path().clone();
+        *attr = syn::parse_quote!(#[#path(#(#kept),*)]);
+        true
+    });
+}
+
+fn has_form(item: &Meta, form: Form) -> bool {
+    match (form, item) {
+        (Form::Flag, Meta::Path(_)) => true,
+        (Form::Str, Meta::NameValue(nv)) => matches!(
+            &nv.value,
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(_),
+                ..
+            })
+        ),
+        (Form::StrOrPath, Meta::NameValue(nv)) => matches!(
+            &nv.value,
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(_),
+                ..
+            }) | Expr::Path(_)
+        ),
+        _ => false,
+    }
+}
+
+/// The span of an attribute's arguments (their first token, or `()` when there are
+/// none), or of its path: never the bare `#`.
+fn args_span(attr: &Attribute) -> Span {
+    match &attr.meta {
+        Meta::List(list) if list.tokens.is_empty() => list.delimiter.span().join(),
+        Meta::List(list) => list.tokens.span(),
+        Meta::NameValue(nv) => nv.value.span(),
+        Meta::Path(path) => path.span(),
+    }
+}
+
 /// The short attributes of one variant (or of the container).
 #[derive(Default)]
 pub(crate) struct ShortAttrs {
-    pub(crate) status: Option<Spanned<u16>>,
+    /// The status as written (it may be out of range: the checks say so).
+    pub(crate) status: Option<Spanned<u64>>,
     pub(crate) code: Option<Spanned<String>>,
     pub(crate) retryable: Option<Spanned<RetryableAttr>>,
+    /// Whether a `#[status]` was there but unreadable (so no "missing status" follows).
+    pub(crate) status_unreadable: bool,
 }
 
-/// Reads `#[status(N)]`, `#[code("…")]` and `#[retryable(...)]`, reporting malformed
-/// and repeated ones into `errors`.
-pub(crate) fn short_attrs(
-    attrs: &[Attribute],
-    errors: &mut darling::error::Accumulator,
-) -> ShortAttrs {
+/// Reads `#[status(N)]`, `#[code("…")]` and `#[retryable(...)]`, recording malformed
+/// and repeated ones in `mistakes`.
+pub(crate) fn short_attrs(attrs: &[Attribute], mistakes: &mut Vec<Mistake>) -> ShortAttrs {
     let mut short = ShortAttrs::default();
     for attr in attrs {
         let path = attr.path();
         if path.is_ident("status") {
-            // A malformed status is reported once; status 0 marks it so that no
-            // "missing status" error follows.
-            let status = errors.handle(parse_status(attr)).unwrap_or(Spanned {
-                value: 0,
-                span: attr.span(),
-            });
-            set_once(&mut short.status, status, "status", errors);
-        } else if path.is_ident("code") {
-            if let Some(code) = errors.handle(parse_code(attr)) {
-                set_once(&mut short.code, code, "code", errors);
+            match parse_status(attr) {
+                Ok(status) => set_once(&mut short.status, status, "status", mistakes),
+                Err(mistake) => {
+                    short.status_unreadable = true;
+                    mistakes.push(mistake);
+                }
             }
-        } else if path.is_ident("retryable")
-            && let Some(retryable) = errors.handle(parse_retryable(attr))
-        {
-            set_once(&mut short.retryable, retryable, "retryable", errors);
+        } else if path.is_ident("code") {
+            match parse_code(attr) {
+                Ok(code) => set_once(&mut short.code, code, "code", mistakes),
+                Err(mistake) => mistakes.push(mistake),
+            }
+        } else if path.is_ident("retryable") {
+            match parse_retryable(attr) {
+                Ok(retryable) => set_once(&mut short.retryable, retryable, "retryable", mistakes),
+                Err(mistake) => mistakes.push(mistake),
+            }
         }
     }
     short
@@ -142,47 +356,37 @@ pub(crate) fn short_attrs(
 fn set_once<T>(
     slot: &mut Option<Spanned<T>>,
     value: Spanned<T>,
-    name: &str,
-    errors: &mut darling::error::Accumulator,
+    name: &'static str,
+    mistakes: &mut Vec<Mistake>,
 ) {
-    match slot {
-        Some(first) => {
-            errors.push(
-                darling::Error::custom(format!("duplicate #[{name}] attribute"))
-                    .with_span(&value.span),
-            );
-            errors.push(
-                darling::Error::custom(format!("first #[{name}] attribute here"))
-                    .with_span(&first.span),
-            );
-        }
-        None => *slot = Some(value),
+    if slot.is_some() {
+        mistakes.push(Mistake::DuplicateShort {
+            name,
+            span: value.span,
+        });
+    } else {
+        *slot = Some(value);
     }
 }
 
-fn parse_status(attr: &Attribute) -> darling::Result<Spanned<u16>> {
-    let lit: syn::LitInt = attr.parse_args().map_err(|e| {
-        darling::Error::custom("expected an integer status, like #[status(404)]")
-            .with_span(&e.span())
+fn parse_status(attr: &Attribute) -> Result<Spanned<u64>, Mistake> {
+    let lit: syn::LitInt = attr.parse_args().map_err(|_| Mistake::StatusNotInteger {
+        span: args_span(attr),
     })?;
     if !lit.suffix().is_empty() {
-        return Err(darling::Error::custom(
-            "write the status without a suffix, like #[status(404)]",
-        )
-        .with_span(&lit));
+        return Err(Mistake::StatusSuffix { span: lit.span() });
     }
     // Out-of-range values are reported by the checks, with the value in the message.
-    let value = lit.base10_parse::<u16>().unwrap_or(u16::MAX);
+    let value = lit.base10_parse::<u64>().unwrap_or(u64::MAX);
     Ok(Spanned {
         value,
         span: lit.span(),
     })
 }
 
-fn parse_code(attr: &Attribute) -> darling::Result<Spanned<String>> {
-    let lit: LitStr = attr.parse_args().map_err(|e| {
-        darling::Error::custom("expected a string code, like #[code(\"not_found\")]")
-            .with_span(&e.span())
+fn parse_code(attr: &Attribute) -> Result<Spanned<String>, Mistake> {
+    let lit: LitStr = attr.parse_args().map_err(|_| Mistake::CodeNotString {
+        span: args_span(attr),
     })?;
     Ok(Spanned {
         value: lit.value(),
@@ -190,20 +394,17 @@ fn parse_code(attr: &Attribute) -> darling::Result<Spanned<String>> {
     })
 }
 
-fn parse_retryable(attr: &Attribute) -> darling::Result<Spanned<RetryableAttr>> {
-    if let syn::Meta::Path(path) = &attr.meta {
+fn parse_retryable(attr: &Attribute) -> Result<Spanned<RetryableAttr>, Mistake> {
+    if let Meta::Path(path) = &attr.meta {
         return Ok(Spanned {
             value: RetryableAttr::Yes,
             span: path.span(),
         });
     }
-    let expected = |span: Span| {
-        darling::Error::custom(
-            "expected #[retryable], #[retryable(false)], #[retryable(reauthenticate)] or #[retryable(unchecked)]",
-        )
-        .with_span(&span)
+    let malformed = || Mistake::RetryableMalformed {
+        span: args_span(attr),
     };
-    let arg: Expr = attr.parse_args().map_err(|_| expected(attr.span()))?;
+    let arg: Expr = attr.parse_args().map_err(|_| malformed())?;
     let value = match &arg {
         Expr::Lit(syn::ExprLit {
             lit: Lit::Bool(b), ..
@@ -214,25 +415,12 @@ fn parse_retryable(attr: &Attribute) -> darling::Result<Spanned<RetryableAttr>> 
         Expr::Path(p) if p.path.is_ident("reauthenticate") => RetryableAttr::Reauthenticate,
         Expr::Path(p) if p.path.is_ident("unchecked") => RetryableAttr::Unchecked,
         Expr::Path(p) => {
-            let word = p
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let suggestion = ["reauthenticate", "unchecked", "false"]
-                .into_iter()
-                .find(|known| similar(&word, known));
-            let message = match suggestion {
-                Some(known) => {
-                    format!("unknown #[retryable] option `{word}`; did you mean `{known}`?")
-                }
-                None => format!(
-                    "unknown #[retryable] option `{word}`; expected `false`, `reauthenticate` or `unchecked`"
-                ),
-            };
-            return Err(darling::Error::custom(message).with_span(&arg));
+            return Err(Mistake::RetryableUnknown {
+                word: quote!(#p).to_string(),
+                span: arg.span(),
+            });
         }
-        _ => return Err(expected(arg.span())),
+        _ => return Err(malformed()),
     };
     Ok(Spanned {
         value,
@@ -247,24 +435,4 @@ pub(crate) fn display_literal(attrs: &[Attribute]) -> Option<String> {
     let attr = attrs.iter().find(|attr| attr.path().is_ident("error"))?;
     let text = attr.parse_args::<LitStr>().ok()?.value();
     (!text.contains(['{', '}'])).then_some(text)
-}
-
-/// Whether `word` is a likely misspelling of `known` (edit distance at most 2, or a
-/// prefix of at least 3 letters).
-pub(crate) fn similar(word: &str, known: &str) -> bool {
-    (word.len() >= 3 && known.starts_with(word)) || edit_distance(word, known) <= 2
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

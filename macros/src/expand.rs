@@ -12,7 +12,11 @@ use crate::{fallback, template, valid};
 /// The whole derive: parse, check, then expand, or report every error with stub impls.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = darling::Error::accumulator();
-    let parsed = ast::parse(input, &mut errors);
+    valid::check_shape(input, &mut errors);
+    let parsed = match &input.data {
+        syn::Data::Union(_) => None,
+        _ => errors.handle(ast::parse(input)),
+    };
     if let Some(parsed) = &parsed {
         valid::check(parsed, &mut errors);
     }
@@ -199,6 +203,8 @@ fn impls(input: &Input<'_>) -> TokenStream {
             quote!(#krate::__private::#name)
         }
         FormatChoice::Custom(path) => path.to_token_stream(),
+        // Reported by the checks; never expanded.
+        FormatChoice::UnknownName(_) => quote!(#krate::__private::Problem),
     };
     let codegen = Codegen {
         input,

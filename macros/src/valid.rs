@@ -1,4 +1,6 @@
-//! Checks: every rule a declaration must keep, reported together, each on its token.
+//! Checks: every rule a declaration must keep, reported together, each on its token and
+//! in one voice (lowercase, naming the attribute and the fix). The mistakes reading
+//! found are worded here too.
 
 use std::collections::BTreeMap;
 
@@ -6,16 +8,32 @@ use darling::error::Accumulator;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
-use crate::ast::{Builtin, FormatChoice, Input, Role, Variant};
-use crate::attr::RetryableAttr;
+use crate::ast::{BUILTINS, Builtin, FormatChoice, Input, Role, Variant};
+use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
+use crate::case::RULES;
 use crate::template;
 
 fn error(errors: &mut Accumulator, span: Span, message: impl std::fmt::Display) {
     errors.push(darling::Error::custom(message).with_span(&span));
 }
 
+/// What the derive accepts at all: enums and structs.
+pub(crate) fn check_shape(input: &syn::DeriveInput, errors: &mut Accumulator) {
+    if let syn::Data::Union(data) = &input.data {
+        error(
+            errors,
+            data.union_token.span(),
+            "#[derive(ApiError)] does not support unions; use an enum or a struct",
+        );
+    }
+}
+
 /// Runs every check on `input`, pushing each problem into `errors`.
 pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
+    for mistake in &input.mistakes {
+        report(mistake, errors);
+    }
+    check_container(input, errors);
     if input.is_enum && input.variants.is_empty() {
         error(
             errors,
@@ -43,8 +61,210 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
     check_codeless_statuses(input, errors);
 }
 
+/// Where a place is, in words.
+fn place_name(place: Place) -> &'static str {
+    match place {
+        Place::Container => "the enum (or struct)",
+        Place::Variant => "a variant",
+        Place::Field => "a field",
+    }
+}
+
+/// The closest of `candidates` to `word`, when it is a likely misspelling.
+fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|known| (edit_distance(word, known), known))
+        .filter(|(distance, known)| *distance <= 2 || (word.len() >= 3 && known.starts_with(word)))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Words one mistake reading found.
+fn report(mistake: &Mistake, errors: &mut Accumulator) {
+    let (span, message) = match mistake {
+        Mistake::Syntax { span } => (
+            *span,
+            "#[api_error(...)] takes `key` and `key = value` items, like #[api_error(message = \"…\")]"
+                .to_owned(),
+        ),
+        Mistake::UnknownKey { key, span, place } => (*span, unknown_key(key, *place)),
+        Mistake::DuplicateKey { key, span } => (
+            *span,
+            format!("#[api_error({key})] is given twice here; remove the repeat"),
+        ),
+        Mistake::WrongForm {
+            key,
+            span,
+            place,
+            expected,
+        } => (*span, wrong_form(key, *place, *expected)),
+        Mistake::StatusNotInteger { span } => (
+            *span,
+            "#[status(...)] takes an integer status, like #[status(404)]".to_owned(),
+        ),
+        Mistake::StatusSuffix { span } => (
+            *span,
+            "#[status(...)] takes the status without a suffix, like #[status(404)]".to_owned(),
+        ),
+        Mistake::CodeNotString { span } => (
+            *span,
+            "#[code(...)] takes a string, like #[code(\"not_found\")]".to_owned(),
+        ),
+        Mistake::RetryableMalformed { span } => (
+            *span,
+            "#[retryable(...)] takes one of `false`, `reauthenticate` or `unchecked`; \
+             write #[retryable] alone to make the variant retryable"
+                .to_owned(),
+        ),
+        Mistake::RetryableUnknown { word, span } => {
+            let message = match suggestion(word, ["false", "reauthenticate", "unchecked"]) {
+                Some(known) => {
+                    format!("unknown #[retryable] option `{word}`; did you mean `{known}`?")
+                }
+                None => format!(
+                    "unknown #[retryable] option `{word}`; write #[retryable], #[retryable(false)], \
+                     #[retryable(reauthenticate)] or #[retryable(unchecked)]"
+                ),
+            };
+            (*span, message)
+        }
+        Mistake::DuplicateShort { name, span } => (
+            *span,
+            format!("#[{name}] is given twice here; remove the repeat"),
+        ),
+    };
+    error(errors, span, message);
+}
+
+/// A key that may not sit at `place`: where it belongs, or what it may be a typo of.
+fn unknown_key(key: &str, place: Place) -> String {
+    let elsewhere: Vec<Place> = KEYS
+        .iter()
+        .filter(|(k, _, _)| *k == key)
+        .map(|(_, p, _)| *p)
+        .collect();
+    if elsewhere.contains(&Place::Field) {
+        return format!(
+            "#[api_error({key})] is a field attribute: put it on the field it describes, not on {}",
+            place_name(place)
+        );
+    }
+    if elsewhere.contains(&Place::Variant) {
+        return format!(
+            "#[api_error({key})] belongs on a variant, not on {}",
+            place_name(place)
+        );
+    }
+    if elsewhere.contains(&Place::Container) {
+        return format!(
+            "#[api_error({key})] belongs on the enum (or struct), not on {}",
+            place_name(place)
+        );
+    }
+    let here: Vec<&str> = KEYS
+        .iter()
+        .filter(|(_, p, _)| *p == place)
+        .map(|(k, _, _)| *k)
+        .collect();
+    if let Some(known) = suggestion(key, here.iter().copied()) {
+        format!("unknown attribute #[api_error({key})]; did you mean `{known}`?")
+    } else {
+        let list: Vec<String> = here.iter().map(|k| format!("`{k}`")).collect();
+        format!(
+            "unknown attribute #[api_error({key})]; on {} it takes {}",
+            place_name(place),
+            list.join(", ")
+        )
+    }
+}
+
+/// A known key whose value has the wrong form.
+fn wrong_form(key: &str, place: Place, expected: Form) -> String {
+    match (key, place, expected) {
+        ("message", Place::Field, _) => "on a field, #[api_error(message)] takes no value: it marks the field that holds \
+             the message (a template goes on the variant: #[api_error(message = \"…\")])"
+            .to_owned(),
+        ("message", _, _) => {
+            "#[api_error(message = ...)] takes a string template, like #[api_error(message = \"{field} is invalid\")]"
+                .to_owned()
+        }
+        ("format", _, _) => "#[api_error(format = ...)] takes a format name, like format = \"nested\", or a path \
+             to a type implementing apierror::format::Format"
+            .to_owned(),
+        ("crate", _, _) => {
+            "#[api_error(crate = ...)] takes a path, like crate = ::my_crate::apierror".to_owned()
+        }
+        (_, _, Form::Flag) => format!("#[api_error({key})] takes no value; write #[api_error({key})]"),
+        (_, _, Form::Str | Form::StrOrPath) => {
+            format!("#[api_error({key} = ...)] takes a string, like #[api_error({key} = \"…\")]")
+        }
+    }
+}
+
+/// The container's own attributes: a known format and rename rule, and nothing that
+/// belongs on the variants.
+fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
+    if let FormatChoice::UnknownName(name) = &input.format {
+        let value = name.value();
+        let names: Vec<String> = BUILTINS.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let hint = suggestion(&value, BUILTINS.iter().map(|(n, _)| *n))
+            .map(|known| format!("did you mean `{known}`? "))
+            .unwrap_or_default();
+        error(
+            errors,
+            name.span(),
+            format!(
+                "unknown format `{value}`; {hint}expected one of {}, or a path to a type implementing apierror::format::Format",
+                names.join(", ")
+            ),
+        );
+    }
+    if let Some(lit) = &input.unknown_rename {
+        let value = lit.value();
+        let names: Vec<String> = RULES.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let hint = suggestion(&value, RULES.iter().map(|(n, _)| *n))
+            .map(|known| format!("did you mean `{known}`? "))
+            .unwrap_or_default();
+        error(
+            errors,
+            lit.span(),
+            format!(
+                "unknown #[api_error(rename_all)] rule `{value}`; {hint}expected one of {}",
+                names.join(", ")
+            ),
+        );
+    }
+    for (name, span) in &input.misplaced {
+        let message = match *name {
+            "code" | "retryable" => format!(
+                "#[{name}] belongs on a variant; on an enum only #[status] is allowed, as the default status"
+            ),
+            _ => format!("#[api_error({name})] belongs on a variant, not on the enum"),
+        };
+        error(errors, *span, message);
+    }
+}
+
 fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
     let Some(status) = &variant.status else {
+        if variant.status_unreadable {
+            return;
+        }
         let fix = if is_enum {
             "add #[status(...)] to the variant, or a default #[status(...)] to the enum"
         } else {
@@ -58,8 +278,7 @@ fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
         return;
     };
     match status.value {
-        // 0: malformed, and already reported where it was parsed.
-        0 | 300..=599 => {}
+        300..=599 => {}
         100..=299 => error(
             errors,
             status.span,
@@ -69,15 +288,15 @@ fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
             ),
         ),
         other => {
-            let shown = if other == u16::MAX {
-                "that".to_owned()
+            let shown = if other == u64::MAX {
+                "this status".to_owned()
             } else {
-                other.to_string()
+                format!("status {other}")
             };
             error(
                 errors,
                 status.span,
-                format!("status {shown} is out of range; an HTTP status is 100 to 599"),
+                format!("{shown} is out of range; an HTTP status is 100 to 599"),
             );
         }
     }
@@ -202,6 +421,15 @@ fn check_message(variant: &Variant, errors: &mut Accumulator) {
 }
 
 fn check_fields(variant: &Variant, errors: &mut Accumulator) {
+    for field in &variant.fields {
+        for span in &field.extra_roles {
+            error(
+                errors,
+                *span,
+                "a field takes one of details, message, default and retry_after; keep one",
+            );
+        }
+    }
     for (role, name) in [
         (Role::Details, "details"),
         (Role::Message, "message"),
@@ -213,14 +441,10 @@ fn check_fields(variant: &Variant, errors: &mut Accumulator) {
                 errors,
                 second.span,
                 format!(
-                    "more than one #[api_error({name})] field in `{}`; a variant has one {name}",
-                    variant.ident
+                    "more than one #[api_error({name})] field in `{}`: `{}` already is its {name}; keep one",
+                    variant.ident,
+                    member_name(&first.member)
                 ),
-            );
-            error(
-                errors,
-                first.span,
-                format!("first #[api_error({name})] field here"),
             );
         }
     }
@@ -297,15 +521,20 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
 }
 
 fn check_single_unknown(input: &Input<'_>, errors: &mut Accumulator) {
-    let mut unknowns = input.variants.iter().filter_map(|v| v.unknown);
+    let mut unknowns = input
+        .variants
+        .iter()
+        .filter_map(|v| Some((&v.ident, v.unknown?)));
     if let Some(first) = unknowns.next() {
         for again in unknowns {
             error(
                 errors,
-                again,
-                "more than one #[api_error(unknown)] variant; an enum has one catch-all",
+                again.1,
+                format!(
+                    "more than one #[api_error(unknown)] variant: `{}` already is the catch-all; keep one",
+                    first.0
+                ),
             );
-            error(errors, first, "first #[api_error(unknown)] variant here");
         }
     }
 }
@@ -344,11 +573,6 @@ fn check_duplicate_codes(input: &Input<'_>, errors: &mut Accumulator) {
                         variant.code.value, first.ident
                     ),
                 );
-                error(
-                    errors,
-                    first.code.span,
-                    format!("code `{}` first used here", variant.code.value),
-                );
             }
             None => {
                 seen.insert(key, variant);
@@ -362,7 +586,7 @@ fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
     if let (FormatChoice::Builtin(b), true) =
         (&input.format, builtin.is_some_and(Builtin::has_code))
     {
-        for variant in &input.variants {
+        for variant in input.variants.iter().filter(|v| !v.is_unknown()) {
             if let Some(span) = variant.decode_default {
                 error(
                     errors,
@@ -408,22 +632,27 @@ fn check_codeless_statuses(input: &Input<'_>, errors: &mut Accumulator) {
                 ),
             ),
             (_, [first, second, ..]) => {
-                let (Some(again), Some(first_span)) = (second.decode_default, first.decode_default)
-                else {
+                let Some(again) = second.decode_default else {
                     continue;
                 };
                 error(
                     errors,
                     again,
-                    format!("more than one #[api_error(decode_default)] for status {status}"),
-                );
-                error(
-                    errors,
-                    first_span,
-                    "first #[api_error(decode_default)] here",
+                    format!(
+                        "more than one #[api_error(decode_default)] for status {status}: `{}` already is; keep one",
+                        first.ident
+                    ),
                 );
             }
             _ => {}
         }
+    }
+}
+
+/// A field's name as written: `name`, or the tuple index.
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(name) => name.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
     }
 }

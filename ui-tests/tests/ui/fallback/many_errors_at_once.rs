@@ -1,6 +1,7 @@
 use apierror::ApiError;
 
-// Four mistakes, four errors, in one build.
+// Six mistakes, six errors, in one build: a typo and a mistyped value in the
+// attributes hide none of the others.
 #[derive(Debug, thiserror::Error, ApiError)]
 #[api_error(format = "nested")]
 enum Error {
@@ -17,6 +18,14 @@ enum Error {
     #[status(400)]
     #[code("not found")]
     BadCode,
+    #[error("e")]
+    #[status(400)]
+    #[api_error(mesage = "x")]
+    Typo,
+    #[error("f")]
+    #[status(503)]
+    #[api_error(expose = 5)]
+    Unavailable,
 }
 
 fn main() {}

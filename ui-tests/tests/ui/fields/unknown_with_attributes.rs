@@ -1,0 +1,14 @@
+use apierror::{ApiError, Unknown};
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "nested")]
+enum Error {
+    #[error("a")]
+    #[status(400)]
+    Bad,
+    #[error("{0}")]
+    #[api_error(unknown, message = "x", expose, decode_default)]
+    Other(Unknown),
+}
+
+fn main() {}
