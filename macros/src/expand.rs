@@ -3,6 +3,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned as _;
 use syn::{DeriveInput, LitStr};
 
 use crate::ast::{self, Builtin, FormatChoice, Input, Role, Variant};
@@ -314,23 +315,20 @@ impl Codegen<'_> {
             }
             for field in variant.fields.iter().filter(|f| mentions(&f.ty, &params)) {
                 let ty = &field.ty;
-                match field.role {
-                    Role::Details => predicates.push(quote!(
-                        #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
-                    )),
-                    Role::Message => predicates.push(quote!(
-                        #ty: ::core::convert::AsRef<str> + ::core::convert::From<#krate::__private::String>
-                    )),
-                    Role::Default => predicates.push(quote!(#ty: ::core::default::Default)),
-                    Role::RetryAfter => predicates.push(quote!(
-                        #ty: #krate::__private::IntoRetryAfter + #krate::__private::FromRetryAfter
-                    )),
-                    Role::Unknown | Role::Other => {}
-                }
+                let span = ty.span();
+                let p = quote!(#krate::__private);
+                let bound = match field.role {
+                    Role::Details => quote_spanned!(span=> #ty: #p::DetailsField),
+                    Role::Message => quote_spanned!(span=> #ty: #p::MessageField),
+                    Role::Default => quote_spanned!(span=> #ty: #p::DefaultField),
+                    Role::RetryAfter => quote_spanned!(span=> #ty: #p::RetryAfterField),
+                    Role::Unknown | Role::Other => continue,
+                };
+                predicates.push(bound);
             }
         }
         if uses_display {
-            predicates.push(quote!(Self: ::core::fmt::Display));
+            predicates.push(quote!(Self: #krate::__private::DisplayMessage));
         }
         WhereClause(predicates)
     }
@@ -412,7 +410,9 @@ impl Codegen<'_> {
                 }
                 MessageSource::Field(field) => {
                     let binding = &field.binding;
-                    quote!(#cow::Borrowed(::core::convert::AsRef::<str>::as_ref(#binding)))
+                    let ty = &field.ty;
+                    let span = ty.span();
+                    quote_spanned!(span=> #cow::Borrowed(<#ty as #krate::__private::MessageField>::as_message(#binding)))
                 }
                 MessageSource::Template(template, lit) => {
                     if let Some(text) = &template.literal {
@@ -428,7 +428,10 @@ impl Codegen<'_> {
                     #cow::Borrowed(#krate::__private::reason_phrase(#krate::__private::status(#status)))
                 ),
                 MessageSource::Display => {
-                    quote!(#cow::Owned(#krate::__private::ToString::to_string(self)))
+                    let span = v.ident.span();
+                    quote_spanned!(span=> #cow::Owned(#krate::__private::ToString::to_string(
+                        #krate::__private::DisplayMessage::as_display(self),
+                    )))
                 }
             };
             quote!(#pat => #value,)
@@ -472,7 +475,10 @@ impl Codegen<'_> {
             let pat = pattern(v, &[Role::RetryAfter], false);
             if let Some(field) = v.field(Role::RetryAfter) {
                 let binding = &field.binding;
-                quote!(#pat => #krate::__private::IntoRetryAfter::to_retry_after(#binding),)
+                let ty = &field.ty;
+                let span = ty.span();
+                let delay = quote_spanned!(span=> <#ty as #krate::__private::RetryAfterField>::to_retry_after(#binding));
+                quote!(#pat => #delay,)
             } else {
                 quote!(#pat => ::core::option::Option::None,)
             }
@@ -499,7 +505,9 @@ impl Codegen<'_> {
             let message = match message_source(v) {
                 MessageSource::Field(field) => {
                     let binding = &field.binding;
-                    quote!(#p::Message::Str(::core::convert::AsRef::<str>::as_ref(#binding)))
+                    let ty = &field.ty;
+                    let span = ty.span();
+                    quote_spanned!(span=> #p::Message::Str(<#ty as #p::MessageField>::as_message(#binding)))
                 }
                 MessageSource::Template(template, lit) => {
                     if let Some(text) = &template.literal {
@@ -515,14 +523,19 @@ impl Codegen<'_> {
                 }
                 MessageSource::Static(text) => quote!(#p::Message::Str(#text)),
                 MessageSource::Display | MessageSource::Unknown => {
-                    quote!(#p::Message::Display(self))
+                    let span = v.ident.span();
+                    quote_spanned!(span=> #p::Message::Display(#p::DisplayMessage::as_display(self)))
                 }
             };
             let (details_ty, details) = match v.field(Role::Details) {
                 Some(field) => {
                     let ty = &field.ty;
                     let binding = &field.binding;
-                    (quote!(#ty), quote!(.with_details(#binding)))
+                    let span = ty.span();
+                    (
+                        quote!(#p::Details<'_, #ty>),
+                        quote_spanned!(span=> .with_details(&<#ty as #p::DetailsField>::as_details(#binding))),
+                    )
                 }
                 None => (quote!(#p::NoDetails), TokenStream::new()),
             };
@@ -616,15 +629,20 @@ impl Codegen<'_> {
         let path = &variant.path;
         let members = variant.fields.iter().map(|f| {
             let member = &f.member;
+            let ty = &f.ty;
+            let span = ty.span();
             let value = match f.role {
-                Role::Details => quote!(#p::decode_details(#local_raw)?),
-                Role::Message => quote!(#p::decoded_message(#local_raw)),
-                Role::RetryAfter => {
-                    quote!(#p::FromRetryAfter::from_retry_after(#local_input.retry_after()))
+                Role::Details => {
+                    quote_spanned!(span=> <#ty as #p::DetailsField>::decode_details(#local_raw)?)
                 }
-                Role::Default | Role::Unknown | Role::Other => {
-                    quote!(::core::default::Default::default())
+                Role::Message => {
+                    quote_spanned!(span=> <#ty as #p::MessageField>::from_message(#local_raw))
                 }
+                Role::RetryAfter => quote_spanned!(span=>
+                    <#ty as #p::RetryAfterField>::from_retry_after(#local_input.retry_after())
+                ),
+                Role::Default => quote_spanned!(span=> <#ty as #p::DefaultField>::rebuilt()),
+                Role::Unknown | Role::Other => quote!(::core::default::Default::default()),
             };
             quote!(#member: #value)
         });

@@ -12,7 +12,7 @@ pub use std::time::{Duration as StdDuration, SystemTime};
 pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
-pub use crate::decode::input::{DecodeInput, decode_details, decoded_message};
+pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind};
 pub use crate::format::envelope::Context;
 pub use crate::format::{
@@ -20,7 +20,9 @@ pub use crate::format::{
 };
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;
-pub use crate::roles::{FromRetryAfter, IntoRetryAfter};
+pub use crate::roles::{
+    DefaultField, Details, DetailsField, DisplayMessage, MessageField, RetryAfterField,
+};
 pub use crate::status::{reason_phrase, status};
 pub use crate::unknown::Unknown;
 

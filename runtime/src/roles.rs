@@ -1,64 +1,165 @@
-//! The field types the derive accepts for a field's role, and how it reads and writes
-//! them: a `retry_after` field's delay.
+//! What the derive needs of a field for its role, and of a variant for its message, as
+//! traits the generated code calls: when a type does not fit, the error is one line on
+//! the field's type that says what is needed (`#[diagnostic::on_unimplemented]`), never
+//! a wall of trait-solver text or a private path (`#[diagnostic::do_not_recommend]`).
 
+use std::fmt;
 use std::time::Duration;
 
-/// Converts an `#[api_error(retry_after)]` field's value to a `Retry-After` delay.
-pub trait IntoRetryAfter {
-    /// The delay, if any.
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+
+use crate::decode::DecodeErrorKind;
+use crate::format::RawEnvelope;
+
+/// An `#[api_error(message)]` field: text, both ways.
+#[diagnostic::on_unimplemented(
+    message = "an #[api_error(message)] field must be text, not `{Self}`",
+    label = "the message field's type",
+    note = "use `String`, or another type that is `AsRef<str>` and `From<String>`"
+)]
+pub trait MessageField: Sized {
+    /// The message.
+    fn as_message(&self) -> &str;
+    /// The field, from a decoded body's message (empty when it had none).
+    fn from_message(raw: &RawEnvelope<'_>) -> Self;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: AsRef<str> + From<String>> MessageField for T {
+    fn as_message(&self) -> &str {
+        self.as_ref()
+    }
+    fn from_message(raw: &RawEnvelope<'_>) -> Self {
+        T::from(raw.message.as_deref().unwrap_or_default().to_owned())
+    }
+}
+
+/// An `#[api_error(retry_after)]` field: the `Retry-After` delay, both ways.
+#[diagnostic::on_unimplemented(
+    message = "an #[api_error(retry_after)] field must be a delay, not `{Self}`",
+    label = "the retry_after field's type",
+    note = "use `Duration`, `u64` seconds, or an `Option` of either"
+)]
+pub trait RetryAfterField {
+    /// The delay to send, if any.
     fn to_retry_after(&self) -> Option<Duration>;
-}
-
-impl IntoRetryAfter for Duration {
-    fn to_retry_after(&self) -> Option<Duration> {
-        Some(*self)
-    }
-}
-
-impl IntoRetryAfter for Option<Duration> {
-    fn to_retry_after(&self) -> Option<Duration> {
-        *self
-    }
-}
-
-impl IntoRetryAfter for u64 {
-    fn to_retry_after(&self) -> Option<Duration> {
-        Some(Duration::from_secs(*self))
-    }
-}
-
-impl IntoRetryAfter for Option<u64> {
-    fn to_retry_after(&self) -> Option<Duration> {
-        self.map(Duration::from_secs)
-    }
-}
-
-/// Builds an `#[api_error(retry_after)]` field from a decoded response's `Retry-After`.
-pub trait FromRetryAfter {
-    /// The field's value for this delay (zero or `None` when the response had none).
+    /// The field for a decoded response's delay (zero or `None` when it had none).
     fn from_retry_after(delay: Option<Duration>) -> Self;
 }
 
-impl FromRetryAfter for Duration {
+impl RetryAfterField for Duration {
+    fn to_retry_after(&self) -> Option<Duration> {
+        Some(*self)
+    }
     fn from_retry_after(delay: Option<Duration>) -> Self {
         delay.unwrap_or_default()
     }
 }
 
-impl FromRetryAfter for Option<Duration> {
+impl RetryAfterField for Option<Duration> {
+    fn to_retry_after(&self) -> Option<Duration> {
+        *self
+    }
     fn from_retry_after(delay: Option<Duration>) -> Self {
         delay
     }
 }
 
-impl FromRetryAfter for u64 {
+impl RetryAfterField for u64 {
+    fn to_retry_after(&self) -> Option<Duration> {
+        Some(Duration::from_secs(*self))
+    }
     fn from_retry_after(delay: Option<Duration>) -> Self {
         delay.map_or(0, |d| d.as_secs())
     }
 }
 
-impl FromRetryAfter for Option<u64> {
+impl RetryAfterField for Option<u64> {
+    fn to_retry_after(&self) -> Option<Duration> {
+        self.map(Duration::from_secs)
+    }
     fn from_retry_after(delay: Option<Duration>) -> Self {
         delay.map(|d| d.as_secs())
+    }
+}
+
+/// An `#[api_error(details)]` field: encoded into the envelope, decoded back.
+#[diagnostic::on_unimplemented(
+    message = "an #[api_error(details)] field must be `Serialize` and `Deserialize`, and `{Self}` is not both",
+    label = "the details field's type",
+    note = "derive `serde::Serialize` and `serde::Deserialize` for it, or use `apierror::FieldErrors`"
+)]
+pub trait DetailsField: Sized {
+    /// The field, as the envelope holds it.
+    fn as_details(&self) -> Details<'_, Self> {
+        Details(self)
+    }
+    /// Writes the details.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize_details<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Reads the details of a decoded body.
+    ///
+    /// # Errors
+    ///
+    /// When they neither fit nor can be left out.
+    fn decode_details(raw: &RawEnvelope<'_>) -> Result<Self, DecodeErrorKind>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Serialize + DeserializeOwned> DetailsField for T {
+    fn serialize_details<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
+    fn decode_details(raw: &RawEnvelope<'_>) -> Result<Self, DecodeErrorKind> {
+        crate::decode::input::decode_details(raw)
+    }
+}
+
+/// A details field as the envelope holds it: serialized as the field itself.
+pub struct Details<'a, T>(&'a T);
+
+impl<T: DetailsField> Serialize for Details<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_details(serializer)
+    }
+}
+
+/// An `#[api_error(default)]` field: rebuilt with `Default` when decoding.
+#[diagnostic::on_unimplemented(
+    message = "an #[api_error(default)] field is rebuilt with `Default` when decoding, and `{Self}` has no `Default`",
+    label = "the default field's type",
+    note = "implement or derive `Default` for it, or leave the attribute off (the variant is then encode-only)"
+)]
+pub trait DefaultField {
+    /// The value a decoded variant gets.
+    fn rebuilt() -> Self;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Default> DefaultField for T {
+    fn rebuilt() -> Self {
+        T::default()
+    }
+}
+
+/// A type whose variants' public message is their `Display`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` needs a `Display`: it is the public message of a variant with no message template or field",
+    label = "this variant's message is its `Display`",
+    note = "derive `thiserror::Error` and give the variant #[error(\"…\")], or write #[api_error(message = \"…\")]"
+)]
+pub trait DisplayMessage {
+    /// The value as a `Display`.
+    fn as_display(&self) -> &dyn fmt::Display;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: fmt::Display> DisplayMessage for T {
+    fn as_display(&self) -> &dyn fmt::Display {
+        self
     }
 }

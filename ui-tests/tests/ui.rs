@@ -6,7 +6,7 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     for topic in [
         "status", "code", "retry", "format", "attrs", "message", "fields", "shape", "fallback",
-        "api",
+        "api", "types",
     ] {
         cases.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }

@@ -165,7 +165,9 @@ impl<'a> DecodeInput<'a> {
 /// # Errors
 ///
 /// When the details neither fit `T` nor can be left out.
-pub fn decode_details<T: DeserializeOwned>(raw: &RawEnvelope<'_>) -> Result<T, DecodeErrorKind> {
+pub(crate) fn decode_details<T: DeserializeOwned>(
+    raw: &RawEnvelope<'_>,
+) -> Result<T, DecodeErrorKind> {
     let first = match &raw.details {
         Some(details) => match details.decode::<T>() {
             Ok(value) => return Ok(value),
@@ -182,10 +184,4 @@ pub fn decode_details<T: DeserializeOwned>(raw: &RawEnvelope<'_>) -> Result<T, D
         .map_err(|absent| {
             DecodeErrorKind::Details(first.map_or_else(|| absent.to_string(), |e| e.to_string()))
         })
-}
-
-/// The message an `#[api_error(message)]` field receives when decoding: the body's
-/// message, or empty when it had none.
-pub fn decoded_message<T: From<String>>(raw: &RawEnvelope<'_>) -> T {
-    T::from(raw.message.as_deref().unwrap_or_default().to_owned())
 }
