@@ -11,6 +11,7 @@ use crate::attr::{
     self, ContainerAttrs, FieldAttrs, Mistake, RetryableAttr, Spanned, VariantAttrs,
 };
 use crate::case::RenameRule;
+use crate::template::{self, Template};
 
 /// The six built-in formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,33 @@ pub(crate) enum FormatChoice {
     UnknownName(LitStr),
 }
 
+/// Where a variant's public message comes from, resolved once.
+pub(crate) enum MessageSource {
+    /// The `unknown` variant: what the response said.
+    Unknown,
+    /// The `#[api_error(message)]` field, by index.
+    Field(usize),
+    /// A `message = "…"` template, parsed, with its literal for spans.
+    Template(Template, LitStr),
+    /// A 5xx that is not exposed: the status's reason phrase.
+    Masked(u16),
+    /// `Display` is a placeholder-free `#[error("…")]`: the text itself.
+    Static(String),
+    /// The type's `Display`.
+    Display,
+}
+
+/// A variant's retry class, resolved once: `#[retryable]`'s, or the status's default,
+/// which only the runtime's `Retry::for_status` defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryClass {
+    ForStatus,
+    Backoff,
+    Throttled,
+    Never,
+    Reauthenticate,
+}
+
 /// A field's job in the envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -103,6 +131,8 @@ pub(crate) struct Field {
     pub(crate) binding: Ident,
     /// The spans of role attributes after the first (a field takes one role).
     pub(crate) extra_roles: Vec<Span>,
+    /// Whether the field's type mentions one of the declaration's type parameters.
+    pub(crate) generic: bool,
 }
 
 pub(crate) struct Variant {
@@ -124,6 +154,12 @@ pub(crate) struct Variant {
     pub(crate) display_literal: Option<String>,
     /// Whether the variant's own attributes set a status/code/retry (for `unknown`).
     pub(crate) short_attr_spans: Vec<(&'static str, Span)>,
+    /// Where the public message comes from.
+    pub(crate) message_source: MessageSource,
+    /// Why the `message = "…"` template does not parse, if it does not.
+    pub(crate) template_error: Option<(String, Span)>,
+    /// The retry class.
+    pub(crate) retry: RetryClass,
 }
 
 impl Variant {
@@ -139,6 +175,55 @@ impl Variant {
     /// can be rebuilt.
     pub(crate) fn is_decodable(&self) -> bool {
         !self.is_unknown() && self.fields.iter().all(|f| f.role != Role::Other)
+    }
+
+    /// The binding of the field a template argument names (a name of no field gets a
+    /// binding of its own, which the checks report).
+    pub(crate) fn binding_of(&self, arg: &str) -> Ident {
+        self.fields
+            .iter()
+            .find(|f| member_is(&f.member, arg))
+            .map_or_else(
+                || Ident::new(&format!("__field_{arg}"), Span::mixed_site()),
+                |f| f.binding.clone(),
+            )
+    }
+
+    /// Resolves, once, what codegen needs decided: where the message comes from (the
+    /// template parsed), the retry class, and which fields mention `params`.
+    fn resolve(&mut self, params: &[&Ident]) {
+        for field in &mut self.fields {
+            field.generic = mentions(&field.ty, params);
+        }
+        self.retry = match self.retryable.as_ref().map(|r| r.value) {
+            None => RetryClass::ForStatus,
+            Some(RetryableAttr::Yes | RetryableAttr::Unchecked) if self.status_value() == 429 => {
+                RetryClass::Throttled
+            }
+            Some(RetryableAttr::Yes | RetryableAttr::Unchecked) => RetryClass::Backoff,
+            Some(RetryableAttr::No) => RetryClass::Never,
+            Some(RetryableAttr::Reauthenticate) => RetryClass::Reauthenticate,
+        };
+        let parsed = self.message.as_ref().map(|lit| {
+            let parsed = template::parse(&lit.value(), |arg| self.binding_of(arg).to_string());
+            (parsed, lit.clone())
+        });
+        self.message_source = if self.is_unknown() {
+            MessageSource::Unknown
+        } else if let Some(index) = self.fields.iter().position(|f| f.role == Role::Message) {
+            MessageSource::Field(index)
+        } else if let Some((Ok(template), lit)) = parsed {
+            MessageSource::Template(template, lit)
+        } else if let Some((Err(why), lit)) = parsed {
+            self.template_error = Some((why, lit.span()));
+            MessageSource::Display
+        } else if self.status_value() >= 500 && self.expose.is_none() {
+            MessageSource::Masked(self.status_value())
+        } else if let Some(text) = &self.display_literal {
+            MessageSource::Static(text.clone())
+        } else {
+            MessageSource::Display
+        };
     }
 
     /// The status as a `u16` (500 when it is missing or out of range, which the checks
@@ -245,6 +330,11 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
             vec![struct_variant(&container, fields, &default, rename)]
         }
     };
+    let params: Vec<&Ident> = input.generics.type_params().map(|p| &p.ident).collect();
+    let mut variants: Vec<Variant> = variants;
+    for variant in &mut variants {
+        variant.resolve(&params);
+    }
     Ok(Input {
         ident: &input.ident,
         generics: &input.generics,
@@ -297,6 +387,9 @@ fn variant(
         display_literal: attr::display_literal(&v.attrs),
         ident: ident.clone(),
         short_attr_spans,
+        message_source: MessageSource::Display,
+        template_error: None,
+        retry: RetryClass::ForStatus,
     }
 }
 
@@ -327,6 +420,9 @@ fn struct_variant(
         display_literal: attr::display_literal(&container.attrs),
         ident: ident.clone(),
         short_attr_spans: Vec::new(),
+        message_source: MessageSource::Display,
+        template_error: None,
+        retry: RetryClass::ForStatus,
     }
 }
 
@@ -378,7 +474,28 @@ fn fields(fields: &darling::ast::Fields<FieldAttrs>, in_unknown: bool) -> Vec<Fi
                 span,
                 binding,
                 extra_roles,
+                generic: false,
             }
         })
         .collect()
+}
+
+/// Whether `member` is the field a template names with `arg`.
+pub(crate) fn member_is(member: &syn::Member, arg: &str) -> bool {
+    match member {
+        syn::Member::Named(name) => *name == arg,
+        syn::Member::Unnamed(index) => index.index.to_string() == arg,
+    }
+}
+
+/// Whether `ty` mentions one of `params`.
+fn mentions(ty: &syn::Type, params: &[&Ident]) -> bool {
+    fn walk(tokens: TokenStream, params: &[&Ident]) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(ident) => params.contains(&&ident),
+            proc_macro2::TokenTree::Group(group) => walk(group.stream(), params),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(ty), params)
 }

@@ -436,3 +436,71 @@ pub(crate) fn display_literal(attrs: &[Attribute]) -> Option<String> {
     let text = attr.parse_args::<LitStr>().ok()?.value();
     (!text.contains(['{', '}'])).then_some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::{Mistake, read};
+
+    #[test]
+    fn one_bad_item_is_dropped_and_the_rest_is_kept() {
+        let input = parse_quote! {
+            enum Error {
+                #[status(400)]
+                #[api_error(mesage = "x", expose, expose, unknown = true)]
+                Bad {
+                    #[api_error(details, retry_after = 3)]
+                    fields: u8,
+                },
+            }
+        };
+        let read = read(&input);
+        let found: Vec<String> = read
+            .mistakes
+            .iter()
+            .map(|m| match m {
+                Mistake::UnknownKey { key, place, .. } => format!("unknown {key} on {place:?}"),
+                Mistake::DuplicateKey { key, .. } => format!("twice {key}"),
+                Mistake::WrongForm { key, expected, .. } => format!("{key} wants {expected:?}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "unknown mesage on Variant",
+                "twice expose",
+                "unknown wants Flag",
+                "retry_after wants Flag",
+            ]
+        );
+        let syn::Data::Enum(data) = &read.input.data else {
+            panic!("an enum")
+        };
+        let variant = &data.variants[0];
+        let kept: Vec<String> = variant
+            .attrs
+            .iter()
+            .map(|a| quote::quote!(#a).to_string())
+            .collect();
+        assert_eq!(kept, ["# [status (400)]", "# [api_error (expose)]"]);
+        let field = variant.fields.iter().next().unwrap();
+        let attrs = &field.attrs;
+        assert_eq!(
+            quote::quote!(#(#attrs)*).to_string(),
+            "# [api_error (details)]"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_list_is_one_mistake() {
+        let input = parse_quote! {
+            #[api_error(format = "nested" rename_all = "x")]
+            struct Error;
+        };
+        let read = read(&input);
+        assert!(matches!(read.mistakes.as_slice(), [Mistake::Syntax { .. }]));
+        assert!(read.input.attrs.is_empty());
+    }
+}

@@ -1,13 +1,12 @@
 //! Code generation: the `ApiError`, `Serialize` and `Deserialize` impls for a declaration
 //! that passed every check. User errors are never reported here.
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, LitStr};
 
-use crate::ast::{self, Builtin, FormatChoice, Input, Role, Variant};
-use crate::attr::RetryableAttr;
+use crate::ast::{self, Builtin, FormatChoice, Input, MessageSource, RetryClass, Role, Variant};
 use crate::{fallback, template, valid};
 
 /// The whole derive: parse, check, then expand, or report every error with stub impls.
@@ -101,57 +100,10 @@ pub(crate) fn impl_params(generics: &syn::Generics) -> TokenStream {
     quote!(#(#params,)*)
 }
 
-/// Where a variant's public message comes from.
-enum MessageSource<'a> {
-    Unknown,
-    Field(&'a ast::Field),
-    Template(template::Template, &'a LitStr),
-    Masked(u16),
-    /// `Display` is a placeholder-free `#[error("…")]`: the text itself.
-    Static(&'a str),
-    Display,
-}
-
-fn message_source(variant: &Variant) -> MessageSource<'_> {
-    if variant.is_unknown() {
-        return MessageSource::Unknown;
-    }
-    if let Some(field) = variant.field(Role::Message) {
-        return MessageSource::Field(field);
-    }
-    if let Some(lit) = &variant.message {
-        let bindings = |arg: &str| binding_name(variant, arg).to_string();
-        // The checks already rejected templates that do not parse.
-        if let Ok(template) = template::parse(&lit.value(), bindings) {
-            return MessageSource::Template(template, lit);
-        }
-    }
-    let status = variant.status_value();
-    if status >= 500 && variant.expose.is_none() {
-        MessageSource::Masked(status)
-    } else if let Some(text) = &variant.display_literal {
-        MessageSource::Static(text)
-    } else {
-        MessageSource::Display
-    }
-}
-
-/// The binding of the field a placeholder names.
-fn binding_name(variant: &Variant, arg: &str) -> Ident {
-    variant
-        .fields
-        .iter()
-        .find(|f| match &f.member {
-            syn::Member::Named(name) => *name == arg,
-            syn::Member::Unnamed(index) => index.index.to_string() == arg,
-        })
-        .map_or_else(|| mixed(&format!("__field_{arg}")), |f| f.binding.clone())
-}
-
 /// `Path { member: binding, .. }` binding only the fields in `roles` (and any named by
 /// the message template when `with_message` is set).
 fn pattern(variant: &Variant, roles: &[Role], with_message: bool) -> TokenStream {
-    let template_args: Vec<String> = match (with_message, message_source(variant)) {
+    let template_args: Vec<String> = match (with_message, &variant.message_source) {
         (true, MessageSource::Template(t, _)) => {
             t.placeholders.iter().map(|p| p.arg.clone()).collect()
         }
@@ -176,18 +128,6 @@ fn pattern(variant: &Variant, roles: &[Role], with_message: bool) -> TokenStream
 fn unknown_binding(variant: &Variant) -> TokenStream {
     let binding = variant.fields.first().map(|f| f.binding.clone());
     quote!(#binding)
-}
-
-/// The retry class a variant's `#[retryable]` sets; `None` leaves it to the status's
-/// default, which only the runtime's `Retry::for_status` defines.
-fn retry_override(variant: &Variant) -> Option<&'static str> {
-    let status = variant.status_value();
-    variant.retryable.as_ref().map(|r| match r.value {
-        RetryableAttr::Yes | RetryableAttr::Unchecked if status == 429 => "Throttled",
-        RetryableAttr::Yes | RetryableAttr::Unchecked => "Backoff",
-        RetryableAttr::No => "Never",
-        RetryableAttr::Reauthenticate => "Reauthenticate",
-    })
 }
 
 struct Codegen<'a> {
@@ -258,17 +198,6 @@ impl ToTokens for WhereClause {
     }
 }
 
-fn mentions(ty: &syn::Type, params: &[&Ident]) -> bool {
-    fn walk(tokens: TokenStream, params: &[&Ident]) -> bool {
-        tokens.into_iter().any(|tt| match tt {
-            TokenTree::Ident(ident) => params.contains(&&ident),
-            TokenTree::Group(group) => walk(group.stream(), params),
-            _ => false,
-        })
-    }
-    walk(ty.to_token_stream(), params)
-}
-
 impl Codegen<'_> {
     fn where_clause(&self) -> WhereClause {
         let krate = self.krate;
@@ -278,25 +207,23 @@ impl Codegen<'_> {
             .iter()
             .flat_map(|w| w.predicates.iter().map(ToTokens::to_token_stream))
             .collect();
-        let params: Vec<&Ident> = generics.type_params().map(|p| &p.ident).collect();
-        if params.is_empty() {
+        if generics.type_params().next().is_none() {
             return WhereClause(predicates);
         }
         let mut uses_display = false;
         for variant in &self.input.variants {
-            let source = message_source(variant);
-            match &source {
+            match &variant.message_source {
                 MessageSource::Display => uses_display = true,
                 MessageSource::Template(template, _) => {
                     for placeholder in &template.placeholders {
                         let Some(field) = variant
                             .fields
                             .iter()
-                            .find(|f| binding_name(variant, &placeholder.arg) == f.binding)
+                            .find(|f| variant.binding_of(&placeholder.arg) == f.binding)
                         else {
                             continue;
                         };
-                        if mentions(&field.ty, &params) {
+                        if field.generic {
                             let ty = &field.ty;
                             match placeholder.usage {
                                 template::Usage::Debug => {
@@ -313,7 +240,7 @@ impl Codegen<'_> {
                 }
                 _ => {}
             }
-            for field in variant.fields.iter().filter(|f| mentions(&f.ty, &params)) {
+            for field in variant.fields.iter().filter(|f| f.generic) {
                 let ty = &field.ty;
                 let span = ty.span();
                 let p = quote!(#krate::__private);
@@ -403,12 +330,13 @@ impl Codegen<'_> {
         let cow = quote!(#krate::__private::Cow);
         let body = self.arms(|v| {
             let pat = pattern(v, &[Role::Unknown], true);
-            let value = match message_source(v) {
+            let value = match &v.message_source {
                 MessageSource::Unknown => {
                     let u = unknown_binding(v);
                     quote!(#u.message())
                 }
-                MessageSource::Field(field) => {
+                MessageSource::Field(index) => {
+                    let field = &v.fields[*index];
                     let binding = &field.binding;
                     let ty = &field.ty;
                     let span = ty.span();
@@ -419,7 +347,7 @@ impl Codegen<'_> {
                         quote!(#cow::Borrowed(#text))
                     } else {
                         let fmt = LitStr::new(&template.format, lit.span());
-                        let args = template_args(v, &template);
+                        let args = template_args(v, template);
                         quote!(#cow::Owned(#krate::__private::format!(#fmt #(, #args)*)))
                     }
                 }
@@ -450,13 +378,19 @@ impl Codegen<'_> {
                 quote!(#pat => #u.retry(),)
             } else {
                 let pat = pattern(v, &[], false);
-                if let Some(class) = retry_override(v) {
-                    let class = Ident::new(class, Span::call_site());
-                    quote!(#pat => #krate::__private::Retry::#class,)
-                } else {
-                    let status = v.status_value();
-                    quote!(#pat => #krate::__private::Retry::for_status(#krate::__private::status(#status)),)
-                }
+                let class = match v.retry {
+                    RetryClass::ForStatus => {
+                        let status = v.status_value();
+                        let class = quote!(#krate::__private::Retry::for_status(#krate::__private::status(#status)));
+                        return quote!(#pat => #class,);
+                    }
+                    RetryClass::Backoff => "Backoff",
+                    RetryClass::Throttled => "Throttled",
+                    RetryClass::Never => "Never",
+                    RetryClass::Reauthenticate => "Reauthenticate",
+                };
+                let class = Ident::new(class, Span::call_site());
+                quote!(#pat => #krate::__private::Retry::#class,)
             }
         })
     }
@@ -502,8 +436,9 @@ impl Codegen<'_> {
             }
             let status = v.status_value();
             let code = &v.code.value;
-            let message = match message_source(v) {
-                MessageSource::Field(field) => {
+            let message = match &v.message_source {
+                MessageSource::Field(index) => {
+                    let field = &v.fields[*index];
                     let binding = &field.binding;
                     let ty = &field.ty;
                     let span = ty.span();
@@ -514,7 +449,7 @@ impl Codegen<'_> {
                         quote!(#p::Message::Str(#text))
                     } else {
                         let fmt = LitStr::new(&template.format, lit.span());
-                        let args = template_args(v, &template);
+                        let args = template_args(v, template);
                         quote!(#p::Message::Display(&::core::format_args!(#fmt #(, #args)*)))
                     }
                 }
@@ -775,7 +710,7 @@ fn mixed(name: &str) -> Ident {
 fn template_args(variant: &Variant, template: &template::Template) -> Vec<TokenStream> {
     let mut seen: Vec<Ident> = Vec::new();
     for placeholder in &template.placeholders {
-        let binding = binding_name(variant, &placeholder.arg);
+        let binding = variant.binding_of(&placeholder.arg);
         if !seen.contains(&binding) {
             seen.push(binding);
         }

@@ -8,10 +8,9 @@ use darling::error::Accumulator;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
-use crate::ast::{BUILTINS, Builtin, FormatChoice, Input, Role, Variant};
+use crate::ast::{BUILTINS, Builtin, FormatChoice, Input, MessageSource, Role, Variant, member_is};
 use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
 use crate::case::RULES;
-use crate::template;
 
 fn error(errors: &mut Accumulator, span: Span, message: impl std::fmt::Display) {
     errors.push(darling::Error::custom(message).with_span(&span));
@@ -384,16 +383,17 @@ fn check_message(variant: &Variant, errors: &mut Accumulator) {
             ),
         );
     }
-    let parsed = template::parse(&lit.value(), std::borrow::ToOwned::to_owned);
-    let template = match parsed {
-        Ok(template) => template,
-        Err(why) => return error(errors, lit.span(), why),
+    if let Some((why, span)) = &variant.template_error {
+        return error(errors, *span, why);
+    }
+    let MessageSource::Template(template, _) = &variant.message_source else {
+        return;
     };
     for placeholder in &template.placeholders {
-        let known = variant.fields.iter().any(|f| match &f.member {
-            syn::Member::Named(name) => *name == placeholder.arg,
-            syn::Member::Unnamed(index) => index.index.to_string() == placeholder.arg,
-        });
+        let known = variant
+            .fields
+            .iter()
+            .any(|f| member_is(&f.member, &placeholder.arg));
         if !known {
             let names: Vec<String> = variant
                 .fields
