@@ -468,7 +468,7 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
             errors,
             *span,
             format!(
-                "#[{name}] has no effect on the unknown variant: it keeps what the response said"
+                "#[{name}] has no effect on the unknown variant, which keeps what the response said; remove it"
             ),
         );
     }
@@ -486,7 +486,7 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
         error(
             errors,
             span,
-            format!("#[api_error({name})] has no effect on the unknown variant"),
+            format!("#[api_error({name})] has no effect on the unknown variant; remove it"),
         );
     }
     let is_unknown_type = |ty: &syn::Type| match ty {

@@ -7,6 +7,9 @@ enum Error {
     #[status(400)]
     Bad,
     #[error("{0}")]
+    #[status(500)]
+    #[code("other")]
+    #[retryable]
     #[api_error(unknown, message = "x", expose, decode_default)]
     Other(Unknown),
 }
