@@ -115,7 +115,9 @@ pub mod format;
 mod integrations;
 pub mod retry;
 mod retry_class;
-mod roles;
+/// The traits a field's role asks of its type; not a public API (see the module).
+#[doc(hidden)]
+pub mod roles;
 mod status;
 mod unknown;
 

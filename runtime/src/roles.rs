@@ -1,7 +1,11 @@
 //! What the derive needs of a field for its role, and of a variant for its message, as
 //! traits the generated code calls: when a type does not fit, the error is one line on
 //! the field's type that says what is needed (`#[diagnostic::on_unimplemented]`), never
-//! a wall of trait-solver text or a private path (`#[diagnostic::do_not_recommend]`).
+//! a wall of trait-solver text (`#[diagnostic::do_not_recommend]`).
+//!
+//! Not a public API. The module is public but hidden only so that compiler messages
+//! name these traits by this path rather than through `__private`, which is where the
+//! generated code reaches them.
 
 use std::fmt;
 use std::time::Duration;
