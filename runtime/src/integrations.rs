@@ -8,6 +8,7 @@
 #[doc(hidden)]
 macro_rules! __impl_integrations {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {
+        #[automatically_derived]
         impl<$($generics)*> $crate::__private::axum::IntoResponse for $ty where $($bounds)* {
             fn into_response(self) -> $crate::__private::axum::Response {
                 // Autoref picks the error's Display and source chain for logging when
