@@ -228,8 +228,9 @@ fn check_delay(
     }
 }
 
-/// `decide`: `Never` stops at once; then the attempt limit; then the deadline; a retry
-/// waits `delay` (zero to reauthenticate).
+/// `decide`: `Never` stops at once; then the attempt limit; then a hint longer than the
+/// policy waits for; then the deadline (the hint's fault when the hint alone passes it);
+/// a retry waits `delay` (zero to reauthenticate), never less than the hint.
 fn check_decide(
     policy: &RetryPolicy,
     class: Retry,
@@ -246,20 +247,33 @@ fn check_decide(
     let past_deadline = policy
         .deadline()
         .is_some_and(|deadline| state.elapsed.saturating_add(wait) > deadline);
+    let hint = hint.filter(|_| class != Retry::Reauthenticate);
+    let hint_past_deadline = hint.is_some_and(|hint| {
+        policy
+            .deadline()
+            .is_some_and(|deadline| state.elapsed.saturating_add(hint) > deadline)
+    });
     let expected = if class == Retry::Never {
         Decision::Stop(StopReason::NotRetryable)
     } else if state.attempts >= policy.max_attempts() {
         Decision::Stop(StopReason::AttemptsExhausted)
+    } else if let Some(hint) = hint.filter(|hint| *hint > policy.max_retry_after()) {
+        Decision::Stop(StopReason::RetryAfterTooLong(hint))
+    } else if past_deadline && hint_past_deadline {
+        Decision::Stop(StopReason::RetryAfterTooLong(hint.unwrap_or_default()))
     } else if past_deadline {
         Decision::Stop(StopReason::DeadlineExceeded)
     } else {
         Decision::Retry(wait)
     };
     assert_eq!(decision, expected, "{class:?} after {state:?}");
+    if let (Decision::Retry(wait), Some(hint)) = (decision, hint) {
+        assert!(wait >= hint, "{wait:?} before the server's {hint:?}");
+    }
 }
 
 /// A call that keeps failing is made at most `max_attempts` times, and exactly that
-/// often without a deadline.
+/// often without a deadline and without a hint longer than the policy waits for.
 fn check_attempts(policy: &RetryPolicy, class: Retry, hint: Option<Duration>, rng: &Words) {
     const SHOWN: u32 = 64;
     let mut rng = rng.clone();
@@ -279,7 +293,9 @@ fn check_attempts(policy: &RetryPolicy, class: Retry, hint: Option<Duration>, rn
             return;
         }
     }
-    if class != Retry::Never && policy.deadline().is_none() {
+    let hint_too_long =
+        class != Retry::Reauthenticate && hint.is_some_and(|hint| hint > policy.max_retry_after());
+    if class != Retry::Never && policy.deadline().is_none() && !hint_too_long {
         assert_eq!(state.attempts, policy.max_attempts(), "every attempt made");
     }
 }

@@ -510,3 +510,50 @@ async fn a_transport_error_is_the_source_not_part_of_the_message() {
     let transport = levels[1].as_str();
     assert!(!levels[0].contains(transport));
 }
+
+/// Seed 004: "Do not retry sooner than this value." A 429 asking for an hour is never
+/// retried early: the default policy (hints up to 60 s) stops and says how long the server
+/// asked for; a policy that waits that long waits the whole hour, on the paused clock.
+#[tokio::test(start_paused = true)]
+async fn an_hour_long_retry_after_is_honoured_or_reported_never_cut_short() {
+    let hour = Duration::from_secs(3600);
+    let answers = || {
+        [
+            Answer::Error(|| VendorError::RateLimitExceeded, Some("3600")),
+            Answer::Ok("[]"),
+        ]
+    };
+    let client = reqwest::Client::new();
+
+    let (url, script) = serve(answers()).await;
+    let driver = RetryDriver::tokio(policy()).with_rng(SplitMix64::new(1));
+    let error = driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.reason(), StopReason::RetryAfterTooLong(hour));
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.retry_after(), Some(hour));
+    assert_eq!(script.arrivals.lock().unwrap().len(), 1, "no early retry");
+    assert!(error.to_string().contains("3600 s"), "{error}");
+
+    let (url, script) = serve(answers()).await;
+    let patient = RetryDriver::tokio(policy().with_max_retry_after(Duration::from_secs(7200)))
+        .with_rng(SplitMix64::new(1));
+    let response = patient
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let arrivals = script.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2);
+    assert!(
+        arrivals[1] - arrivals[0] >= hour,
+        "{:?}",
+        arrivals[1] - arrivals[0]
+    );
+}

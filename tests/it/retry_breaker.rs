@@ -441,3 +441,39 @@ fn concurrent_use_keeps_the_invariants() {
         );
     }
 }
+
+/// A breaker attached without a clock of its own follows the driver's: with a manual
+/// driver clock it opens, refuses, and after the open period on that clock admits a
+/// probe (on the system clock it would stay open for 30 real seconds).
+#[test]
+fn a_breaker_without_its_own_clock_follows_the_drivers() {
+    let clock = ManualClock::new();
+    let breaker = Arc::new(CircuitBreaker::new().with_failure_threshold(1));
+    let driver = RetryDriver::new(RetryPolicy::no_retries(), ManualSleep::new(clock.clone()))
+        .with_clock(clock.clone())
+        .with_breaker(Arc::clone(&breaker));
+    let calls = AtomicU32::new(0);
+    let call = |fail: bool| {
+        let calls = &calls;
+        block_on(driver.run(Idempotency::Idempotent, move |_| async move {
+            calls.fetch_add(1, Ordering::Relaxed);
+            if fail {
+                Err(Fails(Retry::Backoff))
+            } else {
+                Ok(())
+            }
+        }))
+    };
+    assert_eq!(
+        call(true).unwrap_err().reason(),
+        StopReason::AttemptsExhausted
+    );
+    assert_eq!(breaker.state(), BreakerState::Open);
+    assert_eq!(call(false).unwrap_err().reason(), StopReason::CircuitOpen);
+    assert_eq!(breaker.remaining_open(), Some(Duration::from_secs(30)));
+
+    clock.advance(Duration::from_secs(30));
+    call(false).unwrap();
+    assert_eq!(calls.load(Ordering::Relaxed), 2, "the probe went through");
+    assert_eq!(breaker.state(), BreakerState::Closed);
+}

@@ -1,8 +1,8 @@
 //! The circuit breaker: stop calling a service that keeps failing, then probe it back.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::classify::Failure;
@@ -149,8 +149,10 @@ pub struct CircuitBreaker {
     failure_threshold: u32,
     open_duration: Duration,
     half_open_probes: u32,
-    clock: Arc<dyn Clock>,
-    origin: Instant,
+    /// The clock and the instant its readings count from: one given with
+    /// [`with_clock`](Self::with_clock), else the first driver's the breaker is attached
+    /// to, else (set at the first reading) the system clock.
+    clock: OnceLock<(Arc<dyn Clock>, Instant)>,
     listener: Option<Listener>,
 }
 
@@ -179,8 +181,7 @@ impl CircuitBreaker {
             failure_threshold: 5,
             open_duration: Duration::from_secs(30),
             half_open_probes: 1,
-            clock: Arc::new(SystemClock),
-            origin: Instant::now(),
+            clock: OnceLock::new(),
             listener: None,
         }
     }
@@ -207,12 +208,28 @@ impl CircuitBreaker {
         self
     }
 
-    /// Reads time from `clock` instead of the system clock.
+    /// Reads time from `clock`. Without one, the breaker follows the clock of the first
+    /// [`RetryDriver`](super::RetryDriver) it is attached to (so a manual or paused
+    /// driver clock moves it too), or the system clock if it is used on its own.
     #[must_use]
-    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.origin = clock.now();
-        self.clock = Arc::new(clock);
-        self
+    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
+        let origin = clock.now();
+        let chosen = OnceLock::new();
+        let _ = chosen.set((Arc::new(clock) as Arc<dyn Clock>, origin));
+        CircuitBreaker {
+            clock: chosen,
+            ..self
+        }
+    }
+
+    /// Follows `clock` unless the breaker already has one (its own, a driver's, or the
+    /// system clock it started reading).
+    pub(crate) fn adopt_clock(&self, clock: impl FnOnce() -> Arc<dyn Clock>) {
+        if self.clock.get().is_none() {
+            let clock = clock();
+            let origin = clock.now();
+            let _ = self.clock.set((clock, origin));
+        }
     }
 
     /// Calls `listener` after every state change (from whichever thread caused it).
@@ -398,7 +415,10 @@ impl CircuitBreaker {
     }
 
     fn now_nanos(&self) -> u64 {
-        saturating_nanos(self.clock.now().saturating_duration_since(self.origin))
+        let (clock, origin) = self
+            .clock
+            .get_or_init(|| (Arc::new(SystemClock) as Arc<dyn Clock>, Instant::now()));
+        saturating_nanos(clock.now().saturating_duration_since(*origin))
     }
 
     fn now_millis(&self) -> u64 {

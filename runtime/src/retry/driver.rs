@@ -53,6 +53,7 @@ pub struct RetryError<E> {
     reason: StopReason,
     attempts: u32,
     last: Option<E>,
+    retry_after: Option<Duration>,
 }
 
 impl<E> RetryError<E> {
@@ -74,6 +75,13 @@ impl<E> RetryError<E> {
     /// Takes the last attempt's error.
     pub fn into_last(self) -> Option<E> {
         self.last
+    }
+
+    /// How long the server asked to wait after the last attempt (`Retry-After`, or a
+    /// rate limit's reset), measured when the driver gave up: the earliest a caller may
+    /// try again, whatever the reason the driver stopped.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 
@@ -159,7 +167,7 @@ type Observer = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
 pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
     policy: RetryPolicy,
     sleep: S,
-    clock: C,
+    clock: Arc<C>,
     rng: Mutex<R>,
     breaker: Option<Arc<CircuitBreaker>>,
     budget: Option<Arc<RetryBudget>>,
@@ -185,7 +193,7 @@ impl<S: Sleep> RetryDriver<S> {
         RetryDriver {
             policy,
             sleep,
-            clock: SystemClock,
+            clock: Arc::new(SystemClock),
             rng: Mutex::new(SplitMix64::from_entropy()),
             breaker: None,
             budget: None,
@@ -205,12 +213,13 @@ impl RetryDriver<super::clock::TokioSleep, super::clock::TokioClock> {
 }
 
 impl<S, C, R> RetryDriver<S, C, R> {
-    /// Reads time from `clock` (backoff deadline, `Retry-After` dates).
+    /// Reads time from `clock` (backoff deadline, `Retry-After` dates). A
+    /// [`CircuitBreaker`] attached without a clock of its own follows this one.
     pub fn with_clock<C2: Clock>(self, clock: C2) -> RetryDriver<S, C2, R> {
         RetryDriver {
             policy: self.policy,
             sleep: self.sleep,
-            clock,
+            clock: Arc::new(clock),
             rng: self.rng,
             breaker: self.breaker,
             budget: self.budget,
@@ -273,21 +282,12 @@ impl<S, C, R> RetryDriver<S, C, R> {
             observer(event);
         }
     }
-
-    fn give_up<E>(&self, reason: StopReason, attempts: u32, last: Option<E>) -> RetryError<E> {
-        self.emit(&RetryEvent::GaveUp { attempts, reason });
-        RetryError {
-            reason,
-            attempts,
-            last,
-        }
-    }
 }
 
 /// The refresh of a call that has none.
 type NoRefresh = fn() -> Ready<bool>;
 
-impl<S: Sleep, C: Clock, R: Rng> RetryDriver<S, C, R> {
+impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     /// Runs `call` (given the 1-based attempt number) until it succeeds or the driver
     /// gives up. [`Retry::Reauthenticate`] failures are not retried: use
     /// [`run_with_refresh`](Self::run_with_refresh).
@@ -344,6 +344,9 @@ impl<S: Sleep, C: Clock, R: Rng> RetryDriver<S, C, R> {
         G: FnMut() -> GFut,
         GFut: Future<Output = bool>,
     {
+        if let Some(breaker) = &self.breaker {
+            breaker.adopt_clock(|| Arc::clone(&self.clock) as Arc<dyn Clock>);
+        }
         let start = self.clock.now();
         if let Some(budget) = &self.budget {
             budget.deposit();
@@ -427,6 +430,26 @@ impl<S: Sleep, C: Clock, R: Rng> RetryDriver<S, C, R> {
                 previous_delay = delay;
             }
             last = Some(error);
+        }
+    }
+
+    fn give_up<E: Classify>(
+        &self,
+        reason: StopReason,
+        attempts: u32,
+        last: Option<E>,
+    ) -> RetryError<E> {
+        self.emit(&RetryEvent::GaveUp { attempts, reason });
+        let retry_after = last
+            .as_ref()
+            .and_then(Classify::failure)
+            .and_then(|failure| failure.retry_after)
+            .map(|hint| hint.delay_from(self.clock.system_now()));
+        RetryError {
+            reason,
+            attempts,
+            last,
+            retry_after,
         }
     }
 

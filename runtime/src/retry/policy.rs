@@ -89,6 +89,10 @@ pub enum StopReason {
     /// The credentials were refreshed once already, no refresh was supplied, or the
     /// refresh failed.
     ReauthenticationFailed,
+    /// The server asked to wait this long (`Retry-After`, or a rate limit's reset), longer
+    /// than the policy waits for a hint ([`RetryPolicy::max_retry_after`]) or than its
+    /// deadline leaves: retrying sooner would break the server's rule, so the call stops.
+    RetryAfterTooLong(Duration),
 }
 
 impl fmt::Display for StopReason {
@@ -101,6 +105,13 @@ impl fmt::Display for StopReason {
             StopReason::BudgetExhausted => "the retry budget is exhausted",
             StopReason::CircuitOpen => "the circuit breaker is open",
             StopReason::ReauthenticationFailed => "the credentials could not be refreshed",
+            StopReason::RetryAfterTooLong(hint) => {
+                return write!(
+                    f,
+                    "the server asked to wait {} s before a retry, longer than the policy allows",
+                    hint.as_secs_f64()
+                );
+            }
         })
     }
 }
@@ -364,6 +375,11 @@ impl RetryPolicy {
     /// [`delay`](Self::delay) (at least the hint); [`Retry::Reauthenticate`] retries at
     /// once (refreshing the credentials, and doing so only once, is the driver's job).
     /// Then the attempt limit and the deadline apply.
+    ///
+    /// A client never retries before the server's hint: a hint longer than
+    /// [`max_retry_after`](Self::max_retry_after), or one that would end past the deadline,
+    /// stops with [`StopReason::RetryAfterTooLong`] instead of a shorter wait. Raise
+    /// `max_retry_after` to wait that long.
     pub fn decide(
         &self,
         class: Retry,
@@ -377,6 +393,12 @@ impl RetryPolicy {
         if state.attempts >= self.max_attempts {
             return Decision::Stop(StopReason::AttemptsExhausted);
         }
+        let hint = hint.filter(|_| class != Retry::Reauthenticate);
+        if let Some(hint) = hint
+            && hint > self.max_retry_after
+        {
+            return Decision::Stop(StopReason::RetryAfterTooLong(hint));
+        }
         let delay = match class {
             Retry::Reauthenticate => Duration::ZERO,
             _ => self.delay(state.attempts, state.previous_delay, hint, rng),
@@ -384,7 +406,12 @@ impl RetryPolicy {
         if let Some(deadline) = self.deadline
             && state.elapsed.saturating_add(delay) > deadline
         {
-            return Decision::Stop(StopReason::DeadlineExceeded);
+            return Decision::Stop(match hint {
+                Some(hint) if state.elapsed.saturating_add(hint) > deadline => {
+                    StopReason::RetryAfterTooLong(hint)
+                }
+                _ => StopReason::DeadlineExceeded,
+            });
         }
         Decision::Retry(delay)
     }
