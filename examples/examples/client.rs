@@ -146,19 +146,42 @@ async fn main() {
 
 fn print_event(event: &RetryEvent) {
     match event {
-        RetryEvent::Failed { attempt, failure } => println!(
-            "  [retry] attempt {attempt} failed: class {:?}, hint {:?}",
-            failure.class, failure.retry_after
+        RetryEvent::Failed {
+            attempt,
+            failure,
+            status,
+            code,
+            request_id,
+            ..
+        } => println!(
+            "  [retry] attempt {attempt} failed: {} {code:?} (request id {request_id:?}), class {:?}, hint {:?}",
+            status.map_or(0, |s| s.as_u16()),
+            failure.class,
+            failure.retry_after
         ),
         RetryEvent::Retrying {
             next_attempt,
             delay,
+            ..
         } => println!("  [retry] attempt {next_attempt} in {delay:?}"),
-        RetryEvent::Reauthenticating { next_attempt } => {
+        RetryEvent::HeldBack {
+            next_attempt, wait, ..
+        } => println!("  [retry] held back {wait:?} before attempt {next_attempt}"),
+        RetryEvent::Reauthenticating { next_attempt, .. } => {
             println!("  [retry] refreshing credentials before attempt {next_attempt}");
         }
-        RetryEvent::GaveUp { attempts, reason } => {
-            println!("  [retry] gave up after {attempts} attempt(s): {reason}");
+        RetryEvent::Succeeded {
+            attempts, waited, ..
+        } => println!("  [retry] succeeded at attempt {attempts} after waiting {waited:?}"),
+        RetryEvent::GaveUp {
+            attempts,
+            reason,
+            waited,
+            ..
+        } => {
+            println!(
+                "  [retry] gave up after {attempts} attempt(s) and {waited:?} waiting: {reason}"
+            );
         }
         other => println!("  [retry] {other:?}"),
     }

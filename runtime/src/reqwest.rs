@@ -41,7 +41,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api_error::ApiError;
 use crate::decode::{DecodeError, Decoded, ResponseMeta};
-use crate::retry::{Classify, Failure};
+use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
 
 /// The default bound on an error body: longer bodies are cut here, which decodes them
@@ -145,6 +145,17 @@ impl<E: ApiError> Classify for ClientError<E> {
             }
         }
     }
+
+    fn summary(&self) -> Summary<'_> {
+        match self {
+            ClientError::Transport(error) => error.summary(),
+            ClientError::Api(decoded) => decoded.summary(),
+            ClientError::Undecodable { meta, .. } => meta.summary(),
+            ClientError::TooLarge { status, .. } | ClientError::InvalidBody { status, .. } => {
+                Summary::new(Some(*status), None, None)
+            }
+        }
+    }
 }
 
 impl Classify for ::reqwest::Error {
@@ -166,6 +177,28 @@ impl Classify for ::reqwest::Error {
             failure
         })
     }
+
+    /// The status of an error made from one; otherwise the transport failure's kind
+    /// (`timeout`, `connect`, `request`, `body`, `decode`, `redirect`, `builder`), as
+    /// OpenTelemetry's `error.type`.
+    fn summary(&self) -> Summary<'_> {
+        let kind = if self.is_timeout() {
+            "timeout"
+        } else if self.is_connect() {
+            "connect"
+        } else if self.is_builder() {
+            "builder"
+        } else if self.is_redirect() {
+            "redirect"
+        } else if self.is_decode() {
+            "decode"
+        } else if self.is_body() {
+            "body"
+        } else {
+            "request"
+        };
+        Summary::new(self.status(), Some(kind), None)
+    }
 }
 
 impl Classify for Response {
@@ -175,6 +208,14 @@ impl Classify for Response {
         let status = self.status();
         (status.is_client_error() || status.is_server_error())
             .then(|| Failure::for_status(status, self.headers()))
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        let request_id = self
+            .headers()
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok());
+        Summary::new(Some(self.status()), None, request_id)
     }
 }
 

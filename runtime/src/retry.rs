@@ -10,6 +10,7 @@
 //! | [`Classify`], [`Failure`], [`Idempotency`] | what an attempt's outcome says about retrying |
 //! | [`CircuitBreaker`] | stop calling a failing service, probe it back (lock-free) |
 //! | [`RetryBudget`] | cap retries at a fraction of requests, across calls (lock-free) |
+//! | [`ThrottleGate`] | hold every caller back until a 429's `Retry-After` has passed |
 //! | [`RetryDriver`] | run an async call under all of the above |
 //! | `TowerRetryPolicy` (feature `tower`) | the policy and budget as a `tower::retry::Policy` |
 //! | [`RetryAfter`], [`RateLimit`] | what a response asks of the client: a wait, a quota |
@@ -37,6 +38,7 @@ mod budget;
 mod classify;
 mod clock;
 mod driver;
+mod gate;
 mod policy;
 pub(crate) mod rate_limit;
 pub(crate) mod retry_after;
@@ -49,12 +51,13 @@ pub use breaker::{
     Outcome,
 };
 pub use budget::RetryBudget;
-pub use classify::{Classify, Failure, Idempotency};
+pub use classify::{Classify, Failure, Idempotency, Summary};
 pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::{TokioClock, TokioSleep};
 pub use driver::{RetryDriver, RetryError, RetryEvent};
+pub use gate::ThrottleGate;
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
 pub use rate_limit::RateLimit;
 pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};

@@ -135,7 +135,7 @@ fn recorded() -> (
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&events);
     (events, move |event: &RetryEvent| {
-        seen.lock().unwrap().push(*event);
+        seen.lock().unwrap().push(event.clone());
     })
 }
 
@@ -210,6 +210,7 @@ async fn waits_the_hints_retries_and_decodes_every_error() {
             RetryEvent::Retrying {
                 next_attempt,
                 delay,
+                ..
             } => Some((*next_attempt, *delay)),
             _ => None,
         })
@@ -281,8 +282,9 @@ async fn seed_004_invalid_token_refreshes_once_and_retries() {
     assert!(matches!(
         events.lock().unwrap()[..],
         [
-            RetryEvent::Failed { attempt: 1, failure },
-            RetryEvent::Reauthenticating { next_attempt: 2 },
+            RetryEvent::Failed { attempt: 1, failure, .. },
+            RetryEvent::Reauthenticating { next_attempt: 2, .. },
+            RetryEvent::Succeeded { attempts: 2, .. },
         ] if failure.class == Retry::Reauthenticate
     ));
 }
@@ -556,4 +558,167 @@ async fn an_hour_long_retry_after_is_honoured_or_reported_never_cut_short() {
         "{:?}",
         arrivals[1] - arrivals[0]
     );
+}
+
+/// One 429 holds back every caller: after a call through the driver receives
+/// `429 Retry-After: 2`, calls that start while it waits send nothing before the two
+/// seconds have passed on the driver's clock.
+#[tokio::test(start_paused = true)]
+async fn one_429_holds_back_every_caller_of_the_driver() {
+    let (url, script) = serve([
+        Answer::Error(|| VendorError::RateLimitExceeded, Some("2")),
+        Answer::Ok("[]"),
+    ])
+    .await;
+    let held = Arc::new(tokio::sync::Notify::new());
+    let notify = Arc::clone(&held);
+    let (events, observer) = recorded();
+    let driver = Arc::new(
+        RetryDriver::tokio(policy())
+            .with_rng(SplitMix64::new(1))
+            .with_observer(move |event| {
+                observer(event);
+                if matches!(event, RetryEvent::Retrying { .. }) {
+                    notify.notify_one();
+                }
+            }),
+    );
+    let client = reqwest::Client::new();
+    let first = {
+        let (driver, client, url) = (Arc::clone(&driver), client.clone(), url.clone());
+        tokio::spawn(async move {
+            driver
+                .run(Idempotency::Idempotent, |_| {
+                    send::<VendorError>(client.get(&url))
+                })
+                .await
+                .map(drop)
+        })
+    };
+    held.notified().await;
+    let others: Vec<_> = (0..8)
+        .map(|_| {
+            let (driver, client, url) = (Arc::clone(&driver), client.clone(), url.clone());
+            tokio::spawn(async move {
+                driver
+                    .run(Idempotency::Idempotent, |_| {
+                        send::<VendorError>(client.get(&url))
+                    })
+                    .await
+                    .map(drop)
+            })
+        })
+        .collect();
+    first.await.unwrap().unwrap();
+    for other in others {
+        other.await.unwrap().unwrap();
+    }
+    let arrivals = script.arrivals.lock().unwrap().clone();
+    assert_eq!(
+        arrivals.len(),
+        10,
+        "the 429, its retry, and one request per other call"
+    );
+    for later in &arrivals[1..] {
+        assert!(
+            *later - arrivals[0] >= Duration::from_secs(2),
+            "{:?}",
+            *later - arrivals[0]
+        );
+    }
+    let held_back = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|event| matches!(event, RetryEvent::HeldBack { .. }))
+        .count();
+    assert_eq!(held_back, 8, "every other call waited the hint out");
+}
+
+/// An attempt that outlives the policy's attempt timeout is abandoned and retried like
+/// a transport timeout; no attempt runs past the overall deadline.
+#[tokio::test(start_paused = true)]
+async fn a_stalled_attempt_times_out_and_is_retried() {
+    let (url, script) = serve([Answer::Stall, Answer::Ok("[]")]).await;
+    let client = reqwest::Client::new();
+    let (events, observer) = recorded();
+    let driver = RetryDriver::tokio(policy().with_attempt_timeout(Duration::from_secs(5)))
+        .with_rng(SplitMix64::new(1))
+        .with_observer(observer);
+    let started = Instant::now();
+    driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap();
+    // 5 s of timeout, then the policy's first backoff (1 s without jitter).
+    assert_eq!(started.elapsed(), Duration::from_secs(6));
+    assert_eq!(script.arrivals.lock().unwrap().len(), 2);
+    let events = events.lock().unwrap().clone();
+    assert!(
+        matches!(
+            events[..],
+            [
+                RetryEvent::Failed { attempt: 1, failure, timed_out: true, .. },
+                RetryEvent::Retrying { next_attempt: 2, .. },
+                RetryEvent::Succeeded { attempts: 2, waited, .. },
+            ] if failure.class == Retry::Backoff && waited == Duration::from_secs(1)
+        ),
+        "{events:?}"
+    );
+
+    let (url, _) = serve([Answer::Stall]).await;
+    let driver = RetryDriver::tokio(policy().with_deadline(Duration::from_secs(7)));
+    let started = Instant::now();
+    let error = driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap_err();
+    assert!(error.timed_out());
+    assert!(error.last().is_none());
+    assert_eq!(error.reason(), StopReason::DeadlineExceeded);
+    assert!(
+        started.elapsed() <= Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// The observer learns each attempt's status, code and request id.
+#[tokio::test(start_paused = true)]
+async fn failed_events_say_what_the_response_said() {
+    let (url, _) = serve([
+        Answer::Error(|| VendorError::ServiceUnavailable, None),
+        Answer::Ok("[]"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let (events, observer) = recorded();
+    let driver = RetryDriver::tokio(policy())
+        .with_rng(SplitMix64::new(1))
+        .with_observer(observer);
+    driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap();
+    let events = events.lock().unwrap();
+    let RetryEvent::Failed {
+        status,
+        code,
+        request_id,
+        timed_out,
+        ..
+    } = &events[0]
+    else {
+        panic!("{events:?}");
+    };
+    assert_eq!(*status, Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(code.as_deref(), Some("service_unavailable"));
+    assert_eq!(request_id.as_deref(), Some("req-42"));
+    assert!(!timed_out);
 }

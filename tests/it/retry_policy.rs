@@ -374,7 +374,7 @@ fn reauthenticate_refreshes_once_and_retries_at_once() {
     let (driver, sleep) = manual_driver(flextell());
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&events);
-    let driver = driver.with_observer(move |event| seen.lock().unwrap().push(*event));
+    let driver = driver.with_observer(move |event| seen.lock().unwrap().push(event.clone()));
     let token = Arc::new(Mutex::new("expired"));
     let refreshes = AtomicU32::new(0);
     let result = block_on(driver.run_with_refresh(
@@ -402,7 +402,11 @@ fn reauthenticate_refreshes_once_and_retries_at_once() {
         events.lock().unwrap()[..],
         [
             RetryEvent::Failed { attempt: 1, .. },
-            RetryEvent::Reauthenticating { next_attempt: 2 }
+            RetryEvent::Reauthenticating {
+                next_attempt: 2,
+                ..
+            },
+            RetryEvent::Succeeded { attempts: 2, .. },
         ]
     ));
 

@@ -78,6 +78,41 @@ fn throttle_hint(class: Retry, limit: Option<RateLimit>) -> Option<RetryAfter> {
 pub trait Classify {
     /// The failure this outcome is, if it is one.
     fn failure(&self) -> Option<Failure>;
+
+    /// What the outcome says for the driver's events and traces: the response's status,
+    /// the error's code (or a transport failure's kind) and the request id. Empty unless
+    /// the type knows them.
+    fn summary(&self) -> Summary<'_> {
+        Summary::default()
+    }
+}
+
+/// What an attempt's outcome said, for events and traces (OpenTelemetry's
+/// `http.response.status_code` and `error.type`, and the response's request id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Summary<'a> {
+    /// The response's status, if a response arrived.
+    pub status: Option<StatusCode>,
+    /// The error's code, or the kind of a transport failure (`timeout`, `connect`).
+    pub code: Option<&'a str>,
+    /// The response's request id.
+    pub request_id: Option<&'a str>,
+}
+
+impl<'a> Summary<'a> {
+    /// A summary of these parts.
+    pub const fn new(
+        status: Option<StatusCode>,
+        code: Option<&'a str>,
+        request_id: Option<&'a str>,
+    ) -> Self {
+        Summary {
+            status,
+            code,
+            request_id,
+        }
+    }
 }
 
 impl<E: ApiError> Classify for Decoded<E> {
@@ -90,6 +125,14 @@ impl<E: ApiError> Classify for Decoded<E> {
             .or_else(|| throttle_hint(class, self.meta.rate_limit));
         Some(Failure::new(class).with_retry_after(retry_after))
     }
+
+    fn summary(&self) -> Summary<'_> {
+        Summary::new(
+            Some(self.meta.status),
+            Some(self.error.code()),
+            self.meta.request_id.as_deref(),
+        )
+    }
 }
 
 impl Classify for DecodeError {
@@ -98,6 +141,10 @@ impl Classify for DecodeError {
     fn failure(&self) -> Option<Failure> {
         let class = self.status().map_or(Retry::Never, Retry::for_status);
         Some(Failure::new(class))
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        Summary::new(self.status(), Some(self.unknown().code()), None)
     }
 }
 
@@ -110,6 +157,14 @@ impl Classify for ResponseMeta {
             .or_else(|| throttle_hint(class, self.rate_limit));
         Some(Failure::new(class).with_retry_after(retry_after))
     }
+
+    fn summary(&self) -> Summary<'_> {
+        Summary::new(
+            Some(self.status),
+            self.code.as_deref(),
+            self.request_id.as_deref(),
+        )
+    }
 }
 
 impl<B> Classify for http::Response<B> {
@@ -119,6 +174,14 @@ impl<B> Classify for http::Response<B> {
         (status.is_client_error() || status.is_server_error())
             .then(|| Failure::for_status(status, self.headers()))
     }
+
+    fn summary(&self) -> Summary<'_> {
+        let request_id = self
+            .headers()
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok());
+        Summary::new(Some(self.status()), None, request_id)
+    }
 }
 
 impl<T: Classify, E: Classify> Classify for Result<T, E> {
@@ -126,6 +189,13 @@ impl<T: Classify, E: Classify> Classify for Result<T, E> {
         match self {
             Ok(value) => value.failure(),
             Err(error) => error.failure(),
+        }
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        match self {
+            Ok(value) => value.summary(),
+            Err(error) => error.summary(),
         }
     }
 }

@@ -2,48 +2,90 @@
 //! breaker and a retry budget, on an injected clock, sleep and rng.
 
 use std::fmt;
-use std::future::{Future, Ready};
+use std::future::{Future, Ready, poll_fn};
+use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::Duration;
 
 use super::breaker::{CircuitBreaker, Outcome};
 use super::budget::RetryBudget;
 use super::classify::{Classify, Failure, Idempotency};
 use super::clock::{Clock, Sleep, SystemClock};
+use super::gate::ThrottleGate;
 use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
 use super::rng::{Rng, SplitMix64};
 use crate::retry_class::Retry;
 
 /// What the driver is doing, as reported to its observer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryEvent {
     /// Attempt `attempt` (1-based) failed.
+    #[non_exhaustive]
     Failed {
         /// The attempt that failed.
         attempt: u32,
         /// How it failed.
         failure: Failure,
+        /// The response's status, if one arrived.
+        status: Option<http::StatusCode>,
+        /// The error's code, or a transport failure's kind.
+        code: Option<String>,
+        /// The response's request id.
+        request_id: Option<String>,
+        /// Whether the attempt was abandoned at the policy's attempt timeout.
+        timed_out: bool,
     },
     /// The driver waits `delay`, then makes attempt `next_attempt`.
+    #[non_exhaustive]
     Retrying {
         /// The attempt about to be made.
         next_attempt: u32,
         /// The wait before it.
         delay: Duration,
     },
+    /// The service asked every caller to hold back (a 429's `Retry-After`, received by
+    /// this call or another through the same [`ThrottleGate`]): the driver waits `wait`
+    /// before attempt `next_attempt`.
+    #[non_exhaustive]
+    HeldBack {
+        /// The attempt about to be made.
+        next_attempt: u32,
+        /// The wait before it.
+        wait: Duration,
+    },
     /// The driver refreshes the credentials, then makes attempt `next_attempt`.
+    #[non_exhaustive]
     Reauthenticating {
         /// The attempt about to be made.
         next_attempt: u32,
     },
+    /// Attempt `attempts` succeeded, after `waited` in all between attempts.
+    #[non_exhaustive]
+    Succeeded {
+        /// Attempts made.
+        attempts: u32,
+        /// The time waited between attempts.
+        waited: Duration,
+    },
     /// The driver gave up after `attempts` attempts.
+    #[non_exhaustive]
     GaveUp {
         /// Attempts made.
         attempts: u32,
         /// Why it stopped.
         reason: StopReason,
+        /// The time waited between attempts.
+        waited: Duration,
     },
+}
+
+/// Where one call stands: what it has done so far.
+struct Run<E> {
+    attempts: u32,
+    waited: Duration,
+    last: Option<E>,
 }
 
 /// A call that did not succeed: why the driver stopped, how many attempts it made, and
@@ -54,6 +96,8 @@ pub struct RetryError<E> {
     attempts: u32,
     last: Option<E>,
     retry_after: Option<Duration>,
+    waited: Duration,
+    timed_out: bool,
 }
 
 impl<E> RetryError<E> {
@@ -82,6 +126,17 @@ impl<E> RetryError<E> {
     /// try again, whatever the reason the driver stopped.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
+    }
+
+    /// The time waited between attempts, in all.
+    pub fn waited(&self) -> Duration {
+        self.waited
+    }
+
+    /// Whether the last attempt was abandoned at the policy's attempt timeout (it then
+    /// left no error: [`last`](Self::last) is `None`).
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
     }
 }
 
@@ -171,6 +226,7 @@ pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
     rng: Mutex<R>,
     breaker: Option<Arc<CircuitBreaker>>,
     budget: Option<Arc<RetryBudget>>,
+    gate: Arc<ThrottleGate>,
     observer: Option<Observer>,
 }
 
@@ -197,6 +253,7 @@ impl<S: Sleep> RetryDriver<S> {
             rng: Mutex::new(SplitMix64::from_entropy()),
             breaker: None,
             budget: None,
+            gate: Arc::new(ThrottleGate::new()),
             observer: None,
         }
     }
@@ -223,6 +280,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             rng: self.rng,
             breaker: self.breaker,
             budget: self.budget,
+            gate: self.gate,
             observer: self.observer,
         }
     }
@@ -236,6 +294,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             rng: Mutex::new(rng),
             breaker: self.breaker,
             budget: self.budget,
+            gate: self.gate,
             observer: self.observer,
         }
     }
@@ -246,6 +305,19 @@ impl<S, C, R> RetryDriver<S, C, R> {
     pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Self {
         self.breaker = Some(breaker);
         self
+    }
+
+    /// Holds calls back with `gate`, shared with other drivers calling the same service,
+    /// instead of this driver's own: a 429 any of them receives holds back all of them.
+    #[must_use]
+    pub fn with_gate(mut self, gate: Arc<ThrottleGate>) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    /// The gate a 429 holds callers back with.
+    pub fn gate(&self) -> &Arc<ThrottleGate> {
+        &self.gate
     }
 
     /// Pays for every backoff retry from `budget` (shared with other drivers).
@@ -351,105 +423,210 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         if let Some(budget) = &self.budget {
             budget.deposit();
         }
-        let mut attempts: u32 = 0;
+        let mut run = Run {
+            attempts: 0,
+            waited: Duration::ZERO,
+            last: None,
+        };
         let mut previous_delay = Duration::ZERO;
-        let mut last: Option<E> = None;
         loop {
+            if let Err(reason) = self.hold_back(start, &mut run).await {
+                return Err(self.give_up(reason, run));
+            }
             let permit = match self.breaker.as_deref().map(CircuitBreaker::try_acquire) {
-                Some(Err(_)) => return Err(self.give_up(StopReason::CircuitOpen, attempts, last)),
+                Some(Err(_)) => return Err(self.give_up(StopReason::CircuitOpen, run)),
                 Some(Ok(permit)) => Some(permit),
                 None => None,
             };
-            attempts = attempts.saturating_add(1);
-            let error = match call(attempts).await {
-                Ok(value) => {
+            run.attempts = run.attempts.saturating_add(1);
+            let limit = self.attempt_limit(start);
+            let error = match self.attempt(call(run.attempts), limit).await {
+                Some(Ok(value)) => {
                     if let Some(permit) = permit {
                         permit.settle(Outcome::Success);
                     }
+                    self.emit(&RetryEvent::Succeeded {
+                        attempts: run.attempts,
+                        waited: run.waited,
+                    });
                     return Ok(value);
                 }
-                Err(error) => error,
+                Some(Err(error)) => Some(error),
+                // Timed out: the attempt is abandoned and counts as a transient failure.
+                None => None,
             };
-            let failure = error.failure().unwrap_or(Failure::new(Retry::Never));
+            let (failure, hint) = self.failed(error.as_ref(), run.attempts);
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
             }
-            self.emit(&RetryEvent::Failed {
-                attempt: attempts,
-                failure,
-            });
+            run.last = error;
 
             if failure.class != Retry::Never && failure.sent && !idempotency.is_idempotent() {
-                return Err(self.give_up(StopReason::NotIdempotent, attempts, Some(error)));
+                return Err(self.give_up(StopReason::NotIdempotent, run));
             }
-            let state = RetryState {
-                attempts,
-                elapsed: self.clock.now().saturating_duration_since(start),
+            let state = RetryState::new(
+                run.attempts,
+                self.clock.now().saturating_duration_since(start),
                 previous_delay,
-            };
-            let hint = failure
-                .retry_after
-                .map(|hint| hint.delay_from(self.clock.system_now()));
+            );
             let decision = {
                 let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
                 self.policy.decide(failure.class, &state, hint, &mut *rng)
             };
             let delay = match decision {
-                Decision::Stop(reason) => return Err(self.give_up(reason, attempts, Some(error))),
+                Decision::Stop(reason) => return Err(self.give_up(reason, run)),
                 Decision::Retry(delay) => delay,
             };
 
             if failure.class == Retry::Reauthenticate {
                 // Taken: the credentials are refreshed at most once per call.
                 let Some(mut refresh) = refresh.take() else {
-                    let reason = StopReason::ReauthenticationFailed;
-                    return Err(self.give_up(reason, attempts, Some(error)));
+                    return Err(self.give_up(StopReason::ReauthenticationFailed, run));
                 };
                 self.emit(&RetryEvent::Reauthenticating {
-                    next_attempt: attempts.saturating_add(1),
+                    next_attempt: run.attempts.saturating_add(1),
                 });
                 if !refresh().await {
-                    let reason = StopReason::ReauthenticationFailed;
-                    return Err(self.give_up(reason, attempts, Some(error)));
+                    return Err(self.give_up(StopReason::ReauthenticationFailed, run));
                 }
             } else {
                 if self.open_longer_than(delay) {
-                    return Err(self.give_up(StopReason::CircuitOpen, attempts, Some(error)));
+                    return Err(self.give_up(StopReason::CircuitOpen, run));
                 }
                 if let Some(budget) = &self.budget
                     && !budget.try_withdraw()
                 {
-                    let reason = StopReason::BudgetExhausted;
-                    return Err(self.give_up(reason, attempts, Some(error)));
+                    return Err(self.give_up(StopReason::BudgetExhausted, run));
                 }
                 self.emit(&RetryEvent::Retrying {
-                    next_attempt: attempts.saturating_add(1),
+                    next_attempt: run.attempts.saturating_add(1),
                     delay,
                 });
                 self.sleep.sleep(delay).await;
+                run.waited = run.waited.saturating_add(delay);
                 previous_delay = delay;
             }
-            last = Some(error);
         }
     }
 
-    fn give_up<E: Classify>(
+    /// Waits out a hold a 429 put on every caller of the service (received by this call
+    /// or another through the gate).
+    ///
+    /// # Errors
+    ///
+    /// When the hold ends past the deadline.
+    async fn hold_back<E>(
         &self,
-        reason: StopReason,
-        attempts: u32,
-        last: Option<E>,
-    ) -> RetryError<E> {
-        self.emit(&RetryEvent::GaveUp { attempts, reason });
-        let retry_after = last
+        start: std::time::Instant,
+        run: &mut Run<E>,
+    ) -> Result<(), StopReason> {
+        let Some(wait) = self.gate.remaining(self.clock.now()) else {
+            return Ok(());
+        };
+        let elapsed = self.clock.now().saturating_duration_since(start);
+        if self
+            .policy
+            .deadline()
+            .is_some_and(|deadline| elapsed.saturating_add(wait) > deadline)
+        {
+            return Err(StopReason::RetryAfterTooLong(wait));
+        }
+        self.emit(&RetryEvent::HeldBack {
+            next_attempt: run.attempts.saturating_add(1),
+            wait,
+        });
+        self.sleep.sleep(wait).await;
+        run.waited = run.waited.saturating_add(wait);
+        Ok(())
+    }
+
+    /// Classifies a failed attempt (`None`: it timed out, a transient failure), reports
+    /// it, and holds every caller back for a 429's hint; returns the failure and its hint
+    /// as a delay.
+    fn failed<E: Classify>(&self, error: Option<&E>, attempt: u32) -> (Failure, Option<Duration>) {
+        let failure = match error {
+            Some(error) => error.failure().unwrap_or(Failure::new(Retry::Never)),
+            None => Failure::new(Retry::Backoff),
+        };
+        let summary = error.map(Classify::summary).unwrap_or_default();
+        self.emit(&RetryEvent::Failed {
+            attempt,
+            failure,
+            status: summary.status,
+            code: summary.code.map(str::to_owned),
+            request_id: summary.request_id.map(str::to_owned),
+            timed_out: error.is_none(),
+        });
+        let hint = failure
+            .retry_after
+            .map(|hint| hint.delay_from(self.clock.system_now()));
+        if failure.class == Retry::Throttled
+            && let Some(hint) = hint
+        {
+            self.gate.hold_until(self.clock.now() + hint);
+        }
+        (failure, hint)
+    }
+
+    /// How long the next attempt may run: the policy's attempt timeout, and no further
+    /// than the overall deadline.
+    fn attempt_limit(&self, start: std::time::Instant) -> Option<Duration> {
+        let left = self.policy.deadline().map(|deadline| {
+            deadline.saturating_sub(self.clock.now().saturating_duration_since(start))
+        });
+        match (self.policy.attempt_timeout(), left) {
+            (Some(timeout), Some(left)) => Some(timeout.min(left)),
+            (timeout, left) => timeout.or(left),
+        }
+    }
+
+    /// Runs one attempt, abandoning it after `limit` (`None`: it timed out). The timer
+    /// is started only once the attempt is pending, so an attempt that finishes at once
+    /// never waits on it.
+    async fn attempt<T, E>(
+        &self,
+        attempt: impl Future<Output = Result<T, E>>,
+        limit: Option<Duration>,
+    ) -> Option<Result<T, E>> {
+        let Some(limit) = limit else {
+            return Some(attempt.await);
+        };
+        let mut attempt = pin!(attempt);
+        let mut timer: Pin<&mut Option<S::Future>> = pin!(None);
+        poll_fn(|cx| {
+            if let Poll::Ready(result) = attempt.as_mut().poll(cx) {
+                return Poll::Ready(Some(result));
+            }
+            if timer.as_ref().get_ref().is_none() {
+                timer.set(Some(self.sleep.sleep(limit)));
+            }
+            match timer.as_mut().as_pin_mut() {
+                Some(timer) => timer.poll(cx).map(|()| None),
+                None => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    fn give_up<E: Classify>(&self, reason: StopReason, run: Run<E>) -> RetryError<E> {
+        self.emit(&RetryEvent::GaveUp {
+            attempts: run.attempts,
+            reason,
+            waited: run.waited,
+        });
+        let retry_after = run
+            .last
             .as_ref()
             .and_then(Classify::failure)
             .and_then(|failure| failure.retry_after)
             .map(|hint| hint.delay_from(self.clock.system_now()));
         RetryError {
             reason,
-            attempts,
-            last,
+            attempts: run.attempts,
+            timed_out: run.attempts > 0 && run.last.is_none(),
+            last: run.last,
             retry_after,
+            waited: run.waited,
         }
     }
 

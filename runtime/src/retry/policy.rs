@@ -199,6 +199,7 @@ pub struct RetryPolicy {
     max_attempts: u32,
     deadline: Option<Duration>,
     max_retry_after: Duration,
+    attempt_timeout: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -218,6 +219,7 @@ impl RetryPolicy {
             max_attempts: 3,
             deadline: None,
             max_retry_after: Duration::from_secs(60),
+            attempt_timeout: None,
         }
     }
 
@@ -271,8 +273,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the longest server hint (`Retry-After`) honoured: a longer hint is waited
-    /// for only this long.
+    /// Sets the longest server hint (`Retry-After`) a retry waits for. A longer hint
+    /// stops the call ([`StopReason::RetryAfterTooLong`]): it is never waited for less.
     #[must_use]
     pub const fn with_max_retry_after(mut self, cap: Duration) -> Self {
         self.max_retry_after = cap;
@@ -307,6 +309,20 @@ impl RetryPolicy {
     /// The overall deadline, if any.
     pub const fn deadline(&self) -> Option<Duration> {
         self.deadline
+    }
+
+    /// Sets how long one attempt may take: the driver abandons a slower one and
+    /// classifies it [`Retry::Backoff`], like a transport timeout. An attempt never runs
+    /// past the overall deadline either.
+    #[must_use]
+    pub const fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take, if bounded.
+    pub const fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
     }
 
     /// The cap on server hints.
