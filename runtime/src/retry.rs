@@ -51,7 +51,7 @@ pub use breaker::{
     Outcome,
 };
 pub use budget::RetryBudget;
-pub use classify::{Classify, Failure, Idempotency, Summary};
+pub use classify::{Classify, Failure, Idempotency, IdempotencyKey, Summary};
 pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]

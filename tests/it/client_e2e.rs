@@ -722,3 +722,64 @@ async fn failed_events_say_what_the_response_said() {
     assert_eq!(request_id.as_deref(), Some("req-42"));
     assert!(!timed_out);
 }
+
+/// A `POST` is retried only with an idempotency key, and then with the same key on
+/// every attempt; without one, a POST that reached the server is never repeated.
+#[tokio::test(start_paused = true)]
+async fn a_post_is_retried_with_one_idempotency_key_or_not_at_all() {
+    use apierror::retry::IdempotencyKey;
+
+    let keys: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let seen = Arc::clone(&keys);
+    let routes = Router::new().fallback(move |request: Request| {
+        let seen = Arc::clone(&seen);
+        async move {
+            let key = request
+                .headers()
+                .get(IdempotencyKey::HEADER)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let mut keys = seen.lock().unwrap();
+            keys.push(key);
+            if keys.len() == 1 || keys.len() == 3 {
+                error_response(&VendorError::ServiceUnavailable, None)
+            } else {
+                Response::new(Body::from("[]"))
+            }
+        }
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    let client = reqwest::Client::new();
+    let driver = RetryDriver::tokio(policy()).with_rng(SplitMix64::new(7));
+
+    driver
+        .run_keyed(|_, key| {
+            send::<VendorError>(
+                client
+                    .post(&url)
+                    .header(IdempotencyKey::HEADER, key.as_str()),
+            )
+        })
+        .await
+        .unwrap();
+    let error = driver
+        .run(Idempotency::of(&http::Method::POST), |_| {
+            send::<VendorError>(client.post(&url))
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.reason(), StopReason::NotIdempotent);
+
+    let keys = keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 3, "two keyed attempts, one unkeyed: {keys:?}");
+    let key = keys[0].clone().expect("the first attempt carries a key");
+    assert_eq!(key.len(), 32);
+    assert_eq!(
+        keys[1].as_deref(),
+        Some(key.as_str()),
+        "the retry repeats the key"
+    );
+    assert_eq!(keys[2], None);
+}

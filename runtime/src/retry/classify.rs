@@ -263,6 +263,41 @@ impl From<&Method> for Idempotency {
     }
 }
 
+/// One logical call's `Idempotency-Key` (the IETF draft's header): the same on every
+/// attempt, so a server that honours it applies a repeated `POST` once.
+/// [`RetryDriver::run_keyed`](super::RetryDriver::run_keyed) mints one per call and
+/// retries the call as idempotent; a non-idempotent call without one is never retried
+/// once it reached the server.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// The header that carries it.
+    pub const HEADER: http::HeaderName = http::HeaderName::from_static("idempotency-key");
+
+    /// A key of 128 random bits from `rng`, as 32 lowercase hex digits.
+    pub fn generate(rng: &mut (impl super::Rng + ?Sized)) -> Self {
+        let (high, low) = (rng.next_u64(), rng.next_u64());
+        IdempotencyKey(format!("{high:016x}{low:016x}"))
+    }
+
+    /// A key the caller already has (one stored with the operation, say).
+    pub fn new(key: impl Into<String>) -> Self {
+        IdempotencyKey(key.into())
+    }
+
+    /// The key's text, for the header.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

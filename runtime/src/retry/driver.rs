@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::breaker::{CircuitBreaker, Outcome};
 use super::budget::RetryBudget;
-use super::classify::{Classify, Failure, Idempotency};
+use super::classify::{Classify, Failure, Idempotency, IdempotencyKey};
 use super::clock::{Clock, Sleep, SystemClock};
 use super::gate::ThrottleGate;
 use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
@@ -378,6 +378,33 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         E: Classify,
     {
         self.drive(idempotency, call, None::<NoRefresh>).await
+    }
+
+    /// Runs a call that carries an `Idempotency-Key`: one key is minted for the logical
+    /// call and `call` gets it (with the attempt number) to send on every attempt, so the
+    /// call is retried as idempotent even when its method is not (a `POST`). This is the
+    /// opt-in; [`run`](Self::run) with [`Idempotency::NotIdempotent`] never repeats a
+    /// request that reached the server.
+    ///
+    /// # Errors
+    ///
+    /// [`RetryError`] with the reason and the last error when the driver gives up.
+    pub async fn run_keyed<T, E, F, Fut>(&self, mut call: F) -> Result<T, RetryError<E>>
+    where
+        F: FnMut(u32, &IdempotencyKey) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+    {
+        let key = {
+            let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
+            IdempotencyKey::generate(&mut *rng)
+        };
+        self.drive(
+            Idempotency::Idempotent,
+            |attempt| call(attempt, &key),
+            None::<NoRefresh>,
+        )
+        .await
     }
 
     /// Like [`run`](Self::run), and on a [`Retry::Reauthenticate`] failure (seed 004's
