@@ -69,6 +69,15 @@ impl Builtin {
     }
 }
 
+/// The levels `#[api_error(log = "…")]` takes.
+pub(crate) const LOG_LEVELS: &[(&str, &str)] = &[
+    ("error", "Error"),
+    ("warn", "Warn"),
+    ("info", "Info"),
+    ("debug", "Debug"),
+    ("off", "Off"),
+];
+
 /// The container's format.
 pub(crate) enum FormatChoice {
     Builtin(Builtin),
@@ -147,6 +156,8 @@ pub(crate) struct Variant {
     pub(crate) retryable: Option<Spanned<RetryableAttr>>,
     pub(crate) message: Option<LitStr>,
     pub(crate) expose: Option<Span>,
+    /// `#[api_error(log = "…")]`: the level a server logs it at.
+    pub(crate) log: Option<LitStr>,
     pub(crate) unknown: Option<Span>,
     pub(crate) decode_default: Option<Span>,
     pub(crate) fields: Vec<Field>,
@@ -308,6 +319,7 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
                 ("code", default.code.as_ref().map(|c| c.span)),
                 ("retryable", default.retryable.as_ref().map(|r| r.span)),
                 ("message", container.message.as_ref().map(LitStr::span)),
+                ("log", container.log.as_ref().map(LitStr::span)),
                 (
                     "expose",
                     container
@@ -378,6 +390,7 @@ fn variant(
         retryable: short.retryable,
         message: v.message.clone(),
         expose: v.expose.is_present().then(|| v.expose.span()),
+        log: v.log.clone(),
         unknown: v.unknown.is_present().then(|| v.unknown.span()),
         decode_default: v
             .decode_default
@@ -410,6 +423,7 @@ fn struct_variant(
         }),
         retryable: short.retryable.clone(),
         message: container.message.clone(),
+        log: container.log.clone(),
         expose: container
             .expose
             .is_present()

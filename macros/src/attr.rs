@@ -30,6 +30,8 @@ pub(crate) struct ContainerAttrs {
     #[darling(default)]
     pub(crate) message: Option<LitStr>,
     pub(crate) expose: Flag,
+    #[darling(default)]
+    pub(crate) log: Option<LitStr>,
 }
 
 /// A variant's `#[api_error(...)]` plus its forwarded short attributes.
@@ -42,6 +44,8 @@ pub(crate) struct VariantAttrs {
     #[darling(default)]
     pub(crate) message: Option<LitStr>,
     pub(crate) expose: Flag,
+    #[darling(default)]
+    pub(crate) log: Option<LitStr>,
     pub(crate) unknown: Flag,
     pub(crate) decode_default: Flag,
 }
@@ -132,8 +136,10 @@ pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("crate", Place::Container, Form::StrOrPath),
     ("message", Place::Container, Form::Str),
     ("expose", Place::Container, Form::Flag),
+    ("log", Place::Container, Form::Str),
     ("message", Place::Variant, Form::Str),
     ("expose", Place::Variant, Form::Flag),
+    ("log", Place::Variant, Form::Str),
     ("unknown", Place::Variant, Form::Flag),
     ("decode_default", Place::Variant, Form::Flag),
     ("details", Place::Field, Form::Flag),

@@ -268,6 +268,7 @@ impl Codegen<'_> {
         let message = self.message_fn();
         let retry = self.retry_fn();
         let retry_after = self.retry_after_fn();
+        let log_level = self.log_level_fn();
         let encode = self.encode_fn();
         let decode = self.decode_fn();
         quote! {
@@ -278,8 +279,33 @@ impl Codegen<'_> {
             #[inline]
             fn retry(&self) -> #krate::__private::Retry { #retry }
             #retry_after
+            #log_level
             #encode
             #decode
+        }
+    }
+
+    fn log_level_fn(&self) -> TokenStream {
+        let krate = self.krate;
+        if self.input.variants.iter().all(|v| v.log.is_none()) {
+            return TokenStream::new();
+        }
+        let body = self.arms(|v| {
+            let pat = pattern(v, &[], false);
+            let level = v.log.as_ref().and_then(|lit| {
+                crate::ast::LOG_LEVELS
+                    .iter()
+                    .find(|(name, _)| *name == lit.value())
+                    .map(|(_, level)| Ident::new(level, Span::call_site()))
+            });
+            if let Some(level) = level {
+                quote!(#pat => ::core::option::Option::Some(#krate::__private::LogLevel::#level),)
+            } else {
+                quote!(#pat => ::core::option::Option::None,)
+            }
+        });
+        quote! {
+            fn log_level(&self) -> ::core::option::Option<#krate::__private::LogLevel> { #body }
         }
     }
 

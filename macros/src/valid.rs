@@ -8,7 +8,9 @@ use darling::error::Accumulator;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
-use crate::ast::{BUILTINS, Builtin, FormatChoice, Input, MessageSource, Role, Variant, member_is};
+use crate::ast::{
+    BUILTINS, Builtin, FormatChoice, Input, LOG_LEVELS, MessageSource, Role, Variant, member_is,
+};
 use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
 use crate::case::RULES;
 
@@ -51,6 +53,7 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
             check_code(variant, errors);
             check_retryable(variant, errors);
             check_expose(variant, errors);
+            check_log(variant, errors);
             check_message(variant, errors);
             check_fields(variant, errors);
         }
@@ -74,7 +77,10 @@ fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     candidates
         .into_iter()
         .map(|known| (edit_distance(word, known), known))
-        .filter(|(distance, known)| *distance <= 2 || (word.len() >= 3 && known.starts_with(word)))
+        .filter(|(distance, known)| {
+            *distance <= 2
+                || (word.len() >= 3 && (known.starts_with(word) || word.starts_with(known)))
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, known)| known)
 }
@@ -369,6 +375,25 @@ fn check_expose(variant: &Variant, errors: &mut Accumulator) {
     }
 }
 
+fn check_log(variant: &Variant, errors: &mut Accumulator) {
+    let Some(lit) = &variant.log else {
+        return;
+    };
+    let value = lit.value();
+    if LOG_LEVELS.iter().all(|(name, _)| *name != value) {
+        let hint = suggestion(&value, LOG_LEVELS.iter().map(|(n, _)| *n))
+            .map(|known| format!("did you mean `{known}`? "))
+            .unwrap_or_default();
+        error(
+            errors,
+            lit.span(),
+            format!(
+                "unknown #[api_error(log)] level `{value}`; {hint}expected `error`, `warn`, `info`, `debug` or `off`"
+            ),
+        );
+    }
+}
+
 fn check_message(variant: &Variant, errors: &mut Accumulator) {
     let Some(lit) = &variant.message else {
         return;
@@ -481,6 +506,9 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
     }
     if let Some(span) = variant.decode_default {
         extra.push(("decode_default", span));
+    }
+    if let Some(lit) = &variant.log {
+        extra.push(("log", lit.span()));
     }
     for (name, span) in extra {
         error(

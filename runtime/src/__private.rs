@@ -18,6 +18,7 @@ pub use crate::format::envelope::Context;
 pub use crate::format::{
     Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem, Reason,
 };
+pub use crate::log_level::LogLevel;
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;
 pub use crate::roles::{

@@ -95,6 +95,13 @@ pub trait ApiError: Sized {
     /// How a client should react.
     fn retry(&self) -> Retry;
 
+    /// The level a server logs this error at when it answers with it, when the variant
+    /// sets one (`#[api_error(log = "warn")]`); `None` leaves it to the server (5xx at
+    /// error level, other statuses not at all).
+    fn log_level(&self) -> Option<crate::LogLevel> {
+        None
+    }
+
     /// The delay a server asks clients to wait before retrying (`Retry-After`), when the
     /// variant carries one in an `#[api_error(retry_after)]` field.
     fn retry_after(&self) -> Option<Duration> {

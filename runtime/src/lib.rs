@@ -102,6 +102,7 @@
 //! | `reqwest` | | decoding `reqwest::Response`s with a size bound |
 //! | `tokio` | | the retry driver on tokio's timer |
 //! | `tower` | | a `tower::retry::Policy` |
+//! | `tracing` | with `axum` | spans and events with OpenTelemetry's names, client and server |
 //!
 //! The README has the attribute reference, every check, and the format table with a
 //! literal body for each format.
@@ -113,6 +114,7 @@ pub mod decode;
 mod field_errors;
 pub mod format;
 mod integrations;
+mod log_level;
 pub mod retry;
 mod retry_class;
 /// The traits a field's role asks of its type; not a public API (see the module).
@@ -126,6 +128,7 @@ pub use api_error::ApiError;
 pub use decode::{DecodeError, Decoded};
 pub use field_errors::FieldErrors;
 pub use format::envelope::Context;
+pub use log_level::LogLevel;
 pub use retry_class::Retry;
 pub use unknown::Unknown;
 

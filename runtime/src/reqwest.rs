@@ -327,7 +327,11 @@ pub async fn json<T: DeserializeOwned, E: ApiError>(
 ///
 /// `Transport` when no response arrived, `Api` for an error status.
 pub async fn send<E: ApiError>(request: RequestBuilder) -> Result<Response, ClientError<E>> {
-    check(request.send().await?).await
+    let (client, request) = request.build_split();
+    let request = request?;
+    // Inside a retry driver's attempt span, the request's method and server.
+    crate::retry::trace::request(request.method(), request.url().host_str());
+    check(client.execute(request).await?).await
 }
 
 /// [`check`] and [`json`] as methods on `reqwest::Response`.

@@ -45,6 +45,7 @@ pub(crate) mod retry_after;
 mod rng;
 #[cfg(feature = "tower")]
 mod tower;
+pub(crate) mod trace;
 
 pub use breaker::{
     BreakerOpen, BreakerPermit, BreakerSnapshot, BreakerState, BreakerTransition, CircuitBreaker,

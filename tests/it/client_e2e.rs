@@ -783,3 +783,56 @@ async fn a_post_is_retried_with_one_idempotency_key_or_not_at_all() {
     );
     assert_eq!(keys[2], None);
 }
+
+/// With the `tracing` feature, a 503 → 503 → 200 run is a `retry` span with an `attempt`
+/// span per attempt, carrying OpenTelemetry's names with the right values.
+#[tokio::test(start_paused = true)]
+async fn a_retried_call_is_traced_with_semantic_convention_names() {
+    let logs = crate::server_e2e::capture_logs();
+    let (url, _) = serve([
+        Answer::Error(|| VendorError::ServiceUnavailable, None),
+        Answer::Error(|| VendorError::ServiceUnavailable, None),
+        Answer::Ok("[]"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let driver = RetryDriver::tokio(policy()).with_rng(SplitMix64::new(1));
+    driver
+        .run(Idempotency::Idempotent, |_| {
+            send::<VendorError>(client.get(&url))
+        })
+        .await
+        .unwrap();
+    let log = logs.text();
+    let failed: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("attempt_failed"))
+        .collect();
+    assert_eq!(failed.len(), 2, "{log}");
+    for (n, line) in failed.iter().enumerate() {
+        assert!(line.contains("http.response.status_code=503"), "{line}");
+        assert!(
+            line.contains("error.type=\"service_unavailable\""),
+            "{line}"
+        );
+        assert!(line.contains("request_id=\"req-42\""), "{line}");
+        assert!(line.contains("http.request.method=\"GET\""), "{line}");
+        assert!(line.contains("server.address=\"127.0.0.1\""), "{line}");
+        assert!(line.contains(&format!("attempt={}", n + 1)), "{line}");
+        assert_eq!(
+            line.contains("http.request.resend_count=1"),
+            n == 1,
+            "resend count only on a resend: {line}"
+        );
+    }
+    let retrying: Vec<&str> = log.lines().filter(|l| l.contains(" retrying ")).collect();
+    assert_eq!(retrying.len(), 2, "{log}");
+    assert!(retrying[0].contains("delay_ms=1000"), "{}", retrying[0]);
+    assert!(retrying[1].contains("delay_ms=2000"), "{}", retrying[1]);
+    let succeeded = log
+        .lines()
+        .find(|l| l.contains("succeeded"))
+        .expect("a success event");
+    assert!(succeeded.contains("attempts=3"), "{succeeded}");
+    assert!(succeeded.contains("waited_ms=3000"), "{succeeded}");
+}

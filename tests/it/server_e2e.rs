@@ -634,19 +634,19 @@ async fn raw_exchange(base: &str, request: String) -> Vec<u8> {
 }
 
 /// The `tracing` events of this thread, captured while it lives.
-struct CapturedLogs {
+pub(crate) struct CapturedLogs {
     buffer: LogBuffer,
     _anchor: tracing::Dispatch,
     _guard: tracing::dispatcher::DefaultGuard,
 }
 
 impl CapturedLogs {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.buffer.text()
     }
 }
 
-fn capture_logs() -> CapturedLogs {
+pub(crate) fn capture_logs() -> CapturedLogs {
     let buffer = LogBuffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -711,8 +711,8 @@ async fn internal_errors_mask_their_source_and_log_it() {
             .find(|line| line.contains(&format!("request_id=\"{id}\"")))
             .unwrap_or_else(|| panic!("no log line for {id}:\n{log}"));
         assert!(line.contains(" ERROR "), "{line}");
-        assert!(line.contains("status=500"), "{line}");
-        assert!(line.contains("code=\"INTERNAL\""), "{line}");
+        assert!(line.contains("http.response.status_code=500"), "{line}");
+        assert!(line.contains("error.type=\"INTERNAL\""), "{line}");
         assert!(
             line.contains(&format!("error=\"database unreachable: {SECRET}\"")),
             "{line}"
@@ -823,4 +823,79 @@ async fn a_304_variant_answers_without_a_body() {
             .to_ascii_lowercase()
             .contains("content-type: application/json")
     );
+}
+
+/// Each variant is logged at its own level (`#[api_error(log = "…")]`), a 5xx without
+/// one at the layer's, and a 4xx without one not at all; the line carries
+/// OpenTelemetry's names.
+#[tokio::test]
+async fn errors_are_logged_at_their_variants_level_or_the_layers() {
+    use apierror::{ApiError, LogLevel};
+    use axum::routing::get;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "nested")]
+    enum Levels {
+        #[error("maintenance")]
+        #[status(503)]
+        #[api_error(log = "warn")]
+        Maintenance,
+        #[error("analytics data is loading")]
+        #[status(501)]
+        #[api_error(expose)]
+        #[retryable]
+        Loading,
+        #[error("quiet")]
+        #[status(500)]
+        #[api_error(log = "off")]
+        Quiet,
+        #[error("gone")]
+        #[status(410)]
+        #[api_error(log = "info")]
+        Gone,
+        #[error("missing")]
+        #[status(404)]
+        Missing,
+    }
+
+    let logs = capture_logs();
+    let routes = Router::new()
+        .route("/maintenance", get(|| async { Levels::Maintenance }))
+        .route("/loading", get(|| async { Levels::Loading }))
+        .route("/quiet", get(|| async { Levels::Quiet }))
+        .route("/gone", get(|| async { Levels::Gone }))
+        .route("/missing", get(|| async { Levels::Missing }));
+    let base = serve_with(
+        routes,
+        RequestContextLayer::new().with_log_level(LogLevel::Info),
+    )
+    .await;
+    for path in ["maintenance", "loading", "quiet", "gone", "missing"] {
+        let request = format!(
+            "GET /{path} HTTP/1.1\r\nhost: localhost\r\nx-request-id: level-{path}\r\nconnection: close\r\n\r\n"
+        );
+        raw_exchange(&base, request).await;
+    }
+    let log = logs.text();
+    let line = |path: &str| {
+        log.lines()
+            .find(|line| line.contains(&format!("request_id=\"level-{path}\"")))
+            .map(str::to_owned)
+    };
+    let maintenance = line("maintenance").expect("the 503 is logged");
+    assert!(maintenance.contains(" WARN "), "{maintenance}");
+    assert!(
+        maintenance.contains("http.response.status_code=503"),
+        "{maintenance}"
+    );
+    assert!(
+        maintenance.contains("error.type=\"maintenance\""),
+        "{maintenance}"
+    );
+    let loading = line("loading").expect("the 501 is logged");
+    assert!(loading.contains(" INFO "), "the layer's level: {loading}");
+    let gone = line("gone").expect("the 410 asked to be logged");
+    assert!(gone.contains(" INFO "), "{gone}");
+    assert_eq!(line("quiet"), None, "log = \"off\"");
+    assert_eq!(line("missing"), None, "a 4xx without a level");
 }

@@ -51,7 +51,11 @@ where
         let request_id =
             RequestId::from_headers(request.headers()).unwrap_or_else(|| (self.layer.ids)());
         request.extensions_mut().insert(request_id.clone());
-        let scope = Arc::new(Scope::new(request_id, Arc::clone(&self.layer.clock)));
+        let scope = Arc::new(Scope::new(
+            request_id,
+            Arc::clone(&self.layer.clock),
+            self.layer.log_level,
+        ));
         let inner = scope::enter(&scope, || self.inner.call(request));
         RequestContextFuture::new(inner, scope)
     }

@@ -8,12 +8,14 @@ use ::axum::response::Response;
 use super::scope;
 use crate::api_error::ApiError;
 use crate::format::envelope::Context;
+use crate::log_level::LogLevel;
 
 /// The response for `error`: its status, `Content-Type`, `Retry-After` when it carries
 /// a delay, and its body in its format, with the request id and timestamp when called
 /// inside [`RequestContextLayer`](super::RequestContextLayer).
 ///
-/// A 5xx is logged at error level with the request id, status and code.
+/// A 5xx is logged (at error level unless its variant or the layer says otherwise) with
+/// the request id, status and code.
 pub fn into_response<E: ApiError>(error: &E) -> Response {
     into_response_with_source(error, None)
 }
@@ -25,24 +27,20 @@ pub fn into_response_with_source<E: ApiError>(error: &E, as_error: Option<&dyn E
     let timestamp = scope.as_ref().map(|scope| scope.timestamp());
     let request_id = scope.as_ref().map(|scope| scope.request_id().as_str());
     let status = error.status();
-    if status.is_server_error() {
-        let code = error.code();
-        if let Some(as_error) = as_error {
-            tracing::error!(
-                request_id,
-                status = status.as_u16(),
-                code,
-                error = chain(as_error),
-                "request failed with a server error",
-            );
-        } else {
-            tracing::error!(
-                request_id,
-                status = status.as_u16(),
-                code,
-                "request failed with a server error",
-            );
-        }
+    let default = status.is_server_error().then(|| {
+        scope
+            .as_ref()
+            .map_or(LogLevel::Error, |scope| scope.log_level())
+    });
+    if let Some(level) = error.log_level().or(default) {
+        let chain = as_error.map(chain);
+        log(
+            level,
+            request_id,
+            status.as_u16(),
+            error.code(),
+            chain.as_deref(),
+        );
     }
     let context = Context {
         request_id,
@@ -50,6 +48,31 @@ pub fn into_response_with_source<E: ApiError>(error: &E, as_error: Option<&dyn E
         ..Context::EMPTY
     };
     error.to_response_with(&context).map(Body::from)
+}
+
+/// Logs an error a response answers with, with OpenTelemetry's names for its status and
+/// code (`http.response.status_code`, `error.type`), the request id, and the error's
+/// chain (log only, never the response).
+fn log(level: LogLevel, request_id: Option<&str>, status: u16, code: &str, chain: Option<&str>) {
+    macro_rules! at {
+        ($macro:ident) => {
+            tracing::$macro!(
+                request_id,
+                http.response.status_code = status,
+                error.type = code,
+                error = chain,
+                "request failed with {}",
+                if status >= 500 { "a server error" } else { "a client error" },
+            )
+        };
+    }
+    match level {
+        LogLevel::Error => at!(error),
+        LogLevel::Warn => at!(warn),
+        LogLevel::Info => at!(info),
+        LogLevel::Debug => at!(debug),
+        LogLevel::Off => {}
+    }
 }
 
 /// An error's `Display` followed by each of its sources', `: `-separated, leaving out a

@@ -13,6 +13,7 @@ use std::time::SystemTime;
 
 use super::request_id::RequestId;
 use super::timestamp::rfc3339;
+use crate::log_level::LogLevel;
 
 /// A source of the current time.
 pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -21,11 +22,21 @@ pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 pub(crate) struct Scope {
     request_id: RequestId,
     clock: Clock,
+    log_level: LogLevel,
 }
 
 impl Scope {
-    pub(crate) fn new(request_id: RequestId, clock: Clock) -> Self {
-        Scope { request_id, clock }
+    pub(crate) fn new(request_id: RequestId, clock: Clock, log_level: LogLevel) -> Self {
+        Scope {
+            request_id,
+            clock,
+            log_level,
+        }
+    }
+
+    /// The level a 5xx without a level of its own is logged at.
+    pub(crate) fn log_level(&self) -> LogLevel {
+        self.log_level
     }
 
     pub(crate) fn request_id(&self) -> &RequestId {
@@ -87,6 +98,7 @@ mod tests {
         Arc::new(Scope::new(
             RequestId::parse(id).unwrap(),
             Arc::new(|| UNIX_EPOCH),
+            LogLevel::Error,
         ))
     }
 

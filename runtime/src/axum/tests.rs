@@ -368,7 +368,8 @@ fn server_errors_are_logged_with_their_source_and_request_id() {
     assert_eq!(*level, tracing::Level::ERROR);
     assert_eq!(
         fields,
-        "message=request failed with a server error request_id=\"req-3\" status=500 \
-         code=\"internal\" error=\"db down: password=hunter2\" "
+        "message=request failed with a server error request_id=\"req-3\" \
+         http.response.status_code=500 error.type=\"internal\" \
+         error=\"db down: password=hunter2\" "
     );
 }

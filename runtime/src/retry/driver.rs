@@ -15,6 +15,7 @@ use super::clock::{Clock, Sleep, SystemClock};
 use super::gate::ThrottleGate;
 use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
 use super::rng::{Rng, SplitMix64};
+use super::trace::CallSpan;
 use crate::retry_class::Retry;
 
 /// What the driver is doing, as reported to its observer.
@@ -433,6 +434,25 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     async fn drive<T, E, F, Fut, G, GFut>(
         &self,
         idempotency: Idempotency,
+        call: F,
+        refresh: Option<G>,
+    ) -> Result<T, RetryError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+        G: FnMut() -> GFut,
+        GFut: Future<Output = bool>,
+    {
+        let span = CallSpan::new();
+        span.enter(self.drive_in(&span, idempotency, call, refresh))
+            .await
+    }
+
+    async fn drive_in<T, E, F, Fut, G, GFut>(
+        &self,
+        span: &CallSpan,
+        idempotency: Idempotency,
         mut call: F,
         mut refresh: Option<G>,
     ) -> Result<T, RetryError<E>>
@@ -457,21 +477,26 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         };
         let mut previous_delay = Duration::ZERO;
         loop {
-            if let Err(reason) = self.hold_back(start, &mut run).await {
-                return Err(self.give_up(reason, run));
+            if let Err(reason) = self.hold_back(span, start, &mut run).await {
+                return Err(self.give_up(span, reason, run));
             }
             let permit = match self.breaker.as_deref().map(CircuitBreaker::try_acquire) {
-                Some(Err(_)) => return Err(self.give_up(StopReason::CircuitOpen, run)),
+                Some(Err(_)) => return Err(self.give_up(span, StopReason::CircuitOpen, run)),
                 Some(Ok(permit)) => Some(permit),
                 None => None,
             };
             run.attempts = run.attempts.saturating_add(1);
             let limit = self.attempt_limit(start);
-            let error = match self.attempt(call(run.attempts), limit).await {
+            let attempt_span = span.attempt(run.attempts);
+            let outcome = attempt_span
+                .enter(self.attempt(call(run.attempts), limit))
+                .await;
+            let error = match outcome {
                 Some(Ok(value)) => {
                     if let Some(permit) = permit {
                         permit.settle(Outcome::Success);
                     }
+                    span.succeeded(run.attempts, run.waited);
                     self.emit(&RetryEvent::Succeeded {
                         attempts: run.attempts,
                         waited: run.waited,
@@ -482,6 +507,8 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 // Timed out: the attempt is abandoned and counts as a transient failure.
                 None => None,
             };
+            let summary = error.as_ref().map(Classify::summary).unwrap_or_default();
+            attempt_span.failed(&summary, error.is_none());
             let (failure, hint) = self.failed(error.as_ref(), run.attempts);
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
@@ -489,7 +516,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             run.last = error;
 
             if failure.class != Retry::Never && failure.sent && !idempotency.is_idempotent() {
-                return Err(self.give_up(StopReason::NotIdempotent, run));
+                return Err(self.give_up(span, StopReason::NotIdempotent, run));
             }
             let state = RetryState::new(
                 run.attempts,
@@ -501,30 +528,32 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 self.policy.decide(failure.class, &state, hint, &mut *rng)
             };
             let delay = match decision {
-                Decision::Stop(reason) => return Err(self.give_up(reason, run)),
+                Decision::Stop(reason) => return Err(self.give_up(span, reason, run)),
                 Decision::Retry(delay) => delay,
             };
 
             if failure.class == Retry::Reauthenticate {
                 // Taken: the credentials are refreshed at most once per call.
                 let Some(mut refresh) = refresh.take() else {
-                    return Err(self.give_up(StopReason::ReauthenticationFailed, run));
+                    return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
                 };
+                span.reauthenticating(run.attempts.saturating_add(1));
                 self.emit(&RetryEvent::Reauthenticating {
                     next_attempt: run.attempts.saturating_add(1),
                 });
                 if !refresh().await {
-                    return Err(self.give_up(StopReason::ReauthenticationFailed, run));
+                    return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
                 }
             } else {
                 if self.open_longer_than(delay) {
-                    return Err(self.give_up(StopReason::CircuitOpen, run));
+                    return Err(self.give_up(span, StopReason::CircuitOpen, run));
                 }
                 if let Some(budget) = &self.budget
                     && !budget.try_withdraw()
                 {
-                    return Err(self.give_up(StopReason::BudgetExhausted, run));
+                    return Err(self.give_up(span, StopReason::BudgetExhausted, run));
                 }
+                span.retrying(run.attempts.saturating_add(1), delay);
                 self.emit(&RetryEvent::Retrying {
                     next_attempt: run.attempts.saturating_add(1),
                     delay,
@@ -544,6 +573,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     /// When the hold ends past the deadline.
     async fn hold_back<E>(
         &self,
+        span: &CallSpan,
         start: std::time::Instant,
         run: &mut Run<E>,
     ) -> Result<(), StopReason> {
@@ -558,6 +588,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         {
             return Err(StopReason::RetryAfterTooLong(wait));
         }
+        span.held_back(run.attempts.saturating_add(1), wait);
         self.emit(&RetryEvent::HeldBack {
             next_attempt: run.attempts.saturating_add(1),
             wait,
@@ -635,7 +666,13 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         .await
     }
 
-    fn give_up<E: Classify>(&self, reason: StopReason, run: Run<E>) -> RetryError<E> {
+    fn give_up<E: Classify>(
+        &self,
+        span: &CallSpan,
+        reason: StopReason,
+        run: Run<E>,
+    ) -> RetryError<E> {
+        span.gave_up(run.attempts, &reason, run.waited);
         self.emit(&RetryEvent::GaveUp {
             attempts: run.attempts,
             reason,

@@ -9,6 +9,7 @@ use tower::Layer;
 use super::RequestContextService;
 use crate::axum::request_id::RequestId;
 use crate::axum::scope::Clock;
+use crate::log_level::LogLevel;
 
 /// A source of request ids for requests that arrive without a usable one.
 pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
@@ -43,6 +44,7 @@ pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
 pub struct RequestContextLayer {
     pub(super) clock: Clock,
     pub(super) ids: IdSource,
+    pub(super) log_level: LogLevel,
 }
 
 impl RequestContextLayer {
@@ -51,6 +53,7 @@ impl RequestContextLayer {
         RequestContextLayer {
             clock: Arc::new(SystemTime::now),
             ids: Arc::new(RequestId::generate),
+            log_level: LogLevel::Error,
         }
     }
 
@@ -58,6 +61,14 @@ impl RequestContextLayer {
     #[must_use]
     pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Logs a 5xx whose variant sets no level of its own at `level` (default
+    /// [`LogLevel::Error`]); a variant's `#[api_error(log = "…")]` still wins.
+    #[must_use]
+    pub fn with_log_level(mut self, level: LogLevel) -> Self {
+        self.log_level = level;
         self
     }
 
