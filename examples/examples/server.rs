@@ -24,7 +24,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use apierror::axum::{CatchPanicLayer, Extract, FromRejection, Rejection, RequestContextLayer};
+use apierror::axum::{
+    CatchPanicLayer, Extract, FromRejection, Rejection, RejectionKind, RequestContextLayer,
+};
 use apierror::{ApiError, FieldErrors};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -57,6 +59,11 @@ enum AppError {
         fields: FieldErrors,
     },
 
+    /// The body is longer than the route accepts.
+    #[error("the request body is too large")]
+    #[status(413)]
+    PayloadTooLarge,
+
     /// Over the creation quota; `Retry-After` says when to come back.
     #[error("too many widgets created, slow down")]
     #[status(429)]
@@ -72,15 +79,19 @@ enum AppError {
     Internal(#[source] std::io::Error),
 }
 
-/// Every extractor rejection (bad JSON, a bad query or path) is a validation error.
+/// Extractor rejections by kind: a body over the limit is a 413, a route and extractor
+/// that disagree are a bug (500), and everything else (bad JSON, a bad query or path) is
+/// a validation error.
 impl FromRejection for AppError {
     fn from_rejection(rejection: Rejection) -> Self {
-        if rejection.status().is_server_error() {
-            let message = rejection.to_string();
-            return AppError::Internal(std::io::Error::other(message));
-        }
-        AppError::ValidationError {
-            fields: rejection.into_fields(),
+        match rejection.kind() {
+            RejectionKind::BodyTooLarge => AppError::PayloadTooLarge,
+            RejectionKind::ServerMisconfigured => {
+                AppError::Internal(std::io::Error::other(rejection.to_string()))
+            }
+            _ => AppError::ValidationError {
+                fields: rejection.into_fields(),
+            },
         }
     }
 }

@@ -89,6 +89,6 @@ mod tests;
 
 pub use catch_panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use extract::Extract;
-pub use rejection::{FromRejection, Rejection, RequestPart};
+pub use rejection::{FromRejection, Rejection, RejectionKind, RequestPart};
 pub use request_context::{RequestContextFuture, RequestContextLayer, RequestContextService};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};

@@ -899,3 +899,97 @@ async fn errors_are_logged_at_their_variants_level_or_the_layers() {
     assert_eq!(line("quiet"), None, "log = \"off\"");
     assert_eq!(line("missing"), None, "a 4xx without a level");
 }
+
+/// Over a real socket: a JSON body over the route's limit is a 413 rejection of kind
+/// `BodyTooLarge` (not a validation error), and a form maps like a JSON body.
+#[tokio::test]
+async fn rejections_say_their_kind_and_forms_map_like_json() {
+    use apierror::axum::{Extract, FromRejection, Rejection, RejectionKind};
+    use apierror::{ApiError, FieldErrors};
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    use axum::{Form, Json};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "nested")]
+    enum AppError {
+        #[error("validation failed")]
+        #[status(422)]
+        Invalid {
+            #[api_error(details)]
+            fields: FieldErrors,
+        },
+        #[error("the body is too large")]
+        #[status(413)]
+        TooLarge,
+        #[error("unsupported media type")]
+        #[status(415)]
+        UnsupportedMediaType,
+    }
+
+    impl FromRejection for AppError {
+        fn from_rejection(rejection: Rejection) -> Self {
+            match rejection.kind() {
+                RejectionKind::BodyTooLarge => AppError::TooLarge,
+                RejectionKind::UnsupportedMediaType => AppError::UnsupportedMediaType,
+                _ => AppError::Invalid {
+                    fields: rejection.into_fields(),
+                },
+            }
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Signup {
+        email: String,
+        age: u8,
+    }
+
+    async fn json(Extract(Json(_), _): Extract<Json<Signup>, AppError>) -> &'static str {
+        "ok"
+    }
+    async fn form(Extract(Form(_), _): Extract<Form<Signup>, AppError>) -> &'static str {
+        "ok"
+    }
+    let routes = Router::new()
+        .route("/json", post(json))
+        .route("/form", post(form))
+        .layer(DefaultBodyLimit::max(64));
+    let base = serve(routes).await;
+    let post_raw = |path: &str, content_type: &str, body: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let big = format!(r#"{{"email":"{}","age":1}}"#, "a".repeat(100));
+    let text =
+        String::from_utf8(raw_exchange(&base, post_raw("/json", "application/json", &big)).await)
+            .unwrap();
+    assert!(text.starts_with("HTTP/1.1 413 "), "{text}");
+    assert!(text.contains(r#""code":"too_large""#), "{text}");
+
+    let text = String::from_utf8(
+        raw_exchange(
+            &base,
+            post_raw(
+                "/form",
+                "application/x-www-form-urlencoded",
+                "email=a%40b&age=300",
+            ),
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(text.starts_with("HTTP/1.1 422 "), "{text}");
+    assert!(
+        text.contains(r#""details":{"age":["number too large to fit in target type"]}"#),
+        "{text}"
+    );
+
+    let text =
+        String::from_utf8(raw_exchange(&base, post_raw("/form", "text/plain", "email=a")).await)
+            .unwrap();
+    assert!(text.starts_with("HTTP/1.1 415 "), "{text}");
+}

@@ -5,7 +5,7 @@ use std::fmt;
 
 use ::axum::extract::path::ErrorKind;
 use ::axum::extract::rejection::{
-    BytesRejection, JsonRejection, PathRejection, QueryRejection, StringRejection,
+    BytesRejection, FormRejection, JsonRejection, PathRejection, QueryRejection, StringRejection,
 };
 use http::StatusCode;
 
@@ -44,6 +44,62 @@ impl fmt::Display for RequestPart {
     }
 }
 
+/// What kind of problem an extractor found, so a rejection maps to the right variant
+/// without reading its text (a body over the limit is a 413, not a validation error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionKind {
+    /// A required field is absent (``missing field `email` ``).
+    MissingField,
+    /// A field the type does not know (with `#[serde(deny_unknown_fields)]`).
+    UnknownField,
+    /// A field given twice.
+    DuplicateField,
+    /// A value of the wrong type or out of range (`invalid type`, `invalid digit`).
+    WrongType,
+    /// The body is not well-formed (a JSON syntax error).
+    Syntax,
+    /// Text that is not UTF-8.
+    InvalidUtf8,
+    /// The body is longer than the route's limit (413).
+    BodyTooLarge,
+    /// The body could not be read (the connection broke).
+    BodyUnreadable,
+    /// The `Content-Type` is missing or not the one the extractor reads (415).
+    UnsupportedMediaType,
+    /// The route and the extractor disagree (a `Path` type that does not fit the route):
+    /// a server bug, answered with 500.
+    ServerMisconfigured,
+    /// Anything else.
+    Other,
+}
+
+impl RejectionKind {
+    /// The kind serde's message names (`missing field`, `invalid type`, …).
+    fn of_message(message: &str) -> Self {
+        let starts = |prefix: &str| message.starts_with(prefix);
+        if starts("missing field") {
+            RejectionKind::MissingField
+        } else if starts("unknown field") {
+            RejectionKind::UnknownField
+        } else if starts("duplicate field") {
+            RejectionKind::DuplicateField
+        } else {
+            RejectionKind::WrongType
+        }
+    }
+
+    /// The kind a status says on its own, if it says one.
+    fn of_status(status: StatusCode) -> Option<Self> {
+        match status.as_u16() {
+            413 => Some(RejectionKind::BodyTooLarge),
+            415 => Some(RejectionKind::UnsupportedMediaType),
+            500..=599 => Some(RejectionKind::ServerMisconfigured),
+            _ => None,
+        }
+    }
+}
+
 /// An axum extractor's rejection, read into the parts an error envelope needs: which
 /// part of the request failed, a message, and messages per field.
 ///
@@ -76,19 +132,34 @@ impl fmt::Display for RequestPart {
 pub struct Rejection {
     status: StatusCode,
     part: RequestPart,
+    kind: RejectionKind,
     message: String,
     fields: FieldErrors,
 }
 
 impl Rejection {
-    /// A rejection of `part` with `status` and `message`, and no field errors yet.
+    /// A rejection of `part` with `status` and `message`, and no field errors yet; its
+    /// kind is what the status says (413, 415, 5xx), else [`RejectionKind::Other`].
     pub fn new(status: StatusCode, part: RequestPart, message: impl Into<String>) -> Self {
         Rejection {
             status,
             part,
+            kind: RejectionKind::of_status(status).unwrap_or(RejectionKind::Other),
             message: message.into(),
             fields: FieldErrors::new(),
         }
+    }
+
+    /// The same rejection of kind `kind`.
+    #[must_use]
+    pub fn with_kind(mut self, kind: RejectionKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// What kind of problem it is.
+    pub fn kind(&self) -> RejectionKind {
+        self.kind
     }
 
     /// Adds `message` to `field`'s messages.
@@ -144,6 +215,19 @@ impl Rejection {
         Rejection::new(status, part, summary).with_field(part.as_str(), detail)
     }
 
+    /// [`whole`](Self::whole), of kind `kind` unless the status says otherwise.
+    fn whole_of(
+        kind: RejectionKind,
+        status: StatusCode,
+        part: RequestPart,
+        text: &str,
+        source: Option<&dyn Error>,
+    ) -> Self {
+        let rejection = Rejection::whole(status, part, text, source);
+        let kind = RejectionKind::of_status(status).unwrap_or(kind);
+        rejection.with_kind(kind)
+    }
+
     /// A rejection from a serde error that `serde_path_to_error` located: `text` is
     /// axum's body text, `source` the located error.
     fn located(
@@ -165,6 +249,8 @@ impl Rejection {
             (None, None) => part.as_str().to_owned(),
         };
         rejection.fields.add(field, message);
+        rejection.kind =
+            RejectionKind::of_status(status).unwrap_or_else(|| RejectionKind::of_message(message));
         rejection
     }
 }
@@ -181,12 +267,15 @@ impl From<JsonRejection> for Rejection {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
         let text = rejection.body_text();
-        match rejection {
+        let kind = match &rejection {
             JsonRejection::JsonDataError(_) => {
-                Rejection::located(status, RequestPart::Body, &text, rejection.source())
+                return Rejection::located(status, RequestPart::Body, &text, rejection.source());
             }
-            _ => Rejection::whole(status, RequestPart::Body, &text, rejection.source()),
-        }
+            JsonRejection::JsonSyntaxError(_) => RejectionKind::Syntax,
+            JsonRejection::MissingJsonContentType(_) => RejectionKind::UnsupportedMediaType,
+            _ => RejectionKind::BodyUnreadable,
+        };
+        Rejection::whole_of(kind, status, RequestPart::Body, &text, rejection.source())
     }
 }
 
@@ -203,13 +292,38 @@ impl From<QueryRejection> for Rejection {
     }
 }
 
+impl From<FormRejection> for Rejection {
+    /// Like a JSON body's: a field that does not deserialize is located; a wrong
+    /// `Content-Type` is 415. (`Form` on a `GET` reads the query string, and is filed
+    /// under the body all the same.)
+    fn from(rejection: FormRejection) -> Self {
+        let status = rejection.status();
+        let text = rejection.body_text();
+        let kind = match &rejection {
+            FormRejection::FailedToDeserializeForm(_)
+            | FormRejection::FailedToDeserializeFormBody(_) => {
+                return Rejection::located(status, RequestPart::Body, &text, rejection.source());
+            }
+            FormRejection::InvalidFormContentType(_) => RejectionKind::UnsupportedMediaType,
+            _ => RejectionKind::BodyUnreadable,
+        };
+        Rejection::whole_of(kind, status, RequestPart::Body, &text, rejection.source())
+    }
+}
+
 impl From<PathRejection> for Rejection {
     fn from(rejection: PathRejection) -> Self {
         let status = rejection.status();
         let PathRejection::FailedToDeserializePathParams(failed) = &rejection else {
-            return Rejection::whole(status, RequestPart::Path, &rejection.body_text(), None);
+            return Rejection::whole(status, RequestPart::Path, &rejection.body_text(), None)
+                .with_kind(RejectionKind::ServerMisconfigured);
         };
         let kind = failed.kind();
+        let rejection_kind = match kind {
+            ErrorKind::InvalidUtf8InPathParam { .. } => RejectionKind::InvalidUtf8,
+            _ if status.is_server_error() => RejectionKind::ServerMisconfigured,
+            _ => RejectionKind::WrongType,
+        };
         let field = match kind {
             ErrorKind::ParseErrorAtKey { key, .. }
             | ErrorKind::InvalidUtf8InPathParam { key }
@@ -221,13 +335,16 @@ impl From<PathRejection> for Rejection {
         } else {
             "Invalid URL"
         };
-        Rejection::new(status, RequestPart::Path, summary).with_field(field, kind.to_string())
+        Rejection::new(status, RequestPart::Path, summary)
+            .with_field(field, kind.to_string())
+            .with_kind(rejection_kind)
     }
 }
 
 impl From<BytesRejection> for Rejection {
     fn from(rejection: BytesRejection) -> Self {
-        Rejection::whole(
+        Rejection::whole_of(
+            RejectionKind::BodyUnreadable,
             rejection.status(),
             RequestPart::Body,
             &rejection.body_text(),
@@ -238,7 +355,12 @@ impl From<BytesRejection> for Rejection {
 
 impl From<StringRejection> for Rejection {
     fn from(rejection: StringRejection) -> Self {
-        Rejection::whole(
+        let kind = match &rejection {
+            StringRejection::InvalidUtf8(_) => RejectionKind::InvalidUtf8,
+            _ => RejectionKind::BodyUnreadable,
+        };
+        Rejection::whole_of(
+            kind,
             rejection.status(),
             RequestPart::Body,
             &rejection.body_text(),
@@ -351,6 +473,39 @@ mod tests {
 
     fn one(field: &str, message: &str) -> Vec<(String, Vec<String>)> {
         vec![(field.to_owned(), vec![message.to_owned()])]
+    }
+
+    #[test]
+    fn each_rejection_has_a_kind() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            email: String,
+        }
+
+        assert_eq!(json(r#"{"tags":[1,"a"]}"#).kind(), RejectionKind::WrongType);
+        assert_eq!(json(r#"{"tags":"#).kind(), RejectionKind::Syntax);
+        let missing = Rejection::from(JsonRejection::from(MissingJsonContentType::default()));
+        assert_eq!(missing.kind(), RejectionKind::UnsupportedMediaType);
+        let strict = |body: &str| -> Rejection {
+            Json::<Strict>::from_bytes(body.as_bytes())
+                .unwrap_err()
+                .into()
+        };
+        assert_eq!(strict("{}").kind(), RejectionKind::MissingField);
+        assert_eq!(
+            strict(r#"{"email":"a","admin":true}"#).kind(),
+            RejectionKind::UnknownField
+        );
+        assert_eq!(
+            strict(r#"{"email":"a","email":"b"}"#).kind(),
+            RejectionKind::DuplicateField
+        );
+        assert_eq!(
+            Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, RequestPart::Body, "too big").kind(),
+            RejectionKind::BodyTooLarge
+        );
     }
 
     #[test]
