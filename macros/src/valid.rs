@@ -72,6 +72,18 @@ fn place_name(place: Place) -> &'static str {
     }
 }
 
+/// "unknown {what} `{value}`; did you mean `…`? expected one of `a`, `b`".
+fn unknown_name(what: &str, value: &str, known: &[&str]) -> String {
+    let hint = suggestion(value, known.iter().copied())
+        .map(|known| format!("did you mean `{known}`? "))
+        .unwrap_or_default();
+    let names: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
+    format!(
+        "unknown {what} `{value}`; {hint}expected one of {}",
+        names.join(", ")
+    )
+}
+
 /// The closest of `candidates` to `word`, when it is a likely misspelling.
 fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -225,34 +237,18 @@ fn wrong_form(key: &str, place: Place, expected: Form) -> String {
 /// belongs on the variants.
 fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
     if let FormatChoice::UnknownName(name) = &input.format {
-        let value = name.value();
-        let names: Vec<String> = BUILTINS.iter().map(|(n, _)| format!("`{n}`")).collect();
-        let hint = suggestion(&value, BUILTINS.iter().map(|(n, _)| *n))
-            .map(|known| format!("did you mean `{known}`? "))
-            .unwrap_or_default();
+        let known: Vec<&str> = BUILTINS.iter().map(|(n, _)| *n).collect();
+        let message = unknown_name("format", &name.value(), &known);
         error(
             errors,
             name.span(),
-            format!(
-                "unknown format `{value}`; {hint}expected one of {}, or a path to a type implementing apierror::format::Format",
-                names.join(", ")
-            ),
+            format!("{message}, or a path to a type implementing apierror::format::Format"),
         );
     }
     if let Some(lit) = &input.unknown_rename {
-        let value = lit.value();
-        let names: Vec<String> = RULES.iter().map(|(n, _)| format!("`{n}`")).collect();
-        let hint = suggestion(&value, RULES.iter().map(|(n, _)| *n))
-            .map(|known| format!("did you mean `{known}`? "))
-            .unwrap_or_default();
-        error(
-            errors,
-            lit.span(),
-            format!(
-                "unknown #[api_error(rename_all)] rule `{value}`; {hint}expected one of {}",
-                names.join(", ")
-            ),
-        );
+        let known: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
+        let message = unknown_name("#[api_error(rename_all)] rule", &lit.value(), &known);
+        error(errors, lit.span(), message);
     }
     for (name, span) in &input.misplaced {
         let message = match *name {
@@ -381,16 +377,9 @@ fn check_log(variant: &Variant, errors: &mut Accumulator) {
     };
     let value = lit.value();
     if LOG_LEVELS.iter().all(|(name, _)| *name != value) {
-        let hint = suggestion(&value, LOG_LEVELS.iter().map(|(n, _)| *n))
-            .map(|known| format!("did you mean `{known}`? "))
-            .unwrap_or_default();
-        error(
-            errors,
-            lit.span(),
-            format!(
-                "unknown #[api_error(log)] level `{value}`; {hint}expected `error`, `warn`, `info`, `debug` or `off`"
-            ),
-        );
+        let known: Vec<&str> = LOG_LEVELS.iter().map(|(n, _)| *n).collect();
+        let message = unknown_name("#[api_error(log)] level", &value, &known);
+        error(errors, lit.span(), message);
     }
 }
 
