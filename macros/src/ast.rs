@@ -163,6 +163,10 @@ pub(crate) struct Variant {
     pub(crate) fields: Vec<Field>,
     /// The text of a placeholder-free `#[error("…")]`, which is then the `Display`.
     pub(crate) display_literal: Option<String>,
+    /// The text of the `#[error("…")]`, placeholders and all (for the catalogue).
+    pub(crate) error_text: Option<String>,
+    /// The doc comment, lines joined.
+    pub(crate) doc: String,
     /// Whether the variant's own attributes set a status/code/retry (for `unknown`).
     pub(crate) short_attr_spans: Vec<(&'static str, Span)>,
     /// Where the public message comes from.
@@ -398,6 +402,8 @@ fn variant(
             .then(|| v.decode_default.span()),
         fields: fields(&v.fields, v.unknown.is_present()),
         display_literal: attr::display_literal(&v.attrs),
+        error_text: attr::error_text(&v.attrs),
+        doc: attr::doc(&v.attrs),
         ident: ident.clone(),
         short_attr_spans,
         message_source: MessageSource::Display,
@@ -432,6 +438,8 @@ fn struct_variant(
         decode_default: None,
         fields: fields(fields_attrs, false),
         display_literal: attr::display_literal(&container.attrs),
+        error_text: attr::error_text(&container.attrs),
+        doc: attr::doc(&container.attrs),
         ident: ident.clone(),
         short_attr_spans: Vec::new(),
         message_source: MessageSource::Display,

@@ -16,7 +16,10 @@ use syn::{Attribute, DeriveInput, Expr, Ident, Lit, LitStr, Meta, Token};
 /// The container: `#[api_error(...)]` on the enum or struct, plus forwarded short
 /// attributes (`#[status]` as a default, and on structs `#[code]`/`#[retryable]`).
 #[derive(FromDeriveInput)]
-#[darling(attributes(api_error), forward_attrs(status, code, retryable, error))]
+#[darling(
+    attributes(api_error),
+    forward_attrs(status, code, retryable, error, doc)
+)]
 pub(crate) struct ContainerAttrs {
     pub(crate) ident: Ident,
     pub(crate) data: ast::Data<VariantAttrs, FieldAttrs>,
@@ -36,7 +39,10 @@ pub(crate) struct ContainerAttrs {
 
 /// A variant's `#[api_error(...)]` plus its forwarded short attributes.
 #[derive(FromVariant)]
-#[darling(attributes(api_error), forward_attrs(status, code, retryable, error))]
+#[darling(
+    attributes(api_error),
+    forward_attrs(status, code, retryable, error, doc)
+)]
 pub(crate) struct VariantAttrs {
     pub(crate) ident: Ident,
     pub(crate) fields: ast::Fields<FieldAttrs>,
@@ -432,6 +438,33 @@ fn parse_retryable(attr: &Attribute) -> Result<Spanned<RetryableAttr>, Mistake> 
         value,
         span: arg.span(),
     })
+}
+
+/// The text of a thiserror-style `#[error("…")]`, placeholders and all; `None` for
+/// `#[error(transparent)]` or no attribute.
+pub(crate) fn error_text(attrs: &[Attribute]) -> Option<String> {
+    let attr = attrs.iter().find(|attr| attr.path().is_ident("error"))?;
+    Some(attr.parse_args::<LitStr>().ok()?.value())
+}
+
+/// The doc comment, its lines trimmed and joined with spaces.
+pub(crate) fn doc(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) => Some(text.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join(" ")
 }
 
 /// The text of a thiserror-style `#[error("…")]` that has no placeholders and no

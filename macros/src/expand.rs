@@ -271,8 +271,10 @@ impl Codegen<'_> {
         let log_level = self.log_level_fn();
         let encode = self.encode_fn();
         let decode = self.decode_fn();
+        let catalogue = self.catalogue();
         quote! {
             type Format = #format;
+            #catalogue
             #status
             #code
             #message
@@ -282,6 +284,57 @@ impl Codegen<'_> {
             #log_level
             #encode
             #decode
+        }
+    }
+
+    /// `const CATALOGUE`: an `ErrorSpec` per declared variant but `unknown`.
+    fn catalogue(&self) -> TokenStream {
+        let p = {
+            let krate = self.krate;
+            quote!(#krate::__private)
+        };
+        let specs = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| !v.is_unknown())
+            .map(|v| {
+                let name = ast_name(v);
+                let status = v.status_value();
+                let code = &v.code.value;
+                let declared = match &v.message_source {
+                    MessageSource::Template(_, lit) => Some(lit.value()),
+                    MessageSource::Field(_) => None,
+                    _ => v
+                        .message
+                        .as_ref()
+                        .map(LitStr::value)
+                        .or_else(|| v.error_text.clone()),
+                };
+                let message = declared.map(|text| quote!(.with_message(#text)));
+                let masked = matches!(v.message_source, MessageSource::Masked(_));
+                let retry = match v.retry {
+                    RetryClass::ForStatus => quote!(#p::Retry::for_status(#p::status(#status))),
+                    RetryClass::Backoff => quote!(#p::Retry::Backoff),
+                    RetryClass::Throttled => quote!(#p::Retry::Throttled),
+                    RetryClass::Never => quote!(#p::Retry::Never),
+                    RetryClass::Reauthenticate => quote!(#p::Retry::Reauthenticate),
+                };
+                let retry_after = v.field(Role::RetryAfter).is_some();
+                let decodes = v.is_decodable();
+                let doc = &v.doc;
+                quote! {
+                    #p::ErrorSpec::new(#name, #status, #code)
+                        #message
+                        .with_masked(#masked)
+                        .with_retry(#retry)
+                        .with_retry_after(#retry_after)
+                        .with_decodes(#decodes)
+                        .with_doc(#doc)
+                }
+            });
+        quote! {
+            const CATALOGUE: &'static [#p::ErrorSpec] = &[#(#specs),*];
         }
     }
 
@@ -742,4 +795,11 @@ fn template_args(variant: &Variant, template: &template::Template) -> Vec<TokenS
         }
     }
     seen.iter().map(|b| quote!(#b = #b)).collect()
+}
+
+/// The variant's name as written, without `r#`.
+fn ast_name(variant: &Variant) -> String {
+    let name = variant.ident.to_string();
+    name.strip_prefix("r#")
+        .map_or_else(|| name.clone(), str::to_owned)
 }

@@ -12,6 +12,7 @@ pub use std::time::{Duration as StdDuration, SystemTime};
 pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
+pub use crate::catalogue::ErrorSpec;
 pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind};
 pub use crate::format::envelope::Context;

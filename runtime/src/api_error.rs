@@ -82,6 +82,11 @@ pub trait ApiError: Sized {
     /// The wire format of the envelope.
     type Format: Format;
 
+    /// One entry per declared variant except `unknown`, in declaration order: what a
+    /// documentation page or a compile-time check needs (see [`catalogue`](crate::catalogue)).
+    /// Empty for a hand-written impl unless it says otherwise.
+    const CATALOGUE: &'static [crate::catalogue::ErrorSpec] = &[];
+
     /// The HTTP status.
     fn status(&self) -> StatusCode;
 

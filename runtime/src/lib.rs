@@ -110,6 +110,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api_error;
+pub mod catalogue;
 pub mod decode;
 mod field_errors;
 pub mod format;

@@ -1,5 +1,6 @@
 //! Behaviour tests for `apierror`: one binary, one module per topic.
 
+mod catalogue;
 mod client_e2e;
 mod custom_format;
 mod decode_meta;

@@ -5,8 +5,18 @@
 fn ui() {
     let cases = trybuild::TestCases::new();
     for topic in [
-        "status", "code", "retry", "format", "attrs", "message", "fields", "shape", "fallback",
-        "api", "types",
+        "status",
+        "code",
+        "retry",
+        "format",
+        "attrs",
+        "message",
+        "fields",
+        "shape",
+        "fallback",
+        "api",
+        "types",
+        "catalogue",
     ] {
         cases.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }
