@@ -89,8 +89,11 @@
 //!   [`RetryBudget`](retry::RetryBudget), [`RetryDriver`](retry::RetryDriver), and what a
 //!   response asks of the client ([`RetryAfter`](retry::RetryAfter),
 //!   [`RateLimit`](retry::RateLimit)), with injectable clock, sleep and randomness.
-//! - `axum` (feature `axum`): request ids, timestamps, masked 5xx logging, rejections,
-//!   panics.
+//! - [`catalogue`](mod@catalogue): [`ApiError::CATALOGUE`], one const entry per variant,
+//!   for a vendor-style Markdown table, JSON, or a compile-time check against a vendor's
+//!   published table.
+//! - `axum` (feature `axum`): request ids, timestamps, masked 5xx logging (at the level a
+//!   variant or the layer sets), rejections with their kind, panics.
 //! - `reqwest` (feature `reqwest`): bounded reading and decoding of responses.
 //!
 //! # Features
