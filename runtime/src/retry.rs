@@ -57,7 +57,7 @@ pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::{TokioClock, TokioSleep};
-pub use driver::{RetryDriver, RetryError, RetryEvent};
+pub use driver::{Completed, RetryDriver, RetryError, RetryEvent};
 pub use gate::ThrottleGate;
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
 pub use rate_limit::RateLimit;

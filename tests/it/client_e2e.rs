@@ -646,12 +646,19 @@ async fn a_stalled_attempt_times_out_and_is_retried() {
         .with_rng(SplitMix64::new(1))
         .with_observer(observer);
     let started = Instant::now();
-    driver
-        .run(Idempotency::Idempotent, |_| {
+    let completed = driver
+        .run_completed(Idempotency::Idempotent, |_| {
             send::<VendorError>(client.get(&url))
         })
         .await
         .unwrap();
+    assert_eq!(completed.attempts, 2);
+    assert_eq!(
+        completed.waited,
+        Duration::from_secs(1),
+        "the backoff, not the timeout"
+    );
+    assert_eq!(completed.value.status(), 200);
     // 5 s of timeout, then the policy's first backoff (1 s without jitter).
     assert_eq!(started.elapsed(), Duration::from_secs(6));
     assert_eq!(script.arrivals.lock().unwrap().len(), 2);

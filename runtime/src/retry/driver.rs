@@ -82,6 +82,18 @@ pub enum RetryEvent {
     },
 }
 
+/// A call that succeeded, with what it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Completed<T> {
+    /// What the call returned.
+    pub value: T,
+    /// Attempts made, the successful one included.
+    pub attempts: u32,
+    /// The time waited between attempts.
+    pub waited: Duration,
+}
+
 /// Where one call stands: what it has done so far.
 struct Run<E> {
     attempts: u32,
@@ -378,6 +390,27 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
     {
+        self.drive(idempotency, call, None::<NoRefresh>)
+            .await
+            .map(|completed| completed.value)
+    }
+
+    /// [`run`](Self::run), reporting on success what it took: the attempts made and the
+    /// time waited between them (a failure reports them in [`RetryError`]).
+    ///
+    /// # Errors
+    ///
+    /// [`RetryError`] with the reason and the last error when the driver gives up.
+    pub async fn run_completed<T, E, F, Fut>(
+        &self,
+        idempotency: Idempotency,
+        call: F,
+    ) -> Result<Completed<T>, RetryError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Classify,
+    {
         self.drive(idempotency, call, None::<NoRefresh>).await
     }
 
@@ -406,6 +439,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             None::<NoRefresh>,
         )
         .await
+        .map(|completed| completed.value)
     }
 
     /// Like [`run`](Self::run), and on a [`Retry::Reauthenticate`] failure (seed 004's
@@ -428,7 +462,9 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         G: FnMut() -> GFut,
         GFut: Future<Output = bool>,
     {
-        self.drive(idempotency, call, Some(refresh)).await
+        self.drive(idempotency, call, Some(refresh))
+            .await
+            .map(|completed| completed.value)
     }
 
     async fn drive<T, E, F, Fut, G, GFut>(
@@ -436,7 +472,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         idempotency: Idempotency,
         call: F,
         refresh: Option<G>,
-    ) -> Result<T, RetryError<E>>
+    ) -> Result<Completed<T>, RetryError<E>>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -455,7 +491,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         idempotency: Idempotency,
         mut call: F,
         mut refresh: Option<G>,
-    ) -> Result<T, RetryError<E>>
+    ) -> Result<Completed<T>, RetryError<E>>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -496,12 +532,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                     if let Some(permit) = permit {
                         permit.settle(Outcome::Success);
                     }
-                    span.succeeded(run.attempts, run.waited);
-                    self.emit(&RetryEvent::Succeeded {
-                        attempts: run.attempts,
-                        waited: run.waited,
-                    });
-                    return Ok(value);
+                    return Ok(self.completed(span, value, &run));
                 }
                 Some(Err(error)) => Some(error),
                 // Timed out: the attempt is abandoned and counts as a transient failure.
@@ -562,6 +593,20 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 run.waited = run.waited.saturating_add(delay);
                 previous_delay = delay;
             }
+        }
+    }
+
+    /// Reports a success and what it took.
+    fn completed<T, E>(&self, span: &CallSpan, value: T, run: &Run<E>) -> Completed<T> {
+        span.succeeded(run.attempts, run.waited);
+        self.emit(&RetryEvent::Succeeded {
+            attempts: run.attempts,
+            waited: run.waited,
+        });
+        Completed {
+            value,
+            attempts: run.attempts,
+            waited: run.waited,
         }
     }
 
