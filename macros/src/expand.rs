@@ -162,7 +162,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let predicates = where_clause.predicates();
     quote! {
         #[automatically_derived]
-        #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call)]
+        #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
         impl #impl_generics #krate::__private::ApiError for #ident #ty_generics #where_clause {
             #api_error
         }
@@ -546,9 +546,15 @@ impl Codegen<'_> {
                     let ty = &field.ty;
                     let binding = &field.binding;
                     let span = ty.span();
+                    // The assertion reports a type that is no DetailsField, once, on the
+                    // type; the probe keeps the envelope's bound from reporting it again.
+                    let assert = quote_spanned!(span=> <#ty as #p::DetailsField>::as_details);
                     (
-                        quote!(#p::Details<'_, #ty>),
-                        quote_spanned!(span=> .with_details(&<#ty as #p::DetailsField>::as_details(#binding))),
+                        quote!(_),
+                        quote!(.with_details(&{
+                            let _ = #assert;
+                            (&#p::DetailsProbe(#binding)).details()
+                        })),
                     )
                 }
                 None => (quote!(#p::NoDetails), TokenStream::new()),
@@ -566,6 +572,8 @@ impl Codegen<'_> {
                 #local_serializer: __S,
                 #local_context: &#p::Context<'_>,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                #[allow(unused_imports)]
+                use #p::{ViaDetails as _, ViaMissing as _};
                 #body
             }
         }

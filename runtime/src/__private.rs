@@ -23,7 +23,8 @@ pub use crate::log_level::LogLevel;
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;
 pub use crate::roles::{
-    DefaultField, Details, DetailsField, DisplayMessage, MessageField, RetryAfterField,
+    DefaultField, Details, DetailsField, DetailsProbe, DisplayMessage, MessageField,
+    RetryAfterField, ViaDetails, ViaMissing,
 };
 pub use crate::status::{reason_phrase, status};
 pub use crate::unknown::Unknown;

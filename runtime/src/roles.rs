@@ -132,6 +132,46 @@ impl<T: DetailsField> Serialize for Details<'_, T> {
     }
 }
 
+/// Picks the envelope's form of a details field by autoref, so that a type that is no
+/// [`DetailsField`] costs one error (the derive's assertion on the field's type) and not
+/// a second one from the envelope's `Serialize` bound: `(&DetailsProbe(field)).details()`
+/// is [`Details`] when the type is a `DetailsField` ([`ViaDetails`]) and
+/// [`MissingDetails`] otherwise ([`ViaMissing`]).
+pub struct DetailsProbe<'a, T>(pub &'a T);
+
+/// The probe's answer for a `DetailsField`.
+pub trait ViaDetails<'a, T> {
+    /// The field as the envelope holds it.
+    fn details(&self) -> Details<'a, T>;
+}
+
+impl<'a, T: DetailsField> ViaDetails<'a, T> for DetailsProbe<'a, T> {
+    fn details(&self) -> Details<'a, T> {
+        self.0.as_details()
+    }
+}
+
+/// The probe's answer for any other type, whose assertion has already failed the build.
+pub trait ViaMissing {
+    /// A stand-in that is never serialized.
+    fn details(&self) -> MissingDetails {
+        MissingDetails
+    }
+}
+
+impl<T> ViaMissing for &DetailsProbe<'_, T> {}
+
+/// The stand-in for a details field of the wrong type: the build has already failed.
+pub struct MissingDetails;
+
+impl Serialize for MissingDetails {
+    fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(
+            "a details field that is not serde",
+        ))
+    }
+}
+
 /// An `#[api_error(default)]` field: rebuilt with `Default` when decoding.
 #[diagnostic::on_unimplemented(
     message = "an #[api_error(default)] field is rebuilt with `Default` when decoding, and `{Self}` has no `Default`",
