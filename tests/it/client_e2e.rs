@@ -584,7 +584,8 @@ async fn one_429_holds_back_every_caller_of_the_driver() {
             }),
     );
     let client = reqwest::Client::new();
-    let first = {
+    // One call through the shared driver, on its own task.
+    let spawn_call = || {
         let (driver, client, url) = (Arc::clone(&driver), client.clone(), url.clone());
         tokio::spawn(async move {
             driver
@@ -595,20 +596,9 @@ async fn one_429_holds_back_every_caller_of_the_driver() {
                 .map(drop)
         })
     };
+    let first = spawn_call();
     held.notified().await;
-    let others: Vec<_> = (0..8)
-        .map(|_| {
-            let (driver, client, url) = (Arc::clone(&driver), client.clone(), url.clone());
-            tokio::spawn(async move {
-                driver
-                    .run(Idempotency::Idempotent, |_| {
-                        send::<VendorError>(client.get(&url))
-                    })
-                    .await
-                    .map(drop)
-            })
-        })
-        .collect();
+    let others: Vec<_> = (0..8).map(|_| spawn_call()).collect();
     first.await.unwrap().unwrap();
     for other in others {
         other.await.unwrap().unwrap();

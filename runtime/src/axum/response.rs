@@ -32,7 +32,11 @@ pub fn into_response_with_source<E: ApiError>(error: &E, as_error: Option<&dyn E
             .as_ref()
             .map_or(LogLevel::Error, |scope| scope.log_level())
     });
-    if let Some(level) = error.log_level().or(default) {
+    if let Some(level) = error
+        .log_level()
+        .or(default)
+        .filter(|l| *l != LogLevel::Off)
+    {
         let chain = as_error.map(chain);
         log(
             level,

@@ -15,7 +15,7 @@ use super::clock::{Clock, Sleep, SystemClock};
 use super::gate::ThrottleGate;
 use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
 use super::rng::{Rng, SplitMix64};
-use super::trace::CallSpan;
+use super::trace::{AttemptSpan, CallSpan};
 use crate::retry_class::Retry;
 
 /// What the driver is doing, as reported to its observer.
@@ -99,6 +99,8 @@ struct Run<E> {
     attempts: u32,
     waited: Duration,
     last: Option<E>,
+    /// The last failure's hint, as a delay from when it failed.
+    retry_after: Option<Duration>,
 }
 
 /// A call that did not succeed: why the driver stopped, how many attempts it made, and
@@ -135,7 +137,7 @@ impl<E> RetryError<E> {
     }
 
     /// How long the server asked to wait after the last attempt (`Retry-After`, or a
-    /// rate limit's reset), measured when the driver gave up: the earliest a caller may
+    /// rate limit's reset), measured when that attempt failed: the earliest a caller may
     /// try again, whatever the reason the driver stopped.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
@@ -510,6 +512,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             attempts: 0,
             waited: Duration::ZERO,
             last: None,
+            retry_after: None,
         };
         let mut previous_delay = Duration::ZERO;
         loop {
@@ -538,9 +541,8 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 // Timed out: the attempt is abandoned and counts as a transient failure.
                 None => None,
             };
-            let summary = error.as_ref().map(Classify::summary).unwrap_or_default();
-            attempt_span.failed(&summary, error.is_none());
-            let (failure, hint) = self.failed(error.as_ref(), run.attempts);
+            let failure = self.failed(&attempt_span, error.as_ref(), &mut run);
+            let hint = run.retry_after;
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
             }
@@ -644,31 +646,42 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     }
 
     /// Classifies a failed attempt (`None`: it timed out, a transient failure), reports
-    /// it, and holds every caller back for a 429's hint; returns the failure and its hint
-    /// as a delay.
-    fn failed<E: Classify>(&self, error: Option<&E>, attempt: u32) -> (Failure, Option<Duration>) {
+    /// it to the attempt's span and the observer, records its hint in `run`, and holds
+    /// every caller back for a 429's hint.
+    fn failed<E: Classify>(
+        &self,
+        attempt_span: &AttemptSpan,
+        error: Option<&E>,
+        run: &mut Run<E>,
+    ) -> Failure {
         let failure = match error {
             Some(error) => error.failure().unwrap_or(Failure::new(Retry::Never)),
             None => Failure::new(Retry::Backoff),
         };
         let summary = error.map(Classify::summary).unwrap_or_default();
-        self.emit(&RetryEvent::Failed {
-            attempt,
-            failure,
-            status: summary.status,
-            code: summary.code.map(str::to_owned),
-            request_id: summary.request_id.map(str::to_owned),
-            timed_out: error.is_none(),
-        });
-        let hint = failure
+        attempt_span.failed(&summary, error.is_none());
+        // The event owns its strings: built only when someone listens.
+        if let Some(observer) = &self.observer {
+            observer(&RetryEvent::Failed {
+                attempt: run.attempts,
+                failure,
+                status: summary.status,
+                code: summary.code.map(str::to_owned),
+                request_id: summary.request_id.map(str::to_owned),
+                timed_out: error.is_none(),
+            });
+        }
+        run.retry_after = failure
             .retry_after
             .map(|hint| hint.delay_from(self.clock.system_now()));
         if failure.class == Retry::Throttled
-            && let Some(hint) = hint
+            && let Some(until) = run
+                .retry_after
+                .and_then(|hint| self.clock.now().checked_add(hint))
         {
-            self.gate.hold_until(self.clock.now() + hint);
+            self.gate.hold_until(until);
         }
-        (failure, hint)
+        failure
     }
 
     /// How long the next attempt may run: the policy's attempt timeout, and no further
@@ -711,30 +724,19 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         .await
     }
 
-    fn give_up<E: Classify>(
-        &self,
-        span: &CallSpan,
-        reason: StopReason,
-        run: Run<E>,
-    ) -> RetryError<E> {
+    fn give_up<E>(&self, span: &CallSpan, reason: StopReason, run: Run<E>) -> RetryError<E> {
         span.gave_up(run.attempts, &reason, run.waited);
         self.emit(&RetryEvent::GaveUp {
             attempts: run.attempts,
             reason,
             waited: run.waited,
         });
-        let retry_after = run
-            .last
-            .as_ref()
-            .and_then(Classify::failure)
-            .and_then(|failure| failure.retry_after)
-            .map(|hint| hint.delay_from(self.clock.system_now()));
         RetryError {
             reason,
             attempts: run.attempts,
             timed_out: run.attempts > 0 && run.last.is_none(),
             last: run.last,
-            retry_after,
+            retry_after: run.retry_after,
             waited: run.waited,
         }
     }
