@@ -272,6 +272,12 @@ impl Input<'_> {
         self.variants.iter().find(|v| v.is_unknown())
     }
 
+    /// Whether the type gets `Deserialize`: its format's body names the error (every
+    /// format but the codeless built-in ones).
+    pub(crate) fn deserializes(&self) -> bool {
+        self.builtin().is_none_or(Builtin::has_code)
+    }
+
     pub(crate) fn builtin(&self) -> Option<Builtin> {
         match self.format {
             FormatChoice::Builtin(builtin) => Some(builtin),
@@ -448,7 +454,8 @@ fn struct_variant(
     }
 }
 
-fn unraw(ident: &Ident) -> String {
+/// An identifier as written, without `r#`.
+pub(crate) fn unraw(ident: &Ident) -> String {
     let name = ident.to_string();
     name.strip_prefix("r#")
         .map_or_else(|| name.clone(), str::to_owned)

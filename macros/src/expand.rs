@@ -299,7 +299,7 @@ impl Codegen<'_> {
             .iter()
             .filter(|v| !v.is_unknown())
             .map(|v| {
-                let name = ast_name(v);
+                let name = ast::unraw(&v.ident);
                 let status = v.status_value();
                 let code = &v.code.value;
                 let declared = match &v.message_source {
@@ -760,7 +760,7 @@ impl Codegen<'_> {
     fn deserialize_impl(&self) -> TokenStream {
         let local_raw = mixed("__raw");
         let local_deserializer = mixed("__deserializer");
-        if self.input.builtin().is_some_and(|b| !b.has_code()) {
+        if !self.input.deserializes() {
             return TokenStream::new();
         }
         let krate = self.krate;
@@ -803,11 +803,4 @@ fn template_args(variant: &Variant, template: &template::Template) -> Vec<TokenS
         }
     }
     seen.iter().map(|b| quote!(#b = #b)).collect()
-}
-
-/// The variant's name as written, without `r#`.
-fn ast_name(variant: &Variant) -> String {
-    let name = variant.ident.to_string();
-    name.strip_prefix("r#")
-        .map_or_else(|| name.clone(), str::to_owned)
 }

@@ -22,8 +22,7 @@ pub(crate) fn impls(
         .flat_map(|w| w.predicates.iter().map(ToTokens::to_token_stream));
     let p = quote!(#krate::__private);
     // Success emits `Deserialize` except for the codeless built-in formats.
-    let deserializes =
-        parsed.is_none_or(|parsed| parsed.builtin().is_none_or(crate::ast::Builtin::has_code));
+    let deserializes = parsed.is_none_or(Input::deserializes);
     let deserialize = deserializes.then(|| {
         quote! {
             #[automatically_derived]

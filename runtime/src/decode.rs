@@ -347,17 +347,11 @@ impl ResponseMeta {
         let mut rate_limit = RateLimitScan::default();
         for (name, value) in headers {
             let name = name.as_str();
-            let slot = match name {
-                "x-request-id" => &mut request_ids[0],
-                "request-id" => &mut request_ids[1],
-                "x-amzn-requestid" => &mut request_ids[2],
-                "retry-after" => continue,
-                _ => {
-                    rate_limit.offer(name, value);
-                    continue;
-                }
-            };
-            slot.get_or_insert(value);
+            if let Some(rank) = REQUEST_ID_HEADERS.iter().position(|id| *id == name) {
+                request_ids[rank].get_or_insert(value);
+            } else if name != "retry-after" {
+                rate_limit.offer(name, value);
+            }
         }
         let header_id = request_ids
             .into_iter()
@@ -384,6 +378,16 @@ impl ResponseMeta {
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
         }
     }
+}
+
+/// The names a response's request id comes under, by preference.
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
+
+/// A response's request id, from the first of [`REQUEST_ID_HEADERS`] it has as text.
+pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
 }
 
 /// `text`, cut to at most `bound` bytes at a character boundary.

@@ -176,10 +176,7 @@ impl<B> Classify for http::Response<B> {
     }
 
     fn summary(&self) -> Summary<'_> {
-        let request_id = self
-            .headers()
-            .get("x-request-id")
-            .and_then(|value| value.to_str().ok());
+        let request_id = crate::decode::request_id_header(self.headers());
         Summary::new(Some(self.status()), None, request_id)
     }
 }
