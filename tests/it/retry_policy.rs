@@ -447,3 +447,42 @@ fn deadline_stops_before_a_wait_that_would_pass_it() {
         "1 + 2 + 4 s would pass 5 s"
     );
 }
+
+/// Drivers sharing a `ThrottleGate` share a 429's hold: after one driver's call gets
+/// `Retry-After: 5`, another driver's next call waits those 5 s before its first attempt.
+#[test]
+fn a_shared_gate_holds_back_another_drivers_calls() {
+    use apierror::retry::ThrottleGate;
+
+    let clock = ManualClock::starting_at(SystemTime::UNIX_EPOCH + secs(1_700_000_000));
+    let gate = Arc::new(ThrottleGate::new());
+    let driver = |sleep: &ManualSleep| {
+        RetryDriver::new(RetryPolicy::no_retries(), sleep.clone())
+            .with_clock(clock.clone())
+            .with_gate(Arc::clone(&gate))
+    };
+    let (sleep_a, sleep_b) = (
+        ManualSleep::new(clock.clone()),
+        ManualSleep::new(clock.clone()),
+    );
+    let (a, b) = (driver(&sleep_a), driver(&sleep_b));
+    let throttled: Result<(), _> = block_on(a.run(Idempotency::Idempotent, |_| async {
+        Err(Hinted(Retry::Throttled, RetryAfter::Delay(secs(5))))
+    }));
+    assert_eq!(
+        throttled.unwrap_err().reason(),
+        StopReason::AttemptsExhausted
+    );
+    let calls = AtomicU32::new(0);
+    let result = block_on(b.run(Idempotency::Idempotent, |_| async {
+        calls.fetch_add(1, Ordering::Relaxed);
+        Ok::<(), Fails>(())
+    }));
+    result.unwrap();
+    assert_eq!(
+        sleep_b.slept(),
+        [secs(5)],
+        "held back by the other driver's 429"
+    );
+    assert_eq!(calls.load(Ordering::Relaxed), 1);
+}

@@ -298,6 +298,18 @@ impl std::fmt::Display for IdempotencyKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_responses_summary_reads_any_request_id_header() {
+        let mut response = http::Response::new(());
+        *response.status_mut() = StatusCode::BAD_GATEWAY;
+        response
+            .headers_mut()
+            .insert("request-id", http::HeaderValue::from_static("r-9"));
+        let summary = response.summary();
+        assert_eq!(summary.status, Some(StatusCode::BAD_GATEWAY));
+        assert_eq!(summary.request_id, Some("r-9"));
+    }
     use std::time::Duration;
 
     #[test]
