@@ -17,7 +17,11 @@
 //! curl -i localhost:3000/widgets/42 -H 'x-request-id: support-ticket-7'
 //! curl -i localhost:3000/health
 //! curl -i -X DELETE localhost:3000/widgets
+//! curl -s localhost:3000/openapi.json
 //! ```
+//!
+//! `/openapi.json` is the service's OpenAPI 3.1 document: every operation lists
+//! `AppError`'s responses, written by its derive (feature `utoipa`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -35,6 +39,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// Everything that can go wrong, declared once: status, code, message, retry class.
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -97,7 +102,7 @@ impl FromRejection for AppError {
 }
 
 /// A widget.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 struct Widget {
     id: u32,
     name: String,
@@ -105,15 +110,19 @@ struct Widget {
 }
 
 /// The body of `POST /widgets`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct NewWidget {
+    /// 1 to 32 characters.
     name: String,
+    /// 1 to 10.
     size: u8,
 }
 
 /// The query of `GET /widgets`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Page {
+    /// How many widgets, 1 to 100.
     limit: u32,
 }
 
@@ -158,6 +167,12 @@ struct AppState {
 }
 
 /// `GET /widgets?limit=N`: the first `N` widgets, `1 <= N <= 100`.
+#[utoipa::path(
+    get,
+    path = "/widgets",
+    params(Page),
+    responses((status = 200, description = "The first `limit` widgets", body = Vec<Widget>), AppError),
+)]
 async fn list(
     State(state): State<AppState>,
     Extract(Query(page), _): Extract<Query<Page>, AppError>,
@@ -172,6 +187,12 @@ async fn list(
 }
 
 /// `POST /widgets`: creates a widget (rate limited).
+#[utoipa::path(
+    post,
+    path = "/widgets",
+    request_body = NewWidget,
+    responses((status = 201, description = "The new widget", body = Widget), AppError),
+)]
 async fn create(
     State(state): State<AppState>,
     Extract(Json(new), _): Extract<Json<NewWidget>, AppError>,
@@ -201,6 +222,12 @@ async fn create(
 }
 
 /// `GET /widgets/{id}`.
+#[utoipa::path(
+    get,
+    path = "/widgets/{id}",
+    params(("id" = u32, Path, description = "The widget's id")),
+    responses((status = 200, description = "The widget", body = Widget), AppError),
+)]
 async fn show(
     State(state): State<AppState>,
     Extract(Path(id), _): Extract<Path<u32>, AppError>,
@@ -214,12 +241,30 @@ async fn show(
 }
 
 /// `GET /health`: the database check, which always fails here.
+#[utoipa::path(
+    get,
+    path = "/health",
+    responses((status = 200, description = "Healthy", body = String), AppError),
+)]
 async fn health() -> Result<&'static str, AppError> {
     let refused = std::io::Error::new(
         std::io::ErrorKind::ConnectionRefused,
         "connect to postgres://widgets:s3cr3t@10.0.0.7:5432 refused",
     );
     Err(AppError::Internal(refused))
+}
+
+/// The OpenAPI document: the operations above, their errors from `AppError`'s derive.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "widgets", description = "A small widget service."),
+    paths(list, create, show, health)
+)]
+struct ApiDoc;
+
+/// `GET /openapi.json`.
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
 }
 
 /// Lets `POST` requests through only while the creation quota lasts.
@@ -254,6 +299,7 @@ fn app() -> Router {
         .route("/widgets", get(list).post(create))
         .route("/widgets/{id}", get(show))
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

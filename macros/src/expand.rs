@@ -130,6 +130,25 @@ fn unknown_binding(variant: &Variant) -> TokenStream {
     quote!(#binding)
 }
 
+/// What the integrations need beyond the impl: each catalogue entry's details type, in
+/// the catalogue's order, and whether an `unknown` variant stands for everything else.
+pub(crate) fn integration_facts(input: &Input<'_>) -> (Vec<TokenStream>, bool) {
+    let details = input
+        .variants
+        .iter()
+        .filter(|v| !v.is_unknown())
+        .map(|v| match v.field(Role::Details) {
+            Some(field) => {
+                let ty = &field.ty;
+                quote!([#ty])
+            }
+            None => quote!([]),
+        })
+        .collect();
+    let unknown = input.variants.iter().any(Variant::is_unknown);
+    (details, unknown)
+}
+
 struct Codegen<'a> {
     input: &'a Input<'a>,
     krate: &'a TokenStream,
@@ -160,6 +179,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let deserialize = codegen.deserialize_impl();
     let params = impl_params(input.generics);
     let predicates = where_clause.predicates();
+    let (details, unknown) = integration_facts(input);
     quote! {
         #[automatically_derived]
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
@@ -174,7 +194,11 @@ fn impls(input: &Input<'_>) -> TokenStream {
 
         #deserialize
 
-        #krate::__private::impl_integrations!(impl [#params] #ident #ty_generics where [#predicates]);
+        #krate::__private::impl_integrations!(
+            impl [#params] #ident #ty_generics where [#predicates]
+            details [#(#details),*]
+            unknown [#unknown]
+        );
     }
 }
 

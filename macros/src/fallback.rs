@@ -72,6 +72,10 @@ pub(crate) fn impls(
 
         #deserialize
 
-        #p::impl_integrations!(impl [#params] #ident #ty_generics where [#(#predicates,)*]);
+        #p::impl_integrations!(
+            impl [#params] #ident #ty_generics where [#(#predicates,)*]
+            details []
+            unknown [false]
+        );
     }
 }

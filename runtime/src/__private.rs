@@ -29,7 +29,9 @@ pub use crate::roles::{
 pub use crate::status::{reason_phrase, status};
 pub use crate::unknown::Unknown;
 
+pub use crate::__impl_axum as impl_axum;
 pub use crate::__impl_integrations as impl_integrations;
+pub use crate::__impl_utoipa as impl_utoipa;
 
 /// What the `axum` arm of `impl_integrations!` calls.
 #[cfg(feature = "axum")]
@@ -43,5 +45,27 @@ pub mod axum {
     /// glob-imports this module.
     pub mod probe {
         pub use crate::axum::response::probe::{ViaError, ViaNone};
+    }
+}
+
+/// What the `utoipa` arm of `impl_integrations!` calls.
+#[cfg(feature = "utoipa")]
+pub mod utoipa {
+    pub use ::utoipa::IntoResponses;
+
+    pub use crate::__details_doc as details;
+    pub use crate::openapi::probe::SchemaProbe;
+    pub use crate::openapi::{DetailsDoc, default_response, responses};
+
+    /// What `IntoResponses::responses` returns.
+    pub type Responses = std::collections::BTreeMap<
+        std::string::String,
+        ::utoipa::openapi::RefOr<::utoipa::openapi::response::Response>,
+    >;
+
+    /// The traits that `(&&&SchemaProbe::<T>::new()).doc()` dispatches through;
+    /// generated code glob-imports this module.
+    pub mod probe {
+        pub use crate::openapi::probe::{ViaFieldErrors, ViaOpaque, ViaSchema};
     }
 }

@@ -210,19 +210,10 @@ impl Serialize for ErrorSpec {
         spec.serialize_field("status", &self.status)?;
         spec.serialize_field("code", self.code)?;
         spec.serialize_field("message", &self.public_message())?;
-        spec.serialize_field("retry", retry_name(self.retry))?;
+        spec.serialize_field("retry", self.retry.as_str())?;
         spec.serialize_field("sends_retry_after", &self.sends_retry_after)?;
         spec.serialize_field("decodes", &self.decodes)?;
         spec.serialize_field("doc", self.doc)?;
         spec.end()
-    }
-}
-
-fn retry_name(retry: Retry) -> &'static str {
-    match retry {
-        Retry::Never => "never",
-        Retry::Backoff => "backoff",
-        Retry::Throttled => "throttled",
-        Retry::Reauthenticate => "reauthenticate",
     }
 }

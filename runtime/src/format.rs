@@ -32,7 +32,7 @@ pub(crate) mod envelope;
 pub(crate) mod extensions;
 mod fields;
 mod flat;
-mod flatten;
+pub(crate) mod flatten;
 mod lenient;
 mod member;
 mod nested;
@@ -43,7 +43,7 @@ mod problem;
 mod reason;
 #[cfg(test)]
 mod sample;
-mod top_level;
+pub(crate) mod top_level;
 mod wrapped;
 
 pub use auto::{Auto, Shape};
@@ -98,5 +98,19 @@ pub trait Format {
         let raw = Self::deserialize(&mut deserializer)?;
         deserializer.end()?;
         Ok(raw)
+    }
+
+    /// The schema of this format's envelopes, as `doc` narrows them (one status, its
+    /// codes, its details). The default is any JSON object: a format of your own
+    /// overrides it to document its shape.
+    #[cfg(feature = "utoipa")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+    fn schema(
+        doc: &crate::openapi::EnvelopeDoc<'_>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let _ = doc;
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Object)
+            .into()
     }
 }

@@ -1,12 +1,33 @@
 //! The optional integrations' impls for a derived type, as the macro its generated code
 //! calls: it expands to each enabled integration's impls and to nothing for the others.
+//!
+//! The derive passes what every integration may need: the impl's generics and bounds,
+//! for each catalogue entry its details type (if any). Each integration
+//! is its own macro, defined twice: with its feature on, and as nothing.
 
-/// Implements the optional integrations' traits for a derived type; expands to nothing
-/// for integrations whose feature is off.
-#[cfg(feature = "axum")]
+/// Implements the optional integrations' traits for a derived type.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_integrations {
+    (
+        impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]
+        details [$([$($details:ty)?]),*]
+        unknown [$unknown:literal]
+    ) => {
+        $crate::__private::impl_axum!(impl [$($generics)*] $ty where [$($bounds)*]);
+        $crate::__private::impl_utoipa!(
+            impl [$($generics)*] $ty where [$($bounds)*]
+            details [$([$($details)?]),*]
+            unknown [$unknown]
+        );
+    };
+}
+
+/// `axum::response::IntoResponse`.
+#[cfg(feature = "axum")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_axum {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {
         #[automatically_derived]
         impl<$($generics)*> $crate::__private::axum::IntoResponse for $ty where $($bounds)* {
@@ -21,11 +42,67 @@ macro_rules! __impl_integrations {
     };
 }
 
-/// Implements the optional integrations' traits for a derived type; expands to nothing
-/// for integrations whose feature is off.
+/// `axum::response::IntoResponse`: the feature is off.
 #[cfg(not(feature = "axum"))]
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __impl_integrations {
+macro_rules! __impl_axum {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {};
+}
+
+/// `utoipa::IntoResponses`, from the catalogue and each entry's details type.
+#[cfg(feature = "utoipa")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_utoipa {
+    (
+        impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]
+        details [$([$($details:ty)?]),*]
+        unknown [$unknown:literal]
+    ) => {
+        #[automatically_derived]
+        impl<$($generics)*> $crate::__private::utoipa::IntoResponses for $ty where $($bounds)* {
+            fn responses() -> $crate::__private::utoipa::Responses {
+                // Autoref describes each details type: FieldErrors, its ToSchema, or any
+                // JSON.
+                #[allow(unused_imports)]
+                use $crate::__private::utoipa::probe::*;
+                let __details = [$(
+                    $crate::__private::utoipa::details!($($details)?)
+                ),*];
+                let mut __responses = $crate::__private::utoipa::responses::<<Self as $crate::__private::ApiError>::Format>(
+                    <Self as $crate::__private::ApiError>::CATALOGUE,
+                    &__details,
+                );
+                if $unknown {
+                    __responses.insert(
+                        $crate::__private::String::from("default"),
+                        $crate::__private::utoipa::default_response::<<Self as $crate::__private::ApiError>::Format>().into(),
+                    );
+                }
+                __responses
+            }
+        }
+    };
+}
+
+/// One entry's details description: none, or its type's.
+#[cfg(feature = "utoipa")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __details_doc {
+    () => {
+        $crate::__private::utoipa::DetailsDoc::None
+    };
+    ($details:ty) => {
+        (&&&$crate::__private::utoipa::SchemaProbe::<$details>::new()).doc()
+    };
+}
+
+/// `utoipa::IntoResponses`: the feature is off.
+#[cfg(not(feature = "utoipa"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_utoipa {
+    ($($input:tt)*) => {};
 }

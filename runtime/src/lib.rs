@@ -105,6 +105,7 @@
 //! | `reqwest` | | decoding `reqwest::Response`s with a size bound |
 //! | `tokio` | | the retry driver on tokio's timer |
 //! | `tower` | | a `tower::retry::Policy` |
+//! | `utoipa` | | OpenAPI responses for derived types (module `openapi`), `ToSchema` for the envelopes |
 //! | `tracing` | with `axum` | spans and events with OpenTelemetry's names, client and server |
 //!
 //! The README has the attribute reference, every check, and the format table with a
@@ -154,6 +155,9 @@ pub use http;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+pub mod openapi;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;

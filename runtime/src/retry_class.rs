@@ -40,6 +40,21 @@ impl Retry {
         }
     }
 
+    /// The class's name, as the catalogue and the OpenAPI `x-retry` extension write it:
+    /// `never`, `backoff`, `throttled` or `reauthenticate`.
+    ///
+    /// ```
+    /// assert_eq!(apierror::Retry::Throttled.as_str(), "throttled");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Retry::Never => "never",
+            Retry::Backoff => "backoff",
+            Retry::Throttled => "throttled",
+            Retry::Reauthenticate => "reauthenticate",
+        }
+    }
+
     /// Whether a call that failed with this class may be attempted again.
     pub const fn is_retryable(self) -> bool {
         !matches!(self, Retry::Never)

@@ -12,6 +12,7 @@ mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
 mod fuzz_corpus;
+mod openapi;
 mod public_api;
 mod retry_breaker;
 mod retry_budget;

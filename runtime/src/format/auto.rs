@@ -120,6 +120,13 @@ impl Format for Auto {
     const NAME: &'static str = "auto";
     const CONTENT_TYPE: &'static str = Problem::CONTENT_TYPE;
 
+    #[cfg(feature = "utoipa")]
+    fn schema(
+        doc: &crate::openapi::EnvelopeDoc<'_>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::envelopes::problem(doc)
+    }
+
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,

@@ -25,6 +25,13 @@ pub struct Nested;
 impl Format for Nested {
     const NAME: &'static str = "nested";
 
+    #[cfg(feature = "utoipa")]
+    fn schema(
+        doc: &crate::openapi::EnvelopeDoc<'_>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::envelopes::nested(doc)
+    }
+
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,

@@ -49,6 +49,13 @@ impl Format for Problem {
     const NAME: &'static str = "problem";
     const CONTENT_TYPE: &'static str = "application/problem+json";
 
+    #[cfg(feature = "utoipa")]
+    fn schema(
+        doc: &crate::openapi::EnvelopeDoc<'_>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::envelopes::problem(doc)
+    }
+
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,

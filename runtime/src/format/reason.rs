@@ -27,6 +27,13 @@ pub struct Reason;
 impl Format for Reason {
     const NAME: &'static str = "reason";
 
+    #[cfg(feature = "utoipa")]
+    fn schema(
+        doc: &crate::openapi::EnvelopeDoc<'_>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::envelopes::reason(doc)
+    }
+
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,

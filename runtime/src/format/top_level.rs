@@ -39,6 +39,13 @@ macro_rules! top_level_format {
         impl $crate::format::Format for $format {
             const NAME: &'static str = $name;
 
+            #[cfg(feature = "utoipa")]
+            fn schema(
+                doc: &$crate::openapi::EnvelopeDoc<'_>,
+            ) -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                $crate::openapi::envelopes::top_level::<Self>(doc)
+            }
+
             fn serialize<S, D>(
                 envelope: &$crate::format::envelope::Envelope<'_, D>,
                 serializer: S,
