@@ -137,12 +137,9 @@ pub(crate) fn integration_facts(input: &Input<'_>) -> (Vec<TokenStream>, bool) {
         .variants
         .iter()
         .filter(|v| !v.is_unknown())
-        .map(|v| match v.field(Role::Details) {
-            Some(field) => {
-                let ty = &field.ty;
-                quote!([#ty])
-            }
-            None => quote!([]),
+        .map(|v| {
+            let ty = v.field(Role::Details).map(|field| &field.ty);
+            quote!([#ty])
         })
         .collect();
     let unknown = input.variants.iter().any(Variant::is_unknown);

@@ -96,7 +96,7 @@ pub enum DetailsDoc {
     /// one `errors` member).
     FieldErrors,
     /// The details' schema, from its type's [`utoipa::ToSchema`].
-    Schema(RefOr<Schema>),
+    Schema(Box<RefOr<Schema>>),
 }
 
 impl DetailsDoc {
@@ -116,11 +116,11 @@ impl DetailsDoc {
             many => {
                 let any_of = many.iter().fold(AnyOfBuilder::new(), |any_of, doc| {
                     any_of.item(match doc {
-                        DetailsDoc::Schema(schema) => schema.clone(),
+                        DetailsDoc::Schema(schema) => (**schema).clone(),
                         _ => envelopes::field_errors(),
                     })
                 });
-                DetailsDoc::Schema(any_of.into())
+                DetailsDoc::Schema(Box::new(any_of.into()))
             }
         }
     }
@@ -250,16 +250,14 @@ fn description(status: StatusCode, group: &[(&ErrorSpec, &DetailsDoc)]) -> Strin
             Cow::into_owned,
         )
     };
-    match group {
-        [(spec, _)] => said(spec),
-        _ => {
-            let mut text = String::from("One of:\n");
-            for (spec, _) in group {
-                let _ = write!(text, "\n- `{}`: {}", spec.code, said(spec));
-            }
-            text
-        }
+    if let [(spec, _)] = group {
+        return said(spec);
     }
+    let mut text = String::from("One of:\n");
+    for (spec, _) in group {
+        let _ = write!(text, "\n- `{}`: {}", spec.code, said(spec));
+    }
+    text
 }
 
 /// `Retry-After` (delay-seconds) when a variant in `group` sends it.

@@ -13,6 +13,7 @@ mod formats_roundtrip;
 mod formats_seeds;
 mod fuzz_corpus;
 mod openapi;
+mod openapi_server;
 mod public_api;
 mod retry_breaker;
 mod retry_budget;

@@ -339,9 +339,10 @@ pub(crate) fn conforms(value: &Value, schema: &Value) -> Result<(), String> {
     let Some(schema) = schema.as_object() else {
         return Err(format!("not a schema: {schema}"));
     };
-    for (keyword, rule) in schema {
+    // Annotations constrain nothing.
+    let annotation = |keyword: &str| matches!(keyword, "description" | "default" | "title");
+    for (keyword, rule) in schema.iter().filter(|(keyword, _)| !annotation(keyword)) {
         match keyword.as_str() {
-            "description" | "default" | "title" => {}
             "type" => {
                 let fits = match rule.as_str().unwrap_or("") {
                     "object" => value.is_object(),
@@ -354,13 +355,21 @@ pub(crate) fn conforms(value: &Value, schema: &Value) -> Result<(), String> {
                     return Err(format!("{value} is not of type {rule}"));
                 }
             }
-            "enum" if !rule.as_array().unwrap().contains(value) => {
-                return Err(format!("{value} is not one of {rule}"));
+            "enum" => {
+                if !rule.as_array().unwrap().contains(value) {
+                    return Err(format!("{value} is not one of {rule}"));
+                }
             }
-            "enum" => {}
-            "minimum" if value.as_f64() < rule.as_f64() => return Err(format!("{value} < {rule}")),
-            "maximum" if value.as_f64() > rule.as_f64() => return Err(format!("{value} > {rule}")),
-            "minimum" | "maximum" => {}
+            "minimum" | "maximum" => {
+                let (low, high) = if keyword == "minimum" {
+                    (rule.as_f64(), value.as_f64())
+                } else {
+                    (value.as_f64(), rule.as_f64())
+                };
+                if high < low {
+                    return Err(format!("{value} is out of {keyword} {rule}"));
+                }
+            }
             "required" => {
                 for member in rule.as_array().unwrap() {
                     if value.get(member.as_str().unwrap()).is_none() {
@@ -393,16 +402,16 @@ pub(crate) fn conforms(value: &Value, schema: &Value) -> Result<(), String> {
                     conforms(value, part)?;
                 }
             }
-            "anyOf"
+            "anyOf" => {
                 if !rule
                     .as_array()
                     .unwrap()
                     .iter()
-                    .any(|p| conforms(value, p).is_ok()) =>
-            {
-                return Err(format!("{value} fits none of {rule}"));
+                    .any(|p| conforms(value, p).is_ok())
+                {
+                    return Err(format!("{value} fits none of {rule}"));
+                }
             }
-            "anyOf" => {}
             other => return Err(format!("keyword {other} is not checked")),
         }
     }

@@ -62,7 +62,7 @@ fn with_details(object: ObjectBuilder, name: &str, details: &DetailsDoc) -> Obje
         DetailsDoc::None => object,
         DetailsDoc::Opaque => object.property(name, any()),
         DetailsDoc::FieldErrors => object.property(name, field_errors()),
-        DetailsDoc::Schema(schema) => object.property(name, schema.clone()),
+        DetailsDoc::Schema(schema) => object.property(name, (**schema).clone()),
     }
 }
 
@@ -140,7 +140,10 @@ pub(crate) fn problem(doc: &EnvelopeDoc<'_>) -> RefOr<Schema> {
         DetailsDoc::None | DetailsDoc::Opaque => base.into(),
         DetailsDoc::FieldErrors => base.property(FIELD_ERRORS_MEMBER, field_errors()).into(),
         // The details' own members sit beside the standard ones.
-        DetailsDoc::Schema(details) => AllOfBuilder::new().item(base).item(details.clone()).into(),
+        DetailsDoc::Schema(details) => AllOfBuilder::new()
+            .item(base)
+            .item((**details).clone())
+            .into(),
     }
 }
 
