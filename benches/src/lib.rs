@@ -29,3 +29,4 @@ pub mod baseline;
 pub mod fixtures;
 pub mod peers;
 pub mod scaling;
+pub mod targets;

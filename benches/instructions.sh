@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Instructions per call of each target case, under callgrind: each case runs at two
+# counts and the difference is divided by the extra calls, so start-up cancels. Prints a
+# Markdown table with ratios against the hand-written serde baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q --release -p apierror-benches --bin instructions
+bin=target/release/instructions
+low=1000 high=11000
+
+count() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+per_call() {
+  local a b
+  a=$(count "$1" $low)
+  b=$(count "$1" $high)
+  echo $(( (b - a) / (high - low) ))
+}
+
+printf '| case | serde | apierror | ratio | Decoded | ratio |\n|---|---|---|---|---|---|\n'
+for body in nested problem flat; do
+  base=$(per_call "decode/$body/serde")
+  ours=$(per_call "decode/$body/apierror")
+  decoded=$(per_call "decode/$body/decoded")
+  printf '| decode/%s | %d | %d | %s× | %d | %s× |\n' "$body" "$base" "$ours" \
+    "$(ratio "$ours" "$base")" "$decoded" "$(ratio "$decoded" "$base")"
+done
+for body in nested problem flat; do
+  base=$(per_call "encode/$body/serde")
+  ours=$(per_call "encode/$body/apierror")
+  printf '| encode/%s | %d | %d | %s× | | |\n' "$body" "$base" "$ours" \
+    "$(ratio "$ours" "$base")"
+done
