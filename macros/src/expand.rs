@@ -799,7 +799,8 @@ impl Codegen<'_> {
                 fn deserialize<__D: #p::serde::Deserializer<'__de>>(
                     #local_deserializer: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
-                    let #local_raw = <#format as #p::Format>::deserialize(#local_deserializer)?;
+                    // A deserializer cannot be rewound: read the careful way at once.
+                    let #local_raw = #p::careful(|| <#format as #p::Format>::deserialize(#local_deserializer))?;
                     <Self as #p::ApiError>::__decode(&#p::DecodeInput::from_body(#local_raw))
                         .map_err(<__D::Error as #p::serde::de::Error>::custom)
                 }

@@ -16,6 +16,7 @@ pub use crate::catalogue::ErrorSpec;
 pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind};
 pub use crate::format::envelope::Context;
+pub use crate::format::object::careful;
 pub use crate::format::{
     Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem, Reason,
 };

@@ -94,10 +94,13 @@ pub trait Format {
     ///
     /// When the body is not complete JSON of this format's shape.
     fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let raw = Self::deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(raw)
+        // Fast, and careful only when fast failed: see `object::careful`.
+        object::fast_then_careful(|| {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            let raw = Self::deserialize(&mut deserializer)?;
+            deserializer.end()?;
+            Ok(raw)
+        })
     }
 
     /// The schema of this format's envelopes, as `doc` narrows them (one status, its

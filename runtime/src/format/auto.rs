@@ -146,7 +146,7 @@ impl Format for Auto {
     }
 
     fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        match outline(body)?.shape() {
+        match object::fast_then_careful(|| outline(body))?.shape() {
             Some(shape) => shape.decode(body),
             None => Err(de::Error::custom(NO_SHAPE)),
         }

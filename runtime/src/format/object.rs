@@ -10,6 +10,13 @@
 //! they contain escapes, and a name that does not unescape to text still reads (it
 //! matches no member).
 //!
+//! The readers read each value once. The few values serde_json rejects in a typed parse
+//! though the lenient rules drop them (a lone surrogate escape, a number out of range)
+//! fail that read; [`careful`] reads them as any mistyped value.
+//! [`Format::decode`](super::Format::decode) retries a failed read carefully, so a
+//! format's `deserialize` needs nothing for it; call `read_object` inside [`careful`]
+//! when reading outside `decode`.
+//!
 //! ```
 //! use std::borrow::Cow;
 //!
@@ -45,16 +52,60 @@
 //! ```
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::format::RawDetails;
 
 pub use super::lenient::{LenientStr, LenientU16};
+
+thread_local! {
+    /// Set while a body is read the careful way (see [`careful`]).
+    static CAREFUL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the readers are in careful mode.
+fn is_careful() -> bool {
+    CAREFUL.with(Cell::get)
+}
+
+/// Runs `read` with the readers in careful mode.
+///
+/// The readers have two ways to read a member, with the same results. The fast way reads
+/// each value once, as a typed parse. It fails the whole read on the few values whose
+/// typed parse serde_json rejects although the lenient rules drop them: a string with a
+/// lone surrogate escape (`"\ud800"`), a number out of range (`1e400`), nesting past
+/// the parser's limit. The careful way reads each value's JSON text first and interprets
+/// it after, so those values are dropped, at the cost of reading values twice.
+/// [`Format::decode`](super::Format::decode) reads the fast way and, when that fails,
+/// once more the careful way; decoding through `Deserialize` reads the careful way,
+/// since a deserializer cannot be rewound.
+pub fn careful<T>(read: impl FnOnce() -> T) -> T {
+    /// Puts the mode back, also when `read` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CAREFUL.with(|careful| careful.set(self.0));
+        }
+    }
+    let _restore = Restore(CAREFUL.with(|careful| careful.replace(true)));
+    read()
+}
+
+/// `read` the fast way, then, if it failed, the careful way: what a fast read rejects
+/// but the lenient rules accept is read as before, and input that is not JSON fails
+/// both (with the careful read's error).
+pub(crate) fn fast_then_careful<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
+    if is_careful() {
+        return read();
+    }
+    read().or_else(|_| careful(read))
+}
 
 /// The members of one kind of JSON object, collected as they are read.
 pub trait Members<'de>: Default {
@@ -124,6 +175,9 @@ pub struct MaybeObject<M>(pub Option<M>);
 
 impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !is_careful() {
+            return deserializer.deserialize_any(MaybeObjectVisitor(PhantomData));
+        }
         let text = <&'de RawValue>::deserialize(deserializer)?.get();
         if !text.starts_with('{') {
             return Ok(MaybeObject(None));
@@ -133,6 +187,52 @@ impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
         read_object(&mut serde_json::Deserializer::from_str(text))
             .map(|members| MaybeObject(Some(members)))
             .map_err(de::Error::custom)
+    }
+}
+
+/// The fast way to read a [`MaybeObject`]: an object's members in the same pass, and
+/// any other value consumed and dropped.
+struct MaybeObjectVisitor<M>(PhantomData<M>);
+
+impl<'de, M: Members<'de>> Visitor<'de> for MaybeObjectVisitor<M> {
+    type Value = MaybeObject<M>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        visit_object(map).map(|members| MaybeObject(Some(members)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(MaybeObject(None))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(MaybeObject(None))
     }
 }
 
@@ -186,7 +286,12 @@ pub fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
 ) -> Result<(), A::Error> {
-    if let Some(value) = lenient_str(raw(map)?.get()) {
+    let value = if is_careful() {
+        lenient_str(raw(map)?.get())
+    } else {
+        map.next_value::<LenientStr<'de>>()?.0
+    };
+    if let Some(value) = value {
         *slot = Some(value);
     }
     Ok(())
@@ -199,7 +304,12 @@ pub fn string<'de, A: MapAccess<'de>>(
 ///
 /// As [`raw`].
 pub fn status<'de, A: MapAccess<'de>>(map: &mut A, slot: &mut Option<u16>) -> Result<(), A::Error> {
-    if let Some(value) = lenient_u16(raw(map)?.get()) {
+    let value = if is_careful() {
+        lenient_u16(raw(map)?.get())
+    } else {
+        map.next_value::<LenientU16>()?.0
+    };
+    if let Some(value) = value {
         *slot = Some(value);
     }
     Ok(())
@@ -375,7 +485,7 @@ mod tests {
             }
         }
         let read = |body: &'static str| -> Two<'static> {
-            read_object(&mut serde_json::Deserializer::from_str(body)).unwrap()
+            careful(|| read_object(&mut serde_json::Deserializer::from_str(body))).unwrap()
         };
         for body in [
             r#"{"s":1e400,"n":1e400}"#,
@@ -409,11 +519,19 @@ mod tests {
     #[test]
     fn maybe_object_drops_values_the_parser_rejects() {
         for body in ["1e400", "\"\\ud800\"", "[1e400]"] {
-            let value: MaybeObject<Names<'_>> = serde_json::from_str(body).unwrap();
+            let value: MaybeObject<Names<'_>> = careful(|| serde_json::from_str(body)).unwrap();
             assert!(value.0.is_none(), "{body}");
         }
+        // The fast way rejects the first two (skipping `[1e400]` never reads the number),
+        // and `Format::decode` then reads carefully.
+        for body in ["1e400", "\"\\ud800\""] {
+            assert!(
+                serde_json::from_str::<MaybeObject<Names<'_>>>(body).is_err(),
+                "{body}"
+            );
+        }
         let value: MaybeObject<Names<'_>> =
-            serde_json::from_str(r#"{"a":1e400,"b":"\ud800"}"#).unwrap();
+            careful(|| serde_json::from_str(r#"{"a":1e400,"b":"\ud800"}"#)).unwrap();
         assert_eq!(value.0.unwrap().0, ["a", "b"]);
     }
 
