@@ -45,7 +45,7 @@ fn main() {
                 seen += buf.len() as u64;
             }
             ("decode", "serde") => {
-                seen += u64::from(targets::decode_serde(body, black_box(&bytes)))
+                seen += u64::from(targets::decode_serde(body, black_box(&bytes)));
             }
             ("decode", "apierror") => {
                 seen += u64::from(targets::decode_apierror(body, &headers, black_box(&bytes)));

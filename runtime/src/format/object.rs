@@ -10,7 +10,7 @@
 //! they contain escapes, and a name that does not unescape to text still reads (it
 //! matches no member).
 //!
-//! The readers read each value once. The few values serde_json rejects in a typed parse
+//! The readers read each value once. The few values `serde_json` rejects in a typed parse
 //! though the lenient rules drop them (a lone surrogate escape, a number out of range)
 //! fail that read; [`careful`] reads them as any mistyped value.
 //! [`Format::decode`](super::Format::decode) retries a failed read carefully, so a
@@ -78,7 +78,7 @@ fn is_careful() -> bool {
 ///
 /// The readers have two ways to read a member, with the same results. The fast way reads
 /// each value once, as a typed parse. It fails the whole read on the few values whose
-/// typed parse serde_json rejects although the lenient rules drop them: a string with a
+/// typed parse `serde_json` rejects although the lenient rules drop them: a string with a
 /// lone surrogate escape (`"\ud800"`), a number out of range (`1e400`), nesting past
 /// the parser's limit. The careful way reads each value's JSON text first and interprets
 /// it after, so those values are dropped, at the cost of reading values twice.
