@@ -174,6 +174,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let api_error = codegen.api_error_impl();
     let serialize = codegen.serialize_impl();
     let deserialize = codegen.deserialize_impl();
+    let in_place = codegen.in_place_impl();
     let params = impl_params(input.generics);
     let predicates = where_clause.predicates();
     let (details, unknown) = integration_facts(input);
@@ -182,6 +183,12 @@ fn impls(input: &Input<'_>) -> TokenStream {
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
         impl #impl_generics #krate::__private::ApiError for #ident #ty_generics #where_clause {
             #api_error
+        }
+
+        #[automatically_derived]
+        #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
+        impl #impl_generics #krate::__private::InPlaceDetails for #ident #ty_generics #where_clause {
+            #in_place
         }
 
         #[automatically_derived]
@@ -600,28 +607,133 @@ impl Codegen<'_> {
         }
     }
 
+    /// The decoding methods of the `ApiError` impl: each reads through the enum's
+    /// `InPlaceDetails` impl ([`Self::in_place_impl`]).
     fn decode_fn(&self) -> TokenStream {
-        let local_raw = mixed("__raw");
         let local_input = mixed("__input");
-        let local_kind = mixed("__kind");
-        let local_chosen = mixed("__chosen");
-        let local_value = mixed("__value");
         let local_status = mixed("__status");
         let local_headers = mixed("__headers");
         let local_body = mixed("__body");
         let local_now = mixed("__now");
         let krate = self.krate;
         let p = quote!(#krate::__private);
-        let format = &self.format;
+        quote! {
+            fn from_response(
+                #local_status: #p::StatusCode,
+                #local_headers: &#p::HeaderMap,
+                #local_body: &[u8],
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
+                // The clock is read only if a `Retry-After` date needs it.
+                #p::decode_in_place::<Self>(
+                    #local_status, #local_headers, #local_body, ::core::option::Option::None,
+                )
+            }
+
+            fn from_response_at(
+                #local_status: #p::StatusCode,
+                #local_headers: &#p::HeaderMap,
+                #local_body: &[u8],
+                #local_now: #p::SystemTime,
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
+                #p::decode_in_place::<Self>(
+                    #local_status, #local_headers, #local_body, ::core::option::Option::Some(#local_now),
+                )
+            }
+
+            fn __decode_with_meta(
+                #local_status: #p::StatusCode,
+                #local_headers: &#p::HeaderMap,
+                #local_body: &[u8],
+                #local_now: ::core::option::Option<#p::SystemTime>,
+            ) -> (::core::result::Result<Self, #p::DecodeError>, #p::ResponseMeta) {
+                #p::decode_in_place_with_meta::<Self>(#local_status, #local_headers, #local_body, #local_now)
+            }
+
+            fn __decode(
+                #local_input: &#p::DecodeInput<'_>,
+            ) -> ::core::result::Result<Self, #p::DecodeError> {
+                <Self as #p::InPlaceDetails>::choose(#local_input, &mut ::core::default::Default::default())
+            }
+        }
+    }
+
+    /// The variants whose details decode in place, in slot order: those with details
+    /// whose code no other decodable variant has, in a format whose body carries codes.
+    fn slotted(&self) -> Vec<&Variant> {
+        if self.input.builtin().is_some_and(|b| !b.has_code()) {
+            return Vec::new();
+        }
+        let decodable: Vec<&Variant> = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| v.is_decodable())
+            .collect();
+        decodable
+            .iter()
+            .filter(|v| v.field(Role::Details).is_some())
+            .filter(|v| {
+                decodable
+                    .iter()
+                    .filter(|other| other.code.value == v.code.value)
+                    .count()
+                    == 1
+            })
+            .copied()
+            .collect()
+    }
+
+    /// `__slots.1.1.0`: the slot at `index` in the row of slots.
+    fn slot(index: usize) -> TokenStream {
+        let local_slots = mixed("__slots");
+        let rest = (0..index).map(|_| quote!(.1));
+        quote!(#local_slots #(#rest)* .0)
+    }
+
+    /// The `InPlaceDetails` impl: a slot per variant that decodes its details in place,
+    /// the reader that fills them, and the choice of variant that empties them.
+    fn in_place_impl(&self) -> TokenStream {
+        let local_slots = mixed("__slots");
+        let local_code = mixed("__code");
+        let local_part = mixed("__part");
+        let local_map = mixed("__map");
+        let local_value = mixed("__value");
+        let local_raw = mixed("__raw");
+        let local_input = mixed("__input");
+        let local_kind = mixed("__kind");
+        let local_chosen = mixed("__chosen");
+        let krate = self.krate;
+        let p = quote!(#krate::__private);
+        let slotted = self.slotted();
+        let mut slots = quote!(());
+        for variant in slotted.iter().rev() {
+            let ty = variant.field(Role::Details).map(|f| &f.ty);
+            slots = quote!((::core::option::Option<#ty>, #slots));
+        }
+        let arms = slotted.iter().enumerate().map(|(index, variant)| {
+            let code = &variant.code.value;
+            let ty = variant.field(Role::Details).map(|f| &f.ty);
+            let span = ty.span();
+            let slot = Self::slot(index);
+            let read = quote_spanned!(span=> <#ty as #p::DetailsField>::read_in_place(#local_part, #local_map));
+            quote! {
+                #code => match #read? {
+                    ::core::option::Option::Some(#local_value) => {
+                        #slot = ::core::option::Option::Some(#local_value);
+                        ::core::result::Result::Ok(::core::option::Option::Some(#code))
+                    }
+                    ::core::option::Option::None => ::core::result::Result::Ok(::core::option::Option::None),
+                },
+            }
+        });
         let dispatch = match self.input.builtin() {
-            Some(builtin) if builtin.has_code() => self.code_dispatch(),
-            Some(_) => self.status_dispatch(),
+            Some(builtin) if builtin.has_code() => self.code_dispatch(&slotted),
+            Some(_) => self.status_dispatch(&slotted),
             // A format the derive does not know (`Auto`, a custom one): the body's code
             // when it has one, else the status.
             None => {
-                let local_raw = mixed("__raw");
-                let by_code = self.code_dispatch();
-                let by_status = self.status_dispatch();
+                let by_code = self.code_dispatch(&slotted);
+                let by_status = self.status_dispatch(&slotted);
                 quote! {
                     if #local_raw.code.is_some() { #by_code } else { #by_status }
                 }
@@ -634,21 +746,32 @@ impl Codegen<'_> {
         } else {
             quote!(::core::result::Result::Err(#local_input.error(#local_kind)))
         };
+        // Unused when no variant has a slot.
+        let unused = slotted
+            .is_empty()
+            .then(|| quote!(let _ = (#local_slots, #local_part, #local_map);));
         quote! {
-            fn from_response_at(
-                #local_status: #p::StatusCode,
-                #local_headers: &#p::HeaderMap,
-                #local_body: &[u8],
-                #local_now: #p::SystemTime,
-            ) -> ::core::result::Result<Self, #p::DecodeError> {
-                <Self as #p::ApiError>::__decode(&#p::DecodeInput::read_at::<#format>(
-                    #local_status, #local_headers, #local_body, #local_now,
-                ))
+            type Slots = #slots;
+
+            #[inline]
+            fn read_details<'__de, __A: #p::serde::de::MapAccess<'__de>>(
+                #local_slots: &mut Self::Slots,
+                #local_code: &str,
+                #local_part: ::core::option::Option<&str>,
+                #local_map: &mut __A,
+            ) -> ::core::result::Result<::core::option::Option<&'static str>, __A::Error> {
+                #unused
+                match #local_code {
+                    #(#arms)*
+                    _ => ::core::result::Result::Ok(::core::option::Option::None),
+                }
             }
 
-            fn __decode(
+            fn choose(
                 #local_input: &#p::DecodeInput<'_>,
+                #local_slots: &mut Self::Slots,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
+                let _ = &#local_slots;
                 let #local_chosen = (|| -> ::core::result::Result<Self, #p::DecodeErrorKind> {
                     let #local_raw = #local_input.raw()?;
                     #dispatch
@@ -662,7 +785,7 @@ impl Codegen<'_> {
     }
 
     /// The expression that builds a decodable variant from `#local_raw` and `#local_input`.
-    fn build(&self, variant: &Variant) -> TokenStream {
+    fn build(&self, variant: &Variant, slotted: &[&Variant]) -> TokenStream {
         let local_raw = mixed("__raw");
         let local_input = mixed("__input");
         let p = {
@@ -676,7 +799,20 @@ impl Codegen<'_> {
             let span = ty.span();
             let value = match f.role {
                 Role::Details => {
-                    quote_spanned!(span=> <#ty as #p::DetailsField>::decode_details(#local_raw)?)
+                    let decode = quote_spanned!(span=> <#ty as #p::DetailsField>::decode_details(#local_raw)?);
+                    match slotted.iter().position(|v| v.ident == variant.ident) {
+                        Some(index) => {
+                            let slot = Self::slot(index);
+                            let local_in_place = mixed("__in_place");
+                            quote! {
+                                match #slot.take() {
+                                    ::core::option::Option::Some(#local_in_place) => #local_in_place,
+                                    ::core::option::Option::None => #decode,
+                                }
+                            }
+                        }
+                        None => decode,
+                    }
                 }
                 Role::Message => {
                     quote_spanned!(span=> <#ty as #p::MessageField>::from_message(#local_raw))
@@ -692,7 +828,7 @@ impl Codegen<'_> {
         quote!(::core::result::Result::Ok(#path { #(#members,)* }))
     }
 
-    fn code_dispatch(&self) -> TokenStream {
+    fn code_dispatch(&self, slotted: &[&Variant]) -> TokenStream {
         let local_raw = mixed("__raw");
         let local_input = mixed("__input");
         let krate = self.krate;
@@ -711,7 +847,7 @@ impl Codegen<'_> {
         for variant in &decodable {
             let code = &variant.code.value;
             let sharing = decodable.iter().filter(|v| v.code.value == *code).count();
-            let build = self.build(variant);
+            let build = self.build(variant, slotted);
             if sharing == 1 && !keys_on_status {
                 specific.push(quote!((::core::option::Option::Some(#code), _) => #build,));
             } else {
@@ -727,7 +863,7 @@ impl Codegen<'_> {
         }
     }
 
-    fn status_dispatch(&self) -> TokenStream {
+    fn status_dispatch(&self, slotted: &[&Variant]) -> TokenStream {
         let local_input = mixed("__input");
         let krate = self.krate;
         let decodable: Vec<&Variant> = self
@@ -751,7 +887,7 @@ impl Codegen<'_> {
                 .iter()
                 .find(|v| v.decode_default.is_some())
                 .or_else(|| (candidates.len() == 1).then(|| &candidates[0]))?;
-            let build = self.build(chosen);
+            let build = self.build(chosen, slotted);
             Some(quote!(#status => #build,))
         });
         quote! {

@@ -13,8 +13,11 @@ pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
 pub use crate::catalogue::ErrorSpec;
+pub use crate::decode::in_place::{
+    InPlaceDetails, decode as decode_in_place, decode_with_meta as decode_in_place_with_meta,
+};
 pub use crate::decode::input::DecodeInput;
-pub use crate::decode::{DecodeError, DecodeErrorKind};
+pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
 pub use crate::format::envelope::Context;
 pub use crate::format::object::careful;
 pub use crate::format::{

@@ -222,6 +222,22 @@ pub trait ApiError: Sized {
         now: SystemTime,
     ) -> Result<Self, DecodeError>;
 
+    /// Decodes a response and reads its metadata from the same parse, whether or not a
+    /// variant fits; `now` is `None` for the system clock, read only when needed. Not a public API: the derive overrides it to decode the details in
+    /// the same pass, and a hand-written impl keeps this default, which decodes through
+    /// [`__decode`](Self::__decode).
+    #[doc(hidden)]
+    fn __decode_with_meta(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: Option<SystemTime>,
+    ) -> (Result<Self, DecodeError>, crate::decode::ResponseMeta) {
+        let now = now.unwrap_or_else(SystemTime::now);
+        let input = DecodeInput::read_at::<Self::Format>(status, headers, body, now);
+        (Self::__decode(&input), input.meta())
+    }
+
     /// Picks the variant for a response its format has already read, so that one parse
     /// serves both the error and [`Decoded`](crate::Decoded)'s metadata. Not a public API:
     /// the derive overrides it, and a hand-written impl keeps this default, which decodes

@@ -15,9 +15,8 @@ use crate::retry::RetryAfter;
 use crate::retry::rate_limit::RateLimitScan;
 use crate::unknown::Unknown;
 
+pub(crate) mod in_place;
 pub(crate) mod input;
-
-use input::DecodeInput;
 
 /// How many bytes of an unrecognised body [`Unknown`] and [`ResponseMeta`] keep (and of
 /// its message).
@@ -215,7 +214,9 @@ impl<E: ApiError> Decoded<E> {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, DecodeError> {
-        Self::from_response_at(status, headers, body, SystemTime::now())
+        // The clock is read only if a `Retry-After` date needs it.
+        let (error, meta) = decode_with_meta::<E>(status, headers, body, None);
+        error.map(|error| Decoded { error, meta })
     }
 
     /// Decodes a response into `E`, keeping its metadata, with `now` as the time an
@@ -231,21 +232,20 @@ impl<E: ApiError> Decoded<E> {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Self, DecodeError> {
-        let (error, meta) = decode_with_meta::<E>(status, headers, body, now);
+        let (error, meta) = decode_with_meta::<E>(status, headers, body, Some(now));
         error.map(|error| Decoded { error, meta })
     }
 }
 
 /// Decodes a response into `E` and reads its metadata from the same parse, whether or
-/// not a variant fits.
+/// not a variant fits; `now` is `None` for the system clock, read only when needed.
 pub(crate) fn decode_with_meta<E: ApiError>(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    now: SystemTime,
+    now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
-    let input = DecodeInput::read_at::<E::Format>(status, headers, body, now);
-    (E::__decode(&input), input.meta())
+    E::__decode_with_meta(status, headers, body, now)
 }
 
 impl<E> Decoded<E> {

@@ -28,6 +28,7 @@
 use serde::{Deserializer, Serialize, Serializer};
 
 mod auto;
+mod details;
 pub(crate) mod envelope;
 pub(crate) mod extensions;
 mod fields;
@@ -47,6 +48,7 @@ pub(crate) mod top_level;
 mod wrapped;
 
 pub use auto::{Auto, Shape};
+pub use details::{DetailsReader, Undecoded};
 pub(crate) use envelope::Context;
 pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use fields::Fields;
@@ -88,18 +90,60 @@ pub trait Format {
     where
         De: Deserializer<'de>;
 
+    /// [`deserialize`](Format::deserialize), handing the members that hold the details to
+    /// `R` as they are met, so that details can be decoded in the same pass. Returns the
+    /// reader with what it decoded.
+    ///
+    /// The default reads with [`deserialize`](Format::deserialize) and hands `R` nothing:
+    /// the details are kept as text and decoded after, which is correct, only slower. The
+    /// built-in formats override it.
+    ///
+    /// # Errors
+    ///
+    /// As [`deserialize`](Format::deserialize), and what `R` reports.
+    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
+    where
+        De: Deserializer<'de>,
+        R: DetailsReader<'de>,
+    {
+        Self::deserialize(deserializer).map(|raw| (raw, R::default()))
+    }
+
     /// Reads a complete body; see [`deserialize`](Format::deserialize).
     ///
     /// # Errors
     ///
     /// When the body is not complete JSON of this format's shape.
     fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        // Fast, and careful only when fast failed: see `object::careful`.
+        Self::decode_with::<Undecoded>(body).map(|(raw, _)| raw)
+    }
+
+    /// Reads a complete body with `R` reading the details; see
+    /// [`deserialize_with`](Format::deserialize_with).
+    ///
+    /// When the first read fails (a value the fast readers reject, details that do not fit
+    /// the type `R` decoded them as, or details `R` decoded for a code a later member
+    /// replaced), the body is read once more the careful way, with every value kept as
+    /// text: see [`object::careful`].
+    ///
+    /// # Errors
+    ///
+    /// When the body is not complete JSON of this format's shape.
+    #[inline]
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
         object::fast_then_careful(|| {
             let mut deserializer = serde_json::Deserializer::from_slice(body);
-            let raw = Self::deserialize(&mut deserializer)?;
+            let (raw, reader) = Self::deserialize_with::<_, R>(&mut deserializer)?;
             deserializer.end()?;
-            Ok(raw)
+            if reader.fits(&raw) {
+                Ok((raw, reader))
+            } else {
+                Err(serde::de::Error::custom(
+                    "the details were decoded for a code a later member replaced",
+                ))
+            }
         })
     }
 

@@ -34,7 +34,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::time::SystemTime;
 
 use ::reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -273,7 +272,7 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     // An interrupted body is decoded from what arrived.
     let _ = read_into(&mut response, limit, &mut body).await;
     // One parse of the body serves the error and the metadata, whichever way it goes.
-    match crate::decode::decode_with_meta::<E>(status, &headers, &body, SystemTime::now()) {
+    match crate::decode::decode_with_meta::<E>(status, &headers, &body, None) {
         (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
         (Err(error), meta) => ClientError::Undecodable { error, meta },
     }

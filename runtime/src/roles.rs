@@ -10,7 +10,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess};
 use serde::{Serialize, Serializer};
 
 use crate::decode::DecodeErrorKind;
@@ -111,6 +111,17 @@ pub trait DetailsField: Sized {
     ///
     /// When they neither fit nor can be left out.
     fn decode_details(raw: &RawEnvelope<'_>) -> Result<Self, DecodeErrorKind>;
+    /// Reads a details member in place (see
+    /// [`DetailsReader::read`](crate::format::DetailsReader::read) for `part`); `None`,
+    /// with the value not read, when the type is not read from `part`.
+    ///
+    /// # Errors
+    ///
+    /// For input that is not JSON, or details that do not fit.
+    fn read_in_place<'de, A: MapAccess<'de>>(
+        part: Option<&str>,
+        map: &mut A,
+    ) -> Result<Option<Self>, A::Error>;
 }
 
 #[diagnostic::do_not_recommend]
@@ -120,6 +131,15 @@ impl<T: Serialize + DeserializeOwned> DetailsField for T {
     }
     fn decode_details(raw: &RawEnvelope<'_>) -> Result<Self, DecodeErrorKind> {
         crate::decode::input::decode_details(raw)
+    }
+    fn read_in_place<'de, A: MapAccess<'de>>(
+        part: Option<&str>,
+        map: &mut A,
+    ) -> Result<Option<Self>, A::Error> {
+        match part {
+            Some(name) if crate::format::extensions::read_from::<Self>() != Some(name) => Ok(None),
+            _ => map.next_value().map(Some),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod catalogue;
 mod client_e2e;
 mod custom_format;
+mod decode_in_place;
 mod decode_meta;
 mod derive_lints;
 mod derive_mapping;

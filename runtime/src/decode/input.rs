@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::de::value::{MapDeserializer, UnitDeserializer};
 
 use super::{DecodeError, DecodeErrorKind, MAX_DECODED_BODY, MalformedBody, ResponseMeta};
-use crate::format::{Format, RawEnvelope};
+use crate::format::{DetailsReader, Format, RawEnvelope, Undecoded};
 use crate::retry::RetryAfter;
 use crate::unknown::Unknown;
 
@@ -21,7 +21,8 @@ pub struct DecodeInput<'a> {
     body: &'a [u8],
     raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
     retry_after: Option<RetryAfter>,
-    now: SystemTime,
+    /// `None`: the system clock, read only if needed.
+    now: Option<SystemTime>,
 }
 
 impl<'a> DecodeInput<'a> {
@@ -40,24 +41,46 @@ impl<'a> DecodeInput<'a> {
         body: &'a [u8],
         now: SystemTime,
     ) -> Self {
-        let raw = if body.len() > MAX_DECODED_BODY {
+        Self::read_with::<F, Undecoded>(status, headers, body, Some(now)).0
+    }
+
+    /// [`read_at`](Self::read_at), with `R` reading the details as the format meets them
+    /// (see [`Format::decode_with`]); returns the reader with what it decoded. `now` is
+    /// `None` for the system clock, read only if an HTTP-date `Retry-After` needs it.
+    #[inline]
+    pub fn read_with<F: Format, R: DetailsReader<'a>>(
+        status: StatusCode,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: Option<SystemTime>,
+    ) -> (Self, R) {
+        let read = if body.len() > MAX_DECODED_BODY {
             Err(DecodeErrorKind::TooLarge)
         } else if body.iter().all(u8::is_ascii_whitespace) {
             Err(DecodeErrorKind::Empty)
         } else {
-            F::decode(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
+            F::decode_with::<R>(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
         };
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(RetryAfter::from_header);
-        DecodeInput {
+        let (raw, reader) = match read {
+            Ok((raw, reader)) => (Ok(raw), reader),
+            Err(kind) => (Err(kind), R::default()),
+        };
+        let retry_after = if headers.is_empty() {
+            None
+        } else {
+            headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(RetryAfter::from_header)
+        };
+        let input = DecodeInput {
             status: Some(status),
             headers: Some(headers),
             body,
             raw,
             retry_after,
             now,
-        }
+        };
+        (input, reader)
     }
 
     /// Input read from a body alone (a `Deserialize` impl): the status is the one the
@@ -69,7 +92,7 @@ impl<'a> DecodeInput<'a> {
             body: &[],
             raw: Ok(raw),
             retry_after: None,
-            now: SystemTime::UNIX_EPOCH,
+            now: Some(SystemTime::UNIX_EPOCH),
         }
     }
 
@@ -95,7 +118,7 @@ impl<'a> DecodeInput<'a> {
 
     /// The time an HTTP-date `Retry-After` is measured from.
     pub fn now(&self) -> SystemTime {
-        self.now
+        self.now.unwrap_or_else(SystemTime::now)
     }
 
     /// What the response said beside the error, from the parse this input already made.
@@ -113,7 +136,7 @@ impl<'a> DecodeInput<'a> {
     /// The `Retry-After` delay the response asked for, from the time the input was read
     /// at.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after.map(|hint| hint.delay_from(self.now))
+        self.retry_after.map(|hint| hint.delay_from(self.now()))
     }
 
     /// The `Retry-After` hint as the response gave it.

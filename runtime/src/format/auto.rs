@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use super::object::{self, MaybeObject, Members};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
 use crate::format::Format;
-use crate::format::{Envelope, RawEnvelope};
+use crate::format::{DetailsReader, Envelope, RawEnvelope, Undecoded};
 
 /// Which built-in shape a body has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,13 +49,26 @@ impl Shape {
     ///
     /// When `body` is not a complete JSON object.
     pub fn decode(self, body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
+        self.decode_with::<Undecoded>(body).map(|(raw, _)| raw)
+    }
+
+    /// [`decode`](Self::decode), with `R` reading the details: see
+    /// [`Format::decode_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`decode`](Self::decode).
+    pub fn decode_with<'de, R: DetailsReader<'de>>(
+        self,
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
         match self {
-            Shape::Plain => Plain::decode(body),
-            Shape::Nested => Nested::decode(body),
-            Shape::Fields => Fields::decode(body),
-            Shape::Reason => Reason::decode(body),
-            Shape::Flat => Flat::decode(body),
-            Shape::Problem => Problem::decode(body),
+            Shape::Plain => Plain::decode_with(body),
+            Shape::Nested => Nested::decode_with(body),
+            Shape::Fields => Fields::decode_with(body),
+            Shape::Reason => Reason::decode_with(body),
+            Shape::Flat => Flat::decode_with(body),
+            Shape::Problem => Problem::decode_with(body),
         }
     }
 }
@@ -145,9 +158,11 @@ impl Format for Auto {
         Self::decode(text.as_bytes()).map_err(de::Error::custom)
     }
 
-    fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
         match object::fast_then_careful(|| outline(body))?.shape() {
-            Some(shape) => shape.decode(body),
+            Some(shape) => shape.decode_with(body),
             None => Err(de::Error::custom(NO_SHAPE)),
         }
     }

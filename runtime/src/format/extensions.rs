@@ -38,6 +38,60 @@ fn find<'a>(members: &'a [Member<'_>], name: &str) -> Option<&'a RawValue> {
         .map(|(_, value)| value.as_ref())
 }
 
+/// The one member a `T` is read from alone, when there is one: `errors` for
+/// [`FieldErrors`](crate::FieldErrors). Other types read several members, or the whole
+/// `details` member only when the members do not fit. Asked by starting to deserialize a
+/// `T` from a deserializer that declines at once: no input is read and nothing allocates.
+pub(crate) fn read_from<T: DeserializeOwned>() -> Option<&'static str> {
+    let mut newtype = None;
+    let _ = T::deserialize(FirstCall(&mut newtype));
+    (newtype == Some(crate::field_errors::NEWTYPE_NAME)).then_some(FIELD_ERRORS_MEMBER)
+}
+
+/// A deserializer that notes the newtype a type starts with, and declines every call.
+struct FirstCall<'a>(&'a mut Option<&'static str>);
+
+/// [`FirstCall`]'s answer to every call.
+#[derive(Debug)]
+struct Declined;
+
+impl std::fmt::Display for Declined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("declined")
+    }
+}
+
+impl std::error::Error for Declined {}
+
+impl serde::de::Error for Declined {
+    fn custom<M: std::fmt::Display>(_: M) -> Self {
+        Declined
+    }
+}
+
+impl<'de> Deserializer<'de> for FirstCall<'_> {
+    type Error = Declined;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Declined> {
+        Err(Declined)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _: V,
+    ) -> Result<V::Value, Declined> {
+        *self.0 = Some(name);
+        Err(Declined)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
 /// The members as a deserializer.
 struct Members<'a, 'b>(&'a [Member<'b>]);
 
@@ -157,6 +211,15 @@ mod tests {
             decode::<Option<FieldErrors>>(&members).unwrap(),
             Some(FieldErrors::new().with_field("status", "is invalid"))
         );
+    }
+
+    #[test]
+    fn only_field_errors_are_read_from_one_member() {
+        assert_eq!(read_from::<FieldErrors>(), Some("errors"));
+        assert_eq!(read_from::<Option<FieldErrors>>(), None);
+        assert_eq!(read_from::<Credit>(), None);
+        assert_eq!(read_from::<Vec<String>>(), None);
+        assert_eq!(read_from::<serde_json::Value>(), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::member;
 use super::object::{self, Members};
 use super::wrapped;
 use crate::format::Format;
-use crate::format::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
 ///
@@ -44,15 +44,24 @@ impl Format for Nested {
     where
         De: Deserializer<'de>,
     {
-        let error: Error<'de> = wrapped::deserialize(deserializer)?;
-        Ok(RawEnvelope {
+        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+    }
+
+    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
+    where
+        De: Deserializer<'de>,
+        R: DetailsReader<'de>,
+    {
+        let error: Error<'de, R> = wrapped::deserialize(deserializer)?;
+        let raw = RawEnvelope {
             code: error.code,
             status: None,
             message: error.message,
             details: error.details,
             request_id: error.request_id,
             timestamp: error.timestamp,
-        })
+        };
+        Ok((raw, error.reader))
     }
 }
 
@@ -87,17 +96,18 @@ impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
     }
 }
 
-/// The members of the `error` object.
+/// The members of the `error` object, and what `R` decoded of the details.
 #[derive(Default)]
-struct Error<'de> {
+struct Error<'de, R> {
     code: Option<Cow<'de, str>>,
     message: Option<Cow<'de, str>>,
     details: Option<RawDetails<'de>>,
     request_id: Option<Cow<'de, str>>,
     timestamp: Option<Cow<'de, str>>,
+    reader: R,
 }
 
-impl<'de> Members<'de> for Error<'de> {
+impl<'de, R: DetailsReader<'de>> Members<'de> for Error<'de, R> {
     fn member<A: MapAccess<'de>>(
         &mut self,
         name: Cow<'de, str>,
@@ -106,7 +116,12 @@ impl<'de> Members<'de> for Error<'de> {
         match &*name {
             "code" => object::string(map, &mut self.code),
             "message" => object::string(map, &mut self.message),
-            "details" => object::details(map, &mut self.details),
+            "details" => object::details_with(
+                map,
+                self.code.as_deref(),
+                &mut self.reader,
+                &mut self.details,
+            ),
             "request_id" => object::string(map, &mut self.request_id),
             "timestamp" => object::string(map, &mut self.timestamp),
             _ => object::skip(map),

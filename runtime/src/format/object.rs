@@ -61,6 +61,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::value::RawValue;
 
 use crate::format::RawDetails;
+use crate::format::details::{DetailsReader, Undecoded};
 
 pub use super::lenient::{LenientStr, LenientU16};
 
@@ -70,7 +71,8 @@ thread_local! {
 }
 
 /// Whether the readers are in careful mode.
-fn is_careful() -> bool {
+#[inline]
+pub(crate) fn is_careful() -> bool {
     CAREFUL.with(Cell::get)
 }
 
@@ -100,6 +102,7 @@ pub fn careful<T>(read: impl FnOnce() -> T) -> T {
 /// `read` the fast way, then, if it failed, the careful way: what a fast read rejects
 /// but the lenient rules accept is read as before, and input that is not JSON fails
 /// both (with the careful read's error).
+#[inline]
 pub(crate) fn fast_then_careful<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
     if is_careful() {
         return read();
@@ -282,6 +285,7 @@ impl<'de> Visitor<'de> for MemberNameVisitor {
 /// # Errors
 ///
 /// As [`raw`].
+#[inline]
 pub fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
@@ -303,6 +307,7 @@ pub fn string<'de, A: MapAccess<'de>>(
 /// # Errors
 ///
 /// As [`raw`].
+#[inline]
 pub fn status<'de, A: MapAccess<'de>>(map: &mut A, slot: &mut Option<u16>) -> Result<(), A::Error> {
     let value = if is_careful() {
         lenient_u16(raw(map)?.get())
@@ -349,6 +354,7 @@ pub fn lenient_u16(text: &str) -> Option<u16> {
 ///
 /// For input that is not JSON, and for a value that cannot be borrowed: the
 /// deserializer must read from a slice or `str` (`serde_json::from_slice`), not a reader.
+#[inline]
 pub fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<&'de RawValue, A::Error> {
     map.next_value()
 }
@@ -362,8 +368,30 @@ pub fn details<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<RawDetails<'de>>,
 ) -> Result<(), A::Error> {
-    let value = raw(map)?;
-    if value.get() != "null" {
+    details_with(map, None, &mut Undecoded, slot)
+}
+
+/// Reads a member holding the whole details through `reader`, with `code` the code read
+/// so far: decoded in place when the reader decodes it, else kept in `slot` as undecoded
+/// JSON (`null` leaves `slot` as it was).
+///
+/// # Errors
+///
+/// As [`DetailsReader::read`].
+#[inline]
+pub fn details_with<'de, A, R>(
+    map: &mut A,
+    code: Option<&str>,
+    reader: &mut R,
+    slot: &mut Option<RawDetails<'de>>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    R: DetailsReader<'de>,
+{
+    if let Some(value) = reader.read(code, None, map)?
+        && value.get() != "null"
+    {
         *slot = Some(RawDetails::Value(Cow::Borrowed(value)));
     }
     Ok(())
@@ -418,6 +446,7 @@ pub(crate) fn keep_last_of_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) 
 /// # Errors
 ///
 /// Only for input that is not JSON.
+#[inline]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use super::flatten::{self, Flattened};
 use super::object::{self, Members};
 use crate::format::Format;
-use crate::format::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
 
 /// The members `problem` defines itself; no extension member may take these names.
 const STANDARD_MEMBERS: [&str; 8] = [
@@ -89,15 +89,24 @@ impl Format for Problem {
     where
         De: Deserializer<'de>,
     {
-        let body: Body<'de> = object::read_object(deserializer)?;
-        Ok(RawEnvelope {
+        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+    }
+
+    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
+    where
+        De: Deserializer<'de>,
+        R: DetailsReader<'de>,
+    {
+        let body: Body<'de, R> = object::read_object(deserializer)?;
+        let raw = RawEnvelope {
             code: body.code,
             status: body.status,
             message: body.detail,
             details: extension_details(body.extensions),
             request_id: body.request_id,
             timestamp: body.timestamp,
-        })
+        };
+        Ok((raw, body.reader))
     }
 }
 
@@ -111,16 +120,17 @@ fn extension_details<'de>(
 
 /// The members `problem` reads.
 #[derive(Default)]
-struct Body<'de> {
+struct Body<'de, R> {
     status: Option<u16>,
     detail: Option<Cow<'de, str>>,
     code: Option<Cow<'de, str>>,
     request_id: Option<Cow<'de, str>>,
     timestamp: Option<Cow<'de, str>>,
     extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
+    reader: R,
 }
 
-impl<'de> Members<'de> for Body<'de> {
+impl<'de, R: DetailsReader<'de>> Members<'de> for Body<'de, R> {
     fn member<A: MapAccess<'de>>(
         &mut self,
         name: Cow<'de, str>,
@@ -135,8 +145,10 @@ impl<'de> Members<'de> for Body<'de> {
             "type" | "title" | "instance" => object::skip(map),
             _ => {
                 // Repeats are resolved once, after the last member (`extension_details`).
-                self.extensions
-                    .push((name, Cow::Borrowed(object::raw(map)?)));
+                // Each is part of the details: `R` may decode it in place.
+                if let Some(value) = self.reader.read(self.code.as_deref(), Some(&name), map)? {
+                    self.extensions.push((name, Cow::Borrowed(value)));
+                }
                 Ok(())
             }
         }

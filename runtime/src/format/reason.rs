@@ -10,7 +10,7 @@ use super::member;
 use super::object::{self, Members};
 use super::wrapped;
 use crate::format::Format;
-use crate::format::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
 
 /// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
 /// status as a number and `reason` is the machine-readable code; `"details"` follows the
@@ -46,14 +46,23 @@ impl Format for Reason {
     where
         De: Deserializer<'de>,
     {
-        let error: Error<'de> = wrapped::deserialize(deserializer)?;
-        Ok(RawEnvelope {
+        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+    }
+
+    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
+    where
+        De: Deserializer<'de>,
+        R: DetailsReader<'de>,
+    {
+        let error: Error<'de, R> = wrapped::deserialize(deserializer)?;
+        let raw = RawEnvelope {
             code: error.reason,
             status: error.code,
             message: error.message,
             details: error.details,
             ..RawEnvelope::default()
-        })
+        };
+        Ok((raw, error.reader))
     }
 }
 
@@ -76,16 +85,17 @@ impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
     }
 }
 
-/// The members of the `error` object.
+/// The members of the `error` object, and what `R` decoded of the details.
 #[derive(Default)]
-struct Error<'de> {
+struct Error<'de, R> {
     code: Option<u16>,
     reason: Option<Cow<'de, str>>,
     message: Option<Cow<'de, str>>,
     details: Option<RawDetails<'de>>,
+    reader: R,
 }
 
-impl<'de> Members<'de> for Error<'de> {
+impl<'de, R: DetailsReader<'de>> Members<'de> for Error<'de, R> {
     fn member<A: MapAccess<'de>>(
         &mut self,
         name: Cow<'de, str>,
@@ -95,7 +105,12 @@ impl<'de> Members<'de> for Error<'de> {
             "code" => object::status(map, &mut self.code),
             "reason" => object::string(map, &mut self.reason),
             "message" => object::string(map, &mut self.message),
-            "details" => object::details(map, &mut self.details),
+            "details" => object::details_with(
+                map,
+                self.reason.as_deref(),
+                &mut self.reader,
+                &mut self.details,
+            ),
             _ => object::skip(map),
         }
     }

@@ -10,7 +10,7 @@ use serde::{Deserializer, Serialize, Serializer};
 
 use super::member;
 use super::object::{self, Members};
-use crate::format::{Envelope, RawDetails, RawEnvelope};
+use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope};
 
 /// The member names of a format whose members all sit in the top-level object (`Default`
 /// only so that the members read for it can start empty).
@@ -63,7 +63,20 @@ macro_rules! top_level_format {
             where
                 De: ::serde::Deserializer<'de>,
             {
-                $crate::format::top_level::deserialize::<Self, _>(deserializer)
+                $crate::format::top_level::deserialize::<Self, _, $crate::format::Undecoded>(
+                    deserializer,
+                )
+                .map(|(raw, _)| raw)
+            }
+
+            fn deserialize_with<'de, De, R>(
+                deserializer: De,
+            ) -> ::core::result::Result<($crate::format::envelope::RawEnvelope<'de>, R), De::Error>
+            where
+                De: ::serde::Deserializer<'de>,
+                R: $crate::format::DetailsReader<'de>,
+            {
+                $crate::format::top_level::deserialize::<Self, _, R>(deserializer)
             }
         }
 
@@ -100,31 +113,37 @@ where
     body.end()
 }
 
-/// Reads `T`'s object into raw parts; members other than `T`'s are ignored.
-pub(crate) fn deserialize<'de, T, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+/// Reads `T`'s object into raw parts, with `R` reading the details; members other than
+/// `T`'s are ignored.
+pub(crate) fn deserialize<'de, T, De, R>(
+    deserializer: De,
+) -> Result<(RawEnvelope<'de>, R), De::Error>
 where
     T: TopLevel,
     De: Deserializer<'de>,
+    R: DetailsReader<'de>,
 {
-    let body: Body<'de, T> = object::read_object(deserializer)?;
-    Ok(RawEnvelope {
+    let body: Body<'de, T, R> = object::read_object(deserializer)?;
+    let raw = RawEnvelope {
         code: body.code,
         message: body.message,
         details: body.details,
         ..RawEnvelope::default()
-    })
+    };
+    Ok((raw, body.reader))
 }
 
-/// The members `T` reads.
+/// The members `T` reads, and what `R` decoded of the details.
 #[derive(Default)]
-struct Body<'de, T> {
+struct Body<'de, T, R> {
     code: Option<Cow<'de, str>>,
     message: Option<Cow<'de, str>>,
     details: Option<RawDetails<'de>>,
+    reader: R,
     format: PhantomData<T>,
 }
 
-impl<'de, T: TopLevel> Members<'de> for Body<'de, T> {
+impl<'de, T: TopLevel, R: DetailsReader<'de>> Members<'de> for Body<'de, T, R> {
     fn member<A: MapAccess<'de>>(
         &mut self,
         name: Cow<'de, str>,
@@ -135,7 +154,12 @@ impl<'de, T: TopLevel> Members<'de> for Body<'de, T> {
         } else if name == T::MESSAGE {
             object::string(map, &mut self.message)
         } else if name == T::DETAILS {
-            object::details(map, &mut self.details)
+            object::details_with(
+                map,
+                self.code.as_deref(),
+                &mut self.reader,
+                &mut self.details,
+            )
         } else {
             object::skip(map)
         }

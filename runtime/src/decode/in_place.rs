@@ -1,0 +1,135 @@
+//! Decoding a derived enum's details in the same pass as its envelope.
+//!
+//! The derive gives each enum a row of slots, one per variant with details whose code no
+//! other variant has, and [`InPlaceDetails::read_details`], which decodes a details
+//! member into the slot its code names. [`InPlace`] is the [`DetailsReader`] over them
+//! that the enum's format reads with: when the code came first, the details are decoded
+//! where they are met, and the variant takes them from its slot; otherwise they are kept
+//! as text and decoded once the variant is chosen, as a format of its own reads them.
+//!
+//! It stays as lenient as reading the text first: details that do not fit the slot's type
+//! fail the fast read, and the body is read again the careful way, with every value kept
+//! as text (see [`object::careful`](crate::format::object::careful)).
+
+use std::fmt;
+use std::time::SystemTime;
+
+use http::{HeaderMap, StatusCode};
+use serde::de::{self, MapAccess};
+use serde_json::value::RawValue;
+
+use super::input::DecodeInput;
+use super::{DecodeError, ResponseMeta};
+use crate::api_error::ApiError;
+use crate::format::object;
+use crate::format::{DetailsReader, RawEnvelope};
+
+/// What the derive implements for an enum so that its details decode in the same pass.
+pub trait InPlaceDetails: Sized {
+    /// A slot per variant that decodes in place: `(Option<T0>, (Option<T1>, ()))`.
+    type Slots: Default;
+
+    /// Decodes a details member (see [`DetailsReader::read`] for `part`) into the slot of
+    /// the variant with `code`, and returns that code; `None`, with the value not read,
+    /// when no slot's variant has `code` or its type is not read from `part`.
+    ///
+    /// # Errors
+    ///
+    /// For input that is not JSON, or details that do not fit the slot's type.
+    fn read_details<'de, A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        code: &str,
+        part: Option<&str>,
+        map: &mut A,
+    ) -> Result<Option<&'static str>, A::Error>;
+
+    /// Picks the variant for `input`, taking its details from `slots` when they were
+    /// decoded in place.
+    ///
+    /// # Errors
+    ///
+    /// When no variant fits and the enum has no `unknown` variant.
+    fn choose(input: &DecodeInput<'_>, slots: &mut Self::Slots) -> Result<Self, DecodeError>;
+}
+
+/// The reader an enum's format reads with: see the module's documentation.
+pub(crate) struct InPlace<E: InPlaceDetails> {
+    slots: E::Slots,
+    /// The code the details were decoded for, once they were.
+    decoded: Option<&'static str>,
+}
+
+impl<E: InPlaceDetails> Default for InPlace<E> {
+    fn default() -> Self {
+        InPlace {
+            slots: E::Slots::default(),
+            decoded: None,
+        }
+    }
+}
+
+impl<E: InPlaceDetails> fmt::Debug for InPlace<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InPlace")
+            .field("decoded", &self.decoded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
+    #[inline]
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        code: Option<&str>,
+        part: Option<&str>,
+        map: &mut A,
+    ) -> Result<Option<&'de RawValue>, A::Error> {
+        if let Some(code) = code
+            && !object::is_careful()
+            && let Some(decoded) = E::read_details(&mut self.slots, code, part, map)?
+        {
+            // A repeated member replaces the earlier one, unless it is `null`: the
+            // careful read knows which, this one does not.
+            return match self.decoded.replace(decoded) {
+                None => Ok(None),
+                Some(_) => Err(de::Error::custom("details repeated")),
+            };
+        }
+        object::raw(map).map(Some)
+    }
+
+    fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
+        self.decoded
+            .is_none_or(|decoded| raw.code.as_deref() == Some(decoded))
+    }
+}
+
+/// Decodes a response into `E`, its details in the same pass where they can be; `now`
+/// as in [`DecodeInput::read_with`].
+///
+/// # Errors
+///
+/// When no variant fits and the enum has no `unknown` variant.
+#[inline]
+pub fn decode<E: ApiError + InPlaceDetails>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: Option<SystemTime>,
+) -> Result<E, DecodeError> {
+    let (input, mut reader) =
+        DecodeInput::read_with::<E::Format, InPlace<E>>(status, headers, body, now);
+    E::choose(&input, &mut reader.slots)
+}
+
+/// [`decode`], and the response's metadata from the same parse.
+pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: Option<SystemTime>,
+) -> (Result<E, DecodeError>, ResponseMeta) {
+    let (input, mut reader) =
+        DecodeInput::read_with::<E::Format, InPlace<E>>(status, headers, body, now);
+    (E::choose(&input, &mut reader.slots), input.meta())
+}
