@@ -29,6 +29,9 @@ pub(crate) enum Flattened {
     /// The value was neither, or has an entry named like one in `reserved`: nothing
     /// was written, the caller should write it whole.
     NotAnObject,
+    /// The value was one entry, written by the checking pass itself: there is nothing a
+    /// clash could leave half-written, so no second pass is needed.
+    Written,
 }
 
 /// The member [`FieldErrors`](crate::FieldErrors) travel under.
@@ -36,6 +39,7 @@ pub(crate) const FIELD_ERRORS_MEMBER: &str = "errors";
 
 /// Writes `value`'s entries into `map`, or nothing when one of them is named like a
 /// member in `reserved` (the value is then [`Flattened::NotAnObject`]).
+#[inline]
 pub(crate) fn flatten<M, T>(
     value: &T,
     map: &mut M,
@@ -58,6 +62,7 @@ where
             reserved,
             check: None,
         }),
+        Flattened::Written => Ok(Flattened::Entries),
         other => Ok(other),
     }
 }
@@ -160,6 +165,13 @@ impl<'a, M: SerializeMap> Serializer for FlattenInto<'a, M> {
         value: &T,
     ) -> Result<Flattened, M::Error> {
         if name == crate::field_errors::NEWTYPE_NAME {
+            if self.check.is_some() {
+                // One entry, under a name no caller reserves (`problem` checks its own
+                // at compile time): written now, in the checking pass.
+                debug_assert!(!self.reserved.contains(&FIELD_ERRORS_MEMBER));
+                self.map.serialize_entry(FIELD_ERRORS_MEMBER, value)?;
+                return Ok(Flattened::Written);
+            }
             self.entry(FIELD_ERRORS_MEMBER, value)?;
             Ok(Flattened::Entries)
         } else {

@@ -1,8 +1,10 @@
 //! What every format counts the same way: the members present, for `serialize_struct`.
 
 /// How many of `members` are present, for `serialize_struct`'s length.
+#[inline]
 pub(crate) fn count(members: &[bool]) -> usize {
-    members.iter().filter(|present| **present).count()
+    // A sum of flags, which folds to a few additions once inlined.
+    members.iter().map(|&present| usize::from(present)).sum()
 }
 
 #[cfg(test)]

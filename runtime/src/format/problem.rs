@@ -24,6 +24,30 @@ const STANDARD_MEMBERS: [&str; 8] = [
     "timestamp",
 ];
 
+// Field errors travel under `errors`, which must not be a standard member: `flatten`
+// writes them without checking.
+const _: () = assert!(!is_standard(super::flatten::FIELD_ERRORS_MEMBER));
+
+/// Whether `name` is one of [`STANDARD_MEMBERS`], at compile time.
+const fn is_standard(name: &str) -> bool {
+    let mut i = 0;
+    while i < STANDARD_MEMBERS.len() {
+        let member = STANDARD_MEMBERS[i].as_bytes();
+        let name = name.as_bytes();
+        if member.len() == name.len() {
+            let mut j = 0;
+            while j < name.len() && member[j] == name[j] {
+                j += 1;
+            }
+            if j == name.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 /// RFC 9457 problem details, in this order: `type` (the [`Context`](crate::Context)'s
 /// `problem_type`, else `about:blank`), `title` (the status's reason phrase), `status`,
 /// `detail` (the public message), `instance` (from the context, if any), `code`,
@@ -163,6 +187,13 @@ mod tests {
     use crate::FieldErrors;
     use crate::format::envelope::Context;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
+
+    #[test]
+    fn field_errors_travel_under_a_member_that_is_not_standard() {
+        assert!(is_standard("status") && is_standard("request_id"));
+        assert!(!is_standard(crate::format::flatten::FIELD_ERRORS_MEMBER));
+        assert!(!is_standard("statu") && !is_standard("statuses"));
+    }
 
     #[test]
     fn encodes_the_standard_members_in_order() {
