@@ -11,8 +11,10 @@
 //!
 //! [`Auto`] recognises which of the six shapes a body has and decodes it as that shape
 //! (it encodes [`Problem`]). Decoding is lenient in every format: unknown members are
-//! ignored, members may come in any order, a member of the wrong type is dropped, and
-//! details are kept as undecoded JSON borrowed from the body until a variant is chosen.
+//! ignored, members may come in any order, and a member of the wrong type is dropped.
+//! A derived enum's details are decoded in the same pass when the code comes before them
+//! (see [`DetailsReader`]), and otherwise kept as undecoded JSON borrowed from the body
+//! until a variant is chosen.
 //!
 //! # Writing a format
 //!
@@ -21,9 +23,11 @@
 //! [`Message`], details, [`Context`]) and reads a body into a
 //! [`RawEnvelope`] (with undecoded [`RawDetails`]). [`object`] is the lenient object
 //! walker the built-in formats read with: a [`Members`](object::Members) type per
-//! object, and readers for a member's value that drop a value of the wrong type. The
-//! `custom_format` example in the repository builds an OAuth 2.0 (RFC 6749) format from
-//! these items alone.
+//! object, and readers for a member's value that drop a value of the wrong type. To
+//! decode details in the same pass too, it overrides
+//! [`Format::deserialize_with`] and reads its details member with
+//! [`object::details_with`]. The `custom_format` example in the repository builds an
+//! OAuth 2.0 (RFC 6749) format from these items alone.
 
 use serde::{Deserializer, Serialize, Serializer};
 
