@@ -139,10 +139,10 @@ pub trait Format {
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
         object::fast_then_careful(|| {
             let mut deserializer = serde_json::Deserializer::from_slice(body);
-            let (raw, reader) = Self::deserialize_with::<_, R>(&mut deserializer)?;
+            let read = Self::deserialize_with::<_, R>(&mut deserializer)?;
             deserializer.end()?;
-            if reader.fits(&raw) {
-                Ok((raw, reader))
+            if read.1.fits(&read.0) {
+                Ok(read)
             } else {
                 Err(serde::de::Error::custom(
                     "the details were decoded for a code a later member replaced",

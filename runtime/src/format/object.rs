@@ -65,15 +65,39 @@ use crate::format::details::{DetailsReader, Undecoded};
 
 pub use super::lenient::{LenientStr, LenientU16};
 
+/// How the readers read: see [`careful`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Values typed; member names as bytes, so a name that is not text still reads.
+    Fast,
+    /// Inside [`fast_then_careful`]'s first read, which a failure sends to the careful
+    /// one: member names are read as text too, the parser's quicker path.
+    FastRetried,
+    /// Every value's JSON text first.
+    Careful,
+}
+
 thread_local! {
-    /// Set while a body is read the careful way (see [`careful`]).
-    static CAREFUL: Cell<bool> = const { Cell::new(false) };
+    /// The readers' mode on this thread.
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Fast) };
 }
 
 /// Whether the readers are in careful mode.
 #[inline]
 pub(crate) fn is_careful() -> bool {
-    CAREFUL.with(Cell::get)
+    MODE.with(Cell::get) == Mode::Careful
+}
+
+/// Runs `read` in `mode`, putting the previous mode back after, also when `read` panics.
+fn in_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
+    struct Restore(Mode);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MODE.with(|m| m.set(self.0));
+        }
+    }
+    let _restore = Restore(MODE.with(|m| m.replace(mode)));
+    read()
 }
 
 /// Runs `read` with the readers in careful mode.
@@ -88,15 +112,7 @@ pub(crate) fn is_careful() -> bool {
 /// once more the careful way; decoding through `Deserialize` reads the careful way,
 /// since a deserializer cannot be rewound.
 pub fn careful<T>(read: impl FnOnce() -> T) -> T {
-    /// Puts the mode back, also when `read` panics.
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            CAREFUL.with(|careful| careful.set(self.0));
-        }
-    }
-    let _restore = Restore(CAREFUL.with(|careful| careful.replace(true)));
-    read()
+    in_mode(Mode::Careful, read)
 }
 
 /// `read` the fast way, then, if it failed, the careful way: what a fast read rejects
@@ -104,10 +120,10 @@ pub fn careful<T>(read: impl FnOnce() -> T) -> T {
 /// both (with the careful read's error).
 #[inline]
 pub(crate) fn fast_then_careful<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
-    if is_careful() {
-        return read();
+    match MODE.with(Cell::get) {
+        Mode::Fast => in_mode(Mode::FastRetried, &read).or_else(|_| careful(read)),
+        Mode::FastRetried | Mode::Careful => read(),
     }
-    read().or_else(|_| careful(read))
 }
 
 /// The members of one kind of JSON object, collected as they are read.
@@ -246,8 +262,14 @@ struct MemberName<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for MemberName<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Bytes, not a string: serde_json then unescapes without rejecting surrogates.
-        deserializer.deserialize_bytes(MemberNameVisitor)
+        if MODE.with(Cell::get) == Mode::FastRetried {
+            // Text, the parser's quicker path: a name it rejects fails this read, and
+            // the careful one that follows reads it as bytes.
+            deserializer.deserialize_str(MemberNameVisitor)
+        } else {
+            // Bytes: serde_json then unescapes without rejecting surrogates.
+            deserializer.deserialize_bytes(MemberNameVisitor)
+        }
     }
 }
 
