@@ -767,8 +767,8 @@ impl Codegen<'_> {
                 }
             }
 
-            fn choose(
-                #local_input: &#p::DecodeInput<'_>,
+            fn choose<__Reader>(
+                #local_input: &#p::DecodeInput<'_, __Reader>,
                 #local_slots: &mut Self::Slots,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
                 let _ = &#local_slots;

@@ -49,7 +49,7 @@ pub trait InPlaceDetails: Sized {
     /// # Errors
     ///
     /// When no variant fits and the enum has no `unknown` variant.
-    fn choose(input: &DecodeInput<'_>, slots: &mut Self::Slots) -> Result<Self, DecodeError>;
+    fn choose<R>(input: &DecodeInput<'_, R>, slots: &mut Self::Slots) -> Result<Self, DecodeError>;
 }
 
 /// The reader an enum's format reads with: see the module's documentation.
@@ -117,8 +117,8 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> Result<E, DecodeError> {
-    let (input, mut reader) =
-        DecodeInput::read_with::<E::Format, InPlace<E>>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut reader = input.take_reader();
     E::choose(&input, &mut reader.slots)
 }
 
@@ -129,7 +129,7 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
-    let (input, mut reader) =
-        DecodeInput::read_with::<E::Format, InPlace<E>>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())
 }

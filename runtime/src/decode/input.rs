@@ -12,14 +12,18 @@ use crate::retry::RetryAfter;
 use crate::unknown::Unknown;
 
 /// A response, as a derived decoder sees it: the status, the body, what the enum's
-/// format read of the body (or why it read nothing), and the `Retry-After` hint with the
-/// time it is measured from.
+/// format read of the body (or why it read nothing) with the details reader `R` it read
+/// with, and the `Retry-After` hint with the time it is measured from.
 #[derive(Debug)]
-pub struct DecodeInput<'a> {
+pub struct DecodeInput<'a, R = Undecoded> {
     status: Option<StatusCode>,
     headers: Option<&'a HeaderMap>,
     body: &'a [u8],
-    raw: Result<RawEnvelope<'a>, DecodeErrorKind>,
+    /// The format's read, kept as the format returned it (`None` when the body was not
+    /// read: see `unread`).
+    read: Option<Result<(RawEnvelope<'a>, R), serde_json::Error>>,
+    /// Why the body was not read, when it was not.
+    unread: DecodeErrorKind,
     retry_after: Option<RetryAfter>,
     /// `None`: the system clock, read only if needed.
     now: Option<SystemTime>,
@@ -41,46 +45,7 @@ impl<'a> DecodeInput<'a> {
         body: &'a [u8],
         now: SystemTime,
     ) -> Self {
-        Self::read_with::<F, Undecoded>(status, headers, body, Some(now)).0
-    }
-
-    /// [`read_at`](Self::read_at), with `R` reading the details as the format meets them
-    /// (see [`Format::decode_with`]); returns the reader with what it decoded. `now` is
-    /// `None` for the system clock, read only if an HTTP-date `Retry-After` needs it.
-    #[inline]
-    pub fn read_with<F: Format, R: DetailsReader<'a>>(
-        status: StatusCode,
-        headers: &'a HeaderMap,
-        body: &'a [u8],
-        now: Option<SystemTime>,
-    ) -> (Self, R) {
-        let read = if body.len() > MAX_DECODED_BODY {
-            Err(DecodeErrorKind::TooLarge)
-        } else if body.iter().all(u8::is_ascii_whitespace) {
-            Err(DecodeErrorKind::Empty)
-        } else {
-            F::decode_with::<R>(body).map_err(|e| DecodeErrorKind::Malformed(MalformedBody::of(&e)))
-        };
-        let (raw, reader) = match read {
-            Ok((raw, reader)) => (Ok(raw), reader),
-            Err(kind) => (Err(kind), R::default()),
-        };
-        let retry_after = if headers.is_empty() {
-            None
-        } else {
-            headers
-                .get(http::header::RETRY_AFTER)
-                .and_then(RetryAfter::from_header)
-        };
-        let input = DecodeInput {
-            status: Some(status),
-            headers: Some(headers),
-            body,
-            raw,
-            retry_after,
-            now,
-        };
-        (input, reader)
+        DecodeInput::read_with::<F>(status, headers, body, Some(now))
     }
 
     /// Input read from a body alone (a `Deserialize` impl): the status is the one the
@@ -90,12 +55,63 @@ impl<'a> DecodeInput<'a> {
             status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
             headers: None,
             body: &[],
-            raw: Ok(raw),
+            read: Some(Ok((raw, Undecoded))),
+            unread: DecodeErrorKind::Empty,
             retry_after: None,
             now: Some(SystemTime::UNIX_EPOCH),
         }
     }
+}
 
+impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
+    /// [`read_at`](DecodeInput::read_at), with `R` reading the details as the format
+    /// meets them (see [`Format::decode_with`]); [`take_reader`](Self::take_reader) has
+    /// what it decoded. `now` is `None` for the system clock, read only if an HTTP-date
+    /// `Retry-After` needs it.
+    #[inline]
+    pub fn read_with<F: Format>(
+        status: StatusCode,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: Option<SystemTime>,
+    ) -> Self {
+        // The format's result is kept as it is, not taken apart: it is large, and each
+        // rebuilding would copy it.
+        let (read, unread) = if body.len() > MAX_DECODED_BODY {
+            (None, DecodeErrorKind::TooLarge)
+        } else if body.iter().all(u8::is_ascii_whitespace) {
+            (None, DecodeErrorKind::Empty)
+        } else {
+            (Some(F::decode_with::<R>(body)), DecodeErrorKind::Empty)
+        };
+        let retry_after = if headers.is_empty() {
+            None
+        } else {
+            headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(RetryAfter::from_header)
+        };
+        DecodeInput {
+            status: Some(status),
+            headers: Some(headers),
+            body,
+            read,
+            unread,
+            retry_after,
+            now,
+        }
+    }
+
+    /// Takes what the reader decoded, leaving an empty reader.
+    pub fn take_reader(&mut self) -> R {
+        match &mut self.read {
+            Some(Ok((_, reader))) => std::mem::take(reader),
+            _ => R::default(),
+        }
+    }
+}
+
+impl<'a, R> DecodeInput<'a, R> {
     /// The response's status, if known.
     pub fn status(&self) -> Option<StatusCode> {
         self.status
@@ -128,7 +144,7 @@ impl<'a> DecodeInput<'a> {
             self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             self.headers.unwrap_or(&empty),
             self.body,
-            self.raw.as_ref().ok(),
+            self.raw().ok(),
             self.retry_after,
         )
     }
@@ -150,7 +166,11 @@ impl<'a> DecodeInput<'a> {
     ///
     /// Why the body was not an envelope of the format.
     pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
-        self.raw.as_ref().map_err(Clone::clone)
+        match &self.read {
+            Some(Ok((raw, _))) => Ok(raw),
+            Some(Err(e)) => Err(DecodeErrorKind::Malformed(MalformedBody::of(e))),
+            None => Err(self.unread.clone()),
+        }
     }
 
     /// The `Unknown` for the enum's `unknown` variant, after no variant fitted for
@@ -161,7 +181,7 @@ impl<'a> DecodeInput<'a> {
     /// When the status is not known (a body alone that states none): an `Unknown` needs it.
     pub fn fallback(&self, kind: DecodeErrorKind) -> Result<Unknown, DecodeError> {
         match self.status {
-            Some(status) => Ok(Unknown::from_raw(status, self.raw.as_ref().ok(), self.body)),
+            Some(status) => Ok(Unknown::from_raw(status, self.raw().ok(), self.body)),
             None => Err(self.error(match kind {
                 DecodeErrorKind::Unrecognized => DecodeErrorKind::NeedsStatus,
                 other => other,
@@ -175,7 +195,7 @@ impl<'a> DecodeInput<'a> {
         DecodeError {
             kind,
             status_known: self.status.is_some(),
-            unknown: Unknown::from_raw(status, self.raw.as_ref().ok(), self.body),
+            unknown: Unknown::from_raw(status, self.raw().ok(), self.body),
         }
     }
 }
