@@ -223,8 +223,9 @@ pub trait ApiError: Sized {
     ) -> Result<Self, DecodeError>;
 
     /// Decodes a response and reads its metadata from the same parse, whether or not a
-    /// variant fits; `now` is `None` for the system clock, read only when needed. Not a public API: the derive overrides it to decode the details in
-    /// the same pass, and a hand-written impl keeps this default, which decodes through
+    /// variant fits; `now` is `None` for the system clock, read only when needed. Not a
+    /// public API: the derive overrides it to decode the details in the same pass, and a
+    /// hand-written impl keeps this default, which decodes through
     /// [`__decode`](Self::__decode).
     #[doc(hidden)]
     fn __decode_with_meta(

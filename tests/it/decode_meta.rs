@@ -258,6 +258,28 @@ fn an_http_date_retry_after_is_measured_from_the_callers_clock() {
 }
 
 #[test]
+fn without_a_clock_an_http_date_retry_after_is_measured_from_the_system_clock() {
+    // `from_response` reads the clock only when a date needs it: it must still read it.
+    let at = std::time::SystemTime::now() + Duration::from_secs(3600);
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", httpdate::fmt_http_date(at).parse().unwrap());
+    let body = br#"{"error":{"code":"RATE_LIMITED"}}"#;
+    let about_an_hour = |wait: Duration| (3500..=3600).contains(&wait.as_secs());
+    let error = Vendor::from_response(StatusCode::TOO_MANY_REQUESTS, &headers, body).unwrap();
+    assert!(
+        matches!(error, Vendor::RateLimited { wait } if about_an_hour(wait)),
+        "{error:?}"
+    );
+    let decoded =
+        Decoded::<Vendor>::from_response(StatusCode::TOO_MANY_REQUESTS, &headers, body).unwrap();
+    assert!(
+        matches!(decoded.error, Vendor::RateLimited { wait } if about_an_hour(wait)),
+        "{:?}",
+        decoded.error
+    );
+}
+
+#[test]
 fn the_longest_retry_after_saturates_instead_of_asking_for_no_wait() {
     let error = Vendor::RateLimited {
         wait: Duration::MAX,

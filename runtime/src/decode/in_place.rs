@@ -122,7 +122,9 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     E::choose(&input, &mut reader.slots)
 }
 
-/// [`decode`], and the response's metadata from the same parse.
+/// [`decode`], and the response's metadata from the same parse. (Its three lines repeat
+/// `decode`'s: a helper returning the input with the choice costs a copy of the input,
+/// about 100 instructions per call.)
 pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     status: StatusCode,
     headers: &HeaderMap,

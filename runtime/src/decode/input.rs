@@ -19,14 +19,20 @@ pub struct DecodeInput<'a, R = Undecoded> {
     status: Option<StatusCode>,
     headers: Option<&'a HeaderMap>,
     body: &'a [u8],
-    /// The format's read, kept as the format returned it (`None` when the body was not
-    /// read: see `unread`).
-    read: Option<Result<(RawEnvelope<'a>, R), serde_json::Error>>,
-    /// Why the body was not read, when it was not.
-    unread: DecodeErrorKind,
+    /// The format's read, kept as the format returned it, or why the body was not read.
+    read: Result<Result<(RawEnvelope<'a>, R), serde_json::Error>, Unread>,
     retry_after: Option<RetryAfter>,
     /// `None`: the system clock, read only if needed.
     now: Option<SystemTime>,
+}
+
+/// Why a body was not handed to its format.
+#[derive(Debug, Clone, Copy)]
+enum Unread {
+    /// Longer than [`MAX_DECODED_BODY`].
+    TooLarge,
+    /// Nothing but whitespace.
+    Empty,
 }
 
 impl<'a> DecodeInput<'a> {
@@ -55,8 +61,7 @@ impl<'a> DecodeInput<'a> {
             status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
             headers: None,
             body: &[],
-            read: Some(Ok((raw, Undecoded))),
-            unread: DecodeErrorKind::Empty,
+            read: Ok(Ok((raw, Undecoded))),
             retry_after: None,
             now: Some(SystemTime::UNIX_EPOCH),
         }
@@ -77,12 +82,12 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
     ) -> Self {
         // The format's result is kept as it is, not taken apart: it is large, and each
         // rebuilding would copy it.
-        let (read, unread) = if body.len() > MAX_DECODED_BODY {
-            (None, DecodeErrorKind::TooLarge)
+        let read = if body.len() > MAX_DECODED_BODY {
+            Err(Unread::TooLarge)
         } else if body.iter().all(u8::is_ascii_whitespace) {
-            (None, DecodeErrorKind::Empty)
+            Err(Unread::Empty)
         } else {
-            (Some(F::decode_with::<R>(body)), DecodeErrorKind::Empty)
+            Ok(F::decode_with::<R>(body))
         };
         let retry_after = if headers.is_empty() {
             None
@@ -96,7 +101,6 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
             headers: Some(headers),
             body,
             read,
-            unread,
             retry_after,
             now,
         }
@@ -105,7 +109,7 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
     /// Takes what the reader decoded, leaving an empty reader.
     pub fn take_reader(&mut self) -> R {
         match &mut self.read {
-            Some(Ok((_, reader))) => std::mem::take(reader),
+            Ok(Ok((_, reader))) => std::mem::take(reader),
             _ => R::default(),
         }
     }
@@ -167,9 +171,10 @@ impl<'a, R> DecodeInput<'a, R> {
     /// Why the body was not an envelope of the format.
     pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
         match &self.read {
-            Some(Ok((raw, _))) => Ok(raw),
-            Some(Err(e)) => Err(DecodeErrorKind::Malformed(MalformedBody::of(e))),
-            None => Err(self.unread.clone()),
+            Ok(Ok((raw, _))) => Ok(raw),
+            Ok(Err(e)) => Err(DecodeErrorKind::Malformed(MalformedBody::of(e))),
+            Err(Unread::TooLarge) => Err(DecodeErrorKind::TooLarge),
+            Err(Unread::Empty) => Err(DecodeErrorKind::Empty),
         }
     }
 
