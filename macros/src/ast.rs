@@ -11,6 +11,7 @@ use crate::attr::{
     self, ContainerAttrs, FieldAttrs, Mistake, RetryableAttr, Spanned, VariantAttrs,
 };
 use crate::case::RenameRule;
+use crate::declared::{self, Shape};
 use crate::template::{self, Template};
 
 /// The six built-in formats.
@@ -84,6 +85,15 @@ pub(crate) enum FormatChoice {
     Custom(syn::Path),
     /// A name that is no built-in format (the checks report it).
     UnknownName(LitStr),
+    /// `format(json = "…")`.
+    Declared(Declared),
+}
+
+/// A declared format: its text, parsed (or why not), and its content type.
+pub(crate) struct Declared {
+    pub(crate) json: LitStr,
+    pub(crate) content_type: Option<LitStr>,
+    pub(crate) shape: Result<Shape, String>,
 }
 
 /// Where a variant's public message comes from, resolved once.
@@ -124,6 +134,8 @@ pub(crate) enum Role {
     Default,
     /// `#[api_error(retry_after)]`: the `Retry-After` delay, both ways (as a header).
     RetryAfter,
+    /// `#[api_error(member)]`: a member of a declared format, both ways.
+    Member,
     /// The single field of the `unknown` variant.
     Unknown,
     /// Anything else: not sent, and makes the variant encode-only.
@@ -153,6 +165,12 @@ pub(crate) struct Variant {
     /// Whether a `#[status]` was there but unreadable (already reported as such).
     pub(crate) status_unreadable: bool,
     pub(crate) code: Spanned<String>,
+    /// Whether the code was given (`#[code]` or `key(code = …)`), not derived from the name.
+    pub(crate) code_given: bool,
+    /// `key(…)`'s parts other than `code`, in order.
+    pub(crate) key: Vec<(Ident, LitStr)>,
+    /// The span of `key(code = …)` when `#[code]` is given too.
+    pub(crate) code_twice: Option<Span>,
     pub(crate) retryable: Option<Spanned<RetryableAttr>>,
     pub(crate) message: Option<LitStr>,
     pub(crate) expose: Option<Span>,
@@ -281,7 +299,17 @@ impl Input<'_> {
     pub(crate) fn builtin(&self) -> Option<Builtin> {
         match self.format {
             FormatChoice::Builtin(builtin) => Some(builtin),
-            FormatChoice::Custom(_) | FormatChoice::UnknownName(_) => None,
+            FormatChoice::Custom(_) | FormatChoice::UnknownName(_) | FormatChoice::Declared(_) => {
+                None
+            }
+        }
+    }
+
+    /// The declared format's shape, when the format is declared and reads.
+    pub(crate) fn shape(&self) -> Option<&Shape> {
+        match &self.format {
+            FormatChoice::Declared(declared) => declared.shape.as_ref().ok(),
+            _ => None,
         }
     }
 }
@@ -308,6 +336,13 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
     let format = match &container.format {
         None => FormatChoice::Builtin(Builtin::Problem),
         Some(attr::FormatSpec::Path(path)) => FormatChoice::Custom(path.clone()),
+        Some(attr::FormatSpec::Declared { json, content_type }) => {
+            FormatChoice::Declared(Declared {
+                shape: declared::parse(&json.value()),
+                json: json.clone(),
+                content_type: content_type.clone(),
+            })
+        }
         Some(attr::FormatSpec::Named(name)) => BUILTINS
             .iter()
             .find(|(known, _)| *known == name.value())
@@ -388,12 +423,31 @@ fn variant(
     if let Some(r) = &short.retryable {
         short_attr_spans.push(("retryable", r.span));
     }
+    let mut key: Vec<(Ident, LitStr)> = v.key.as_ref().map(|k| k.0.clone()).unwrap_or_default();
+    let key_code = key
+        .iter()
+        .position(|(name, _)| name == "code")
+        .map(|i| key.remove(i).1);
+    let code_given = short.code.is_some() || key_code.is_some();
+    let code_twice = key_code
+        .as_ref()
+        .filter(|_| short.code.is_some())
+        .map(LitStr::span);
+    let code = short.code.or_else(|| {
+        key_code.map(|lit| Spanned {
+            value: lit.value(),
+            span: lit.span(),
+        })
+    });
     Variant {
+        code_given,
+        key,
+        code_twice,
         path: quote!(Self::#ident),
         status_unreadable: short.status_unreadable
             || (short.status.is_none() && default.status_unreadable),
         status: short.status.or_else(|| default.status.clone()),
-        code: short.code.unwrap_or_else(|| Spanned {
+        code: code.unwrap_or_else(|| Spanned {
             value: rename.apply(&unraw(ident)),
             span: ident.span(),
         }),
@@ -426,6 +480,9 @@ fn struct_variant(
 ) -> Variant {
     let ident = &container.ident;
     Variant {
+        code_given: short.code.is_some(),
+        key: Vec::new(),
+        code_twice: None,
         path: quote!(Self),
         status: short.status.clone(),
         status_unreadable: short.status_unreadable,
@@ -471,6 +528,7 @@ fn fields(fields: &darling::ast::Fields<FieldAttrs>, in_unknown: bool) -> Vec<Fi
                 (Role::Message, &f.message),
                 (Role::Default, &f.default),
                 (Role::RetryAfter, &f.retry_after),
+                (Role::Member, &f.member),
             ]
             .into_iter()
             .filter(|(_, flag)| flag.is_present())

@@ -54,6 +54,8 @@ pub(crate) struct VariantAttrs {
     pub(crate) log: Option<LitStr>,
     pub(crate) unknown: Flag,
     pub(crate) decode_default: Flag,
+    #[darling(default)]
+    pub(crate) key: Option<KeySpec>,
 }
 
 /// A field's `#[api_error(...)]`.
@@ -66,15 +68,105 @@ pub(crate) struct FieldAttrs {
     pub(crate) message: Flag,
     pub(crate) default: Flag,
     pub(crate) retry_after: Flag,
+    pub(crate) member: Flag,
 }
 
-/// `format = "nested"` or `format = path::To::Format`.
+/// `format = "nested"`, `format = path::To::Format`, or a declared format:
+/// `format(json = "…", content_type = "…")`.
 pub(crate) enum FormatSpec {
     Named(LitStr),
     Path(syn::Path),
+    Declared {
+        json: LitStr,
+        content_type: Option<LitStr>,
+    },
+}
+
+/// The string values of a list's `name = "…"` items, each with its name; an item of any
+/// other form is an error on its own span.
+fn string_items(items: &[darling::ast::NestedMeta]) -> darling::Result<Vec<(Ident, LitStr)>> {
+    let mut errors = darling::Error::accumulator();
+    let mut read = Vec::new();
+    for item in items {
+        let pair = match item {
+            darling::ast::NestedMeta::Meta(Meta::NameValue(nv)) => {
+                match (&nv.path.get_ident(), &nv.value) {
+                    (
+                        Some(name),
+                        Expr::Lit(syn::ExprLit {
+                            lit: Lit::Str(value),
+                            ..
+                        }),
+                    ) => Some(((*name).clone(), value.clone())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match pair {
+            Some(pair) => read.push(pair),
+            None => errors.push(
+                darling::Error::custom("expected `name = \"value\"`").with_span(&item_span(item)),
+            ),
+        }
+    }
+    errors.finish_with(read)
+}
+
+fn item_span(item: &darling::ast::NestedMeta) -> Span {
+    match item {
+        darling::ast::NestedMeta::Meta(meta) => meta.span(),
+        darling::ast::NestedMeta::Lit(lit) => lit.span(),
+        darling::ast::NestedMeta::NameValueInvalidExpr(invalid) => invalid.path.span(),
+    }
+}
+
+/// A variant's `key(type = "card_error", code = "card_declined")`: the values it has for
+/// the declared format's key parts.
+pub(crate) struct KeySpec(pub(crate) Vec<(Ident, LitStr)>);
+
+impl FromMeta for KeySpec {
+    fn from_list(items: &[darling::ast::NestedMeta]) -> darling::Result<Self> {
+        string_items(items).map(KeySpec)
+    }
 }
 
 impl FromMeta for FormatSpec {
+    fn from_list(items: &[darling::ast::NestedMeta]) -> darling::Result<Self> {
+        let mut json = None;
+        let mut content_type = None;
+        let mut errors = darling::Error::accumulator();
+        for (name, value) in errors.handle(string_items(items)).unwrap_or_default() {
+            let slot = match name.to_string().as_str() {
+                "json" => &mut json,
+                "content_type" => &mut content_type,
+                other => {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "unknown item `{other}` in format(...); it takes `json` and `content_type`"
+                        ))
+                        .with_span(&name),
+                    );
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                errors.push(
+                    darling::Error::custom(format!("`{name}` is given twice")).with_span(&name),
+                );
+            }
+            *slot = Some(value);
+        }
+        if json.is_none() {
+            errors.push(darling::Error::custom(
+                "format(...) declares a format: write format(json = r#\"{\"error\":\"{code}\"}\"#)",
+            ));
+        }
+        errors.finish()?;
+        json.map(|json| FormatSpec::Declared { json, content_type })
+            .ok_or_else(|| darling::Error::custom("format(...) needs `json`"))
+    }
+
     fn from_expr(expr: &Expr) -> darling::Result<Self> {
         match expr {
             Expr::Lit(lit) => Self::from_value(&lit.lit),
@@ -133,11 +225,15 @@ pub(crate) enum Form {
     Str,
     /// `key = "name"` or `key = path::To::Type`.
     StrOrPath,
+    /// `key = "name"`, `key = path::To::Type` or `key(...)`.
+    StrPathOrList,
+    /// `key(...)`.
+    List,
 }
 
 /// Every `#[api_error(...)]` key: where it may sit, and the form of its value there.
 pub(crate) const KEYS: &[(&str, Place, Form)] = &[
-    ("format", Place::Container, Form::StrOrPath),
+    ("format", Place::Container, Form::StrPathOrList),
     ("rename_all", Place::Container, Form::Str),
     ("crate", Place::Container, Form::StrOrPath),
     ("message", Place::Container, Form::Str),
@@ -148,10 +244,12 @@ pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("log", Place::Variant, Form::Str),
     ("unknown", Place::Variant, Form::Flag),
     ("decode_default", Place::Variant, Form::Flag),
+    ("key", Place::Variant, Form::List),
     ("details", Place::Field, Form::Flag),
     ("message", Place::Field, Form::Flag),
     ("default", Place::Field, Form::Flag),
     ("retry_after", Place::Field, Form::Flag),
+    ("member", Place::Field, Form::Flag),
 ];
 
 /// The form of `key` at `place`, if it may sit there.
@@ -295,7 +393,7 @@ fn clean(attrs: &mut Vec<Attribute>, place: Place, mistakes: &mut Vec<Mistake>) 
 
 fn has_form(item: &Meta, form: Form) -> bool {
     match (form, item) {
-        (Form::Flag, Meta::Path(_)) => true,
+        (Form::Flag, Meta::Path(_)) | (Form::List | Form::StrPathOrList, Meta::List(_)) => true,
         (Form::Str, Meta::NameValue(nv)) => matches!(
             &nv.value,
             Expr::Lit(syn::ExprLit {
@@ -303,7 +401,7 @@ fn has_form(item: &Meta, form: Form) -> bool {
                 ..
             })
         ),
-        (Form::StrOrPath, Meta::NameValue(nv)) => matches!(
+        (Form::StrOrPath | Form::StrPathOrList, Meta::NameValue(nv)) => matches!(
             &nv.value,
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(_),

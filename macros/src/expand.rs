@@ -9,6 +9,8 @@ use syn::{DeriveInput, LitStr};
 use crate::ast::{self, Builtin, FormatChoice, Input, MessageSource, RetryClass, Role, Variant};
 use crate::{fallback, template, valid};
 
+mod declared;
+
 /// The whole derive: parse, check, then expand, or report every error with stub impls.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = darling::Error::accumulator();
@@ -48,6 +50,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
 
 /// The locals the generated code binds.
 const LOCALS: &[&str] = &[
+    "__part",
     "__raw",
     "__input",
     "__kind",
@@ -68,6 +71,9 @@ const LOCALS: &[&str] = &[
 /// the impls by these.
 fn shields(input: &Input<'_>) -> TokenStream {
     let mut names: Vec<Ident> = LOCALS.iter().map(|name| mixed(name)).collect();
+    if let Some(shape) = input.shape() {
+        names.extend((0..shape.names.len()).map(declared::key_local));
+    }
     for field in input.variants.iter().flat_map(|v| &v.fields) {
         if !names.contains(&field.binding) {
             names.push(field.binding.clone());
@@ -160,6 +166,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
             quote!(#krate::__private::#name)
         }
         FormatChoice::Custom(path) => path.to_token_stream(),
+        FormatChoice::Declared(_) => quote!(#krate::__private::Declared<Self>),
         // Reported by the checks; never expanded.
         FormatChoice::UnknownName(_) => quote!(#krate::__private::Problem),
     };
@@ -178,7 +185,28 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let params = impl_params(input.generics);
     let predicates = where_clause.predicates();
     let (details, unknown) = integration_facts(input);
+    let declared = match (&input.format, input.shape()) {
+        (FormatChoice::Declared(declared), Some(shape)) => {
+            let declare = codegen.declare_impl(declared, shape);
+            let parts = codegen.variant_parts_impl(shape);
+            quote! {
+                #[automatically_derived]
+                impl #impl_generics #krate::__private::Declare for #ident #ty_generics #where_clause {
+                    #declare
+                }
+
+                #[automatically_derived]
+                #[allow(clippy::match_same_arms)]
+                impl #impl_generics #krate::__private::VariantParts for #ident #ty_generics #where_clause {
+                    #parts
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     quote! {
+        #declared
+
         #[automatically_derived]
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
         impl #impl_generics #krate::__private::ApiError for #ident #ty_generics #where_clause {
@@ -277,6 +305,7 @@ impl Codegen<'_> {
                     Role::Message => quote_spanned!(span=> #ty: #p::MessageField),
                     Role::Default => quote_spanned!(span=> #ty: #p::DefaultField),
                     Role::RetryAfter => quote_spanned!(span=> #ty: #p::RetryAfterField),
+                    Role::Member => quote_spanned!(span=> #ty: #p::MemberField),
                     Role::Unknown | Role::Other => continue,
                 };
                 predicates.push(bound);
@@ -587,9 +616,19 @@ impl Codegen<'_> {
                 }
                 None => (quote!(#p::NoDetails), TokenStream::new()),
             };
+            let envelope = quote!(&#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details);
+            if self.input.shape().is_some() {
+                return quote! {
+                    #pat => <Self as #p::Declare>::DECLARATION.encode::<__S, #details_ty, Self>(
+                        #envelope,
+                        self,
+                        #local_serializer,
+                    ),
+                };
+            }
             quote! {
                 #pat => <#format as #p::Format>::serialize::<__S, #details_ty>(
-                    &#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details,
+                    #envelope,
                     #local_serializer,
                 ),
             }
@@ -660,26 +699,23 @@ impl Codegen<'_> {
     /// The variants whose details decode in place, in slot order: those with details
     /// whose code no other decodable variant has, in a format whose body carries codes.
     fn slotted(&self) -> Vec<&Variant> {
-        if self.input.builtin().is_some_and(|b| !b.has_code()) {
+        if self.input.builtin().is_some_and(|b| !b.has_code()) || self.input.shape().is_some() {
             return Vec::new();
         }
-        let decodable: Vec<&Variant> = self
-            .input
+        let decodable = self.decodable();
+        decodable
+            .iter()
+            .filter(|v| v.field(Role::Details).is_some() && sharing(&decodable, v) == 1)
+            .copied()
+            .collect()
+    }
+
+    /// The variants a decoder can build, in declaration order.
+    fn decodable(&self) -> Vec<&Variant> {
+        self.input
             .variants
             .iter()
             .filter(|v| v.is_decodable())
-            .collect();
-        decodable
-            .iter()
-            .filter(|v| v.field(Role::Details).is_some())
-            .filter(|v| {
-                decodable
-                    .iter()
-                    .filter(|other| other.code.value == v.code.value)
-                    .count()
-                    == 1
-            })
-            .copied()
             .collect()
     }
 
@@ -727,6 +763,7 @@ impl Codegen<'_> {
             }
         });
         let dispatch = match self.input.builtin() {
+            _ if let Some(shape) = self.input.shape() => self.key_dispatch(shape),
             Some(builtin) if builtin.has_code() => self.code_dispatch(&slotted),
             Some(_) => self.status_dispatch(&slotted),
             // A format the derive does not know (`Auto`, a custom one): the body's code
@@ -821,6 +858,15 @@ impl Codegen<'_> {
                     <#ty as #p::RetryAfterField>::from_retry_after(#local_input.retry_after())
                 ),
                 Role::Default => quote_spanned!(span=> <#ty as #p::DefaultField>::rebuilt()),
+                Role::Member => {
+                    let index = self
+                        .input
+                        .shape()
+                        .and_then(|shape| shape.named(&crate::declared::member_name(member)))
+                        .and_then(|index| u8::try_from(index).ok())
+                        .unwrap_or(u8::MAX);
+                    quote_spanned!(span=> <#ty as #p::MemberField>::from_member(#local_raw.parts.get(#index))?)
+                }
                 Role::Unknown | Role::Other => quote!(::core::default::Default::default()),
             };
             quote!(#member: #value)
@@ -832,12 +878,7 @@ impl Codegen<'_> {
         let local_raw = mixed("__raw");
         let local_input = mixed("__input");
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self
-            .input
-            .variants
-            .iter()
-            .filter(|v| v.is_decodable())
-            .collect();
+        let decodable = self.decodable();
         // An arm for a code one variant has; for a code several variants share (only
         // formats whose body carries the status allow that), and in formats that key on
         // status and code together, an arm for the code and the status: a code under a
@@ -846,9 +887,8 @@ impl Codegen<'_> {
         let mut specific = Vec::new();
         for variant in &decodable {
             let code = &variant.code.value;
-            let sharing = decodable.iter().filter(|v| v.code.value == *code).count();
             let build = self.build(variant, slotted);
-            if sharing == 1 && !keys_on_status {
+            if sharing(&decodable, variant) == 1 && !keys_on_status {
                 specific.push(quote!((::core::option::Option::Some(#code), _) => #build,));
             } else {
                 let status = variant.status_value();
@@ -866,12 +906,7 @@ impl Codegen<'_> {
     fn status_dispatch(&self, slotted: &[&Variant]) -> TokenStream {
         let local_input = mixed("__input");
         let krate = self.krate;
-        let decodable: Vec<&Variant> = self
-            .input
-            .variants
-            .iter()
-            .filter(|v| v.is_decodable())
-            .collect();
+        let decodable = self.decodable();
         let mut statuses: Vec<u16> = decodable.iter().map(|v| v.status_value()).collect();
         statuses.sort_unstable();
         statuses.dedup();
@@ -943,6 +978,14 @@ impl Codegen<'_> {
             }
         }
     }
+}
+
+/// How many of `decodable` have `variant`'s code (itself included).
+fn sharing(decodable: &[&Variant], variant: &Variant) -> usize {
+    decodable
+        .iter()
+        .filter(|other| other.code.value == variant.code.value)
+        .count()
 }
 
 /// A local of the generated code: mixed-site, so it never clashes with, or captures, a

@@ -5,6 +5,7 @@
 mod ast;
 mod attr;
 mod case;
+mod declared;
 mod expand;
 mod fallback;
 mod template;

@@ -14,6 +14,8 @@ use crate::ast::{
 use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
 use crate::case::RULES;
 
+mod declared;
+
 fn error(errors: &mut Accumulator, span: Span, message: impl std::fmt::Display) {
     errors.push(darling::Error::custom(message).with_span(&span));
 }
@@ -49,7 +51,7 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
         if variant.is_unknown() {
             check_unknown(variant, errors);
         } else {
-            check_status(variant, input.is_enum, errors);
+            check_status(variant, input, errors);
             check_code(variant, errors);
             check_retryable(variant, errors);
             check_expose(variant, errors);
@@ -59,8 +61,11 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
         }
     }
     check_single_unknown(input, errors);
-    check_duplicate_codes(input, errors);
-    check_codeless_statuses(input, errors);
+    if !matches!(input.format, FormatChoice::Declared(_)) {
+        check_duplicate_codes(input, errors);
+        check_codeless_statuses(input, errors);
+    }
+    declared::check(input, errors);
 }
 
 /// Where a place is, in words.
@@ -220,14 +225,17 @@ fn wrong_form(key: &str, place: Place, expected: Form) -> String {
             "#[api_error(message = ...)] takes a string template, like #[api_error(message = \"{field} is invalid\")]"
                 .to_owned()
         }
-        ("format", _, _) => "#[api_error(format = ...)] takes a format name, like format = \"nested\", or a path \
-             to a type implementing apierror::format::Format"
+        ("format", _, _) => "#[api_error(format = ...)] takes a format name, like format = \"nested\", a path \
+             to a type implementing apierror::format::Format, or a declaration, like format(json = \"…\")"
+            .to_owned(),
+        ("key", _, _) => "#[api_error(key(...))] takes the variant's key parts, like key(type = \"card_error\")"
             .to_owned(),
         ("crate", _, _) => {
             "#[api_error(crate = ...)] takes a path, like crate = ::my_crate::apierror".to_owned()
         }
         (_, _, Form::Flag) => format!("#[api_error({key})] takes no value; write #[api_error({key})]"),
-        (_, _, Form::Str | Form::StrOrPath) => {
+        (_, _, Form::List) => format!("#[api_error({key}(...))] takes a list of items"),
+        (_, _, Form::Str | Form::StrOrPath | Form::StrPathOrList) => {
             format!("#[api_error({key} = ...)] takes a string, like #[api_error({key} = \"…\")]")
         }
     }
@@ -261,7 +269,8 @@ fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
     }
 }
 
-fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
+fn check_status(variant: &Variant, input: &Input<'_>, errors: &mut Accumulator) {
+    let is_enum = input.is_enum;
     let Some(status) = &variant.status else {
         if variant.status_unreadable {
             return;
@@ -278,8 +287,31 @@ fn check_status(variant: &Variant, is_enum: bool, errors: &mut Accumulator) {
         );
         return;
     };
+    // A declared format whose body tells an error from a success (`"ok":false`) may be
+    // sent with a 2xx that carries a body.
+    let discriminated = input
+        .shape()
+        .is_some_and(|shape| shape.discriminators() > 0);
     match status.value {
         300..=599 => {}
+        200..=299 if discriminated && !matches!(status.value, 204 | 205) => {}
+        200..=299 if discriminated => error(
+            errors,
+            status.span,
+            format!(
+                "status {} carries no body, so it cannot carry an error envelope",
+                status.value
+            ),
+        ),
+        200..=299 if input.shape().is_some() => error(
+            errors,
+            status.span,
+            format!(
+                "status {} is not an error status; use a 4xx or 5xx status (or 3xx), or declare a literal \
+                 member that marks the body as an error (like \"ok\":false) to send errors with a 2xx",
+                status.value
+            ),
+        ),
         100..=299 => error(
             errors,
             status.span,

@@ -18,16 +18,21 @@ pub use crate::decode::in_place::{
 };
 pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
+pub use crate::format::declared::{
+    Declaration, Literal as DeclaredLiteral, Member as DeclaredMember, Part as DeclaredPart,
+    Slot as DeclaredSlot, Value as DeclaredValue, VariantParts,
+};
 pub use crate::format::envelope::Context;
 pub use crate::format::object::careful;
 pub use crate::format::{
-    Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem, Reason,
+    Declare, Declared, Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem,
+    Reason,
 };
 pub use crate::log_level::LogLevel;
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;
 pub use crate::roles::{
-    DefaultField, Details, DetailsField, DetailsProbe, DisplayMessage, MessageField,
+    DefaultField, Details, DetailsField, DetailsProbe, DisplayMessage, MemberField, MessageField,
     RetryAfterField, ViaDetails, ViaMissing,
 };
 pub use crate::status::{reason_phrase, status};

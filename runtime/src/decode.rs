@@ -301,6 +301,11 @@ pub struct ResponseMeta {
     pub timestamp: Option<String>,
     /// The start of the raw body, at most [`KEPT_BODY_BYTES`].
     pub body: Vec<u8>,
+    /// The members of the body that its format does not bind, each as its JSON Pointer
+    /// (RFC 6901) and its JSON text as received: Stripe's `request_log_url`, say, when the
+    /// declaration has no place for it. Bounded like the rest (see
+    /// [`RawEnvelope::unbound`](crate::format::RawEnvelope::unbound)).
+    pub unbound: Vec<(String, String)>,
 }
 
 impl ResponseMeta {
@@ -316,6 +321,7 @@ impl ResponseMeta {
             message: None,
             timestamp: None,
             body: Vec::new(),
+            unbound: Vec::new(),
         }
     }
 
@@ -376,6 +382,12 @@ impl ResponseMeta {
             message: kept(message, KEPT_BODY_BYTES),
             timestamp: kept(timestamp, KEPT_TEXT_BYTES),
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
+            unbound: raw.map_or_else(Vec::new, |raw| {
+                raw.unbound
+                    .iter()
+                    .map(|member| (member.pointer.clone(), member.value.to_string()))
+                    .collect()
+            }),
         }
     }
 }

@@ -32,18 +32,20 @@
 use serde::{Deserializer, Serialize, Serializer};
 
 mod auto;
+pub mod declared;
 mod details;
 pub(crate) mod envelope;
 pub(crate) mod extensions;
 mod fields;
 mod flat;
 pub(crate) mod flatten;
+mod json;
 mod lenient;
 mod member;
 mod nested;
 pub mod object;
 mod plain;
-mod probe;
+pub(crate) mod probe;
 mod problem;
 mod reason;
 #[cfg(test)]
@@ -52,6 +54,7 @@ pub(crate) mod top_level;
 mod wrapped;
 
 pub use auto::{Auto, Shape};
+pub use declared::{Declare, Declared};
 pub use details::{DetailsReader, Undecoded};
 pub(crate) use envelope::Context;
 pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
@@ -149,6 +152,18 @@ pub trait Format {
                 ))
             }
         })
+    }
+
+    /// Whether the format's body tells an error from a success by itself (a declared
+    /// literal such as Slack's `"ok":false`), so that an error may come with a 2xx status.
+    const MARKS_ERRORS: bool = false;
+
+    /// Whether `body`, received with a 2xx status, is this format's error envelope. Only
+    /// a format that [`MARKS_ERRORS`](Format::MARKS_ERRORS) says yes, for a body with every
+    /// declared literal at its value.
+    fn is_error_body(body: &[u8]) -> bool {
+        let _ = body;
+        false
     }
 
     /// The schema of this format's envelopes, as `doc` narrows them (one status, its

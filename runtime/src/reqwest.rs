@@ -40,6 +40,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api_error::ApiError;
 use crate::decode::{DecodeError, Decoded, ResponseMeta};
+use crate::format::Format;
 use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
 
@@ -283,38 +284,93 @@ fn is_error(status: StatusCode) -> bool {
     status.is_client_error() || status.is_server_error()
 }
 
-/// Passes a success (1xx–3xx) through unread; decodes an error status into `E`
-/// (body bound: [`ERROR_BODY_LIMIT`]).
+/// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
+/// [`ERROR_BODY_LIMIT`]).
+///
+/// A success's body is left unread, except where `E`'s format tells an error from a
+/// success by its body (a declared literal such as Slack's `"ok":false`): then a 2xx body
+/// is read (at most [`SUCCESS_BODY_LIMIT`] bytes), an error envelope is decoded into `E`,
+/// and any other body is handed back in a response with the same status, headers and
+/// extensions (its `url()` is then reqwest's placeholder).
 ///
 /// # Errors
 ///
-/// [`ClientError::Api`] (or `Undecodable`) for a 4xx or 5xx.
+/// [`ClientError::Api`] (or `Undecodable`) for a 4xx or 5xx, or for a 2xx whose body is
+/// `E`'s error envelope; `Transport` when such a body could not be read; `TooLarge` when
+/// it is longer than the bound.
 pub async fn check<E: ApiError>(response: Response) -> Result<Response, ClientError<E>> {
-    if is_error(response.status()) {
-        Err(decode_error(response, ERROR_BODY_LIMIT).await)
-    } else {
-        Ok(response)
+    let status = response.status();
+    if is_error(status) {
+        return Err(decode_error(response, ERROR_BODY_LIMIT).await);
     }
+    if !(<E::Format as Format>::MARKS_ERRORS && status.is_success()) {
+        return Ok(response);
+    }
+    let (parts, body) = read_success(response, SUCCESS_BODY_LIMIT).await?;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = parts.status;
+    *rebuilt.version_mut() = parts.version;
+    *rebuilt.headers_mut() = parts.headers;
+    *rebuilt.extensions_mut() = parts.extensions;
+    Ok(Response::from(rebuilt))
 }
 
-/// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
-/// into `E`.
-///
-/// # Errors
-///
-/// [`ClientError::Api`] for an error status, `TooLarge` or `InvalidBody` for a success
-/// body that does not fit, `Transport` when the body could not be read.
-pub async fn json<T: DeserializeOwned, E: ApiError>(
-    response: Response,
+/// What [`read_success`] keeps of a response beside its body.
+struct Parts {
+    status: StatusCode,
+    version: ::reqwest::Version,
+    headers: http::HeaderMap,
+    extensions: http::Extensions,
+}
+
+/// Reads a 2xx body of at most `limit` bytes; an error envelope of `E`'s format is
+/// decoded into `E`.
+async fn read_success<E: ApiError>(
+    mut response: Response,
     limit: usize,
-) -> Result<T, ClientError<E>> {
-    let mut response = check::<E>(response).await?;
+) -> Result<(Parts, Vec<u8>), ClientError<E>> {
     let status = response.status();
     let body = read_body(&mut response, limit).await?;
     if body.truncated {
         return Err(ClientError::TooLarge { status, limit });
     }
-    serde_json::from_slice(&body.bytes).map_err(|error| ClientError::InvalidBody { status, error })
+    let headers = std::mem::take(response.headers_mut());
+    if <E::Format as Format>::is_error_body(&body.bytes) {
+        return Err(
+            match crate::decode::decode_with_meta::<E>(status, &headers, &body.bytes, None) {
+                (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
+                (Err(error), meta) => ClientError::Undecodable { error, meta },
+            },
+        );
+    }
+    let parts = Parts {
+        status,
+        version: response.version(),
+        headers,
+        extensions: std::mem::take(response.extensions_mut()),
+    };
+    Ok((parts, body.bytes))
+}
+
+/// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
+/// into `E`, and a 2xx whose body is `E`'s error envelope (see [`check`]).
+///
+/// # Errors
+///
+/// [`ClientError::Api`] for an error status or envelope, `TooLarge` or `InvalidBody` for
+/// a success body that does not fit, `Transport` when the body could not be read.
+pub async fn json<T: DeserializeOwned, E: ApiError>(
+    response: Response,
+    limit: usize,
+) -> Result<T, ClientError<E>> {
+    if is_error(response.status()) {
+        return Err(decode_error(response, ERROR_BODY_LIMIT).await);
+    }
+    let (parts, body) = read_success::<E>(response, limit).await?;
+    serde_json::from_slice(&body).map_err(|error| ClientError::InvalidBody {
+        status: parts.status,
+        error,
+    })
 }
 
 /// Sends `request` and [`check`]s the response: the one-liner for a retry driver's call.

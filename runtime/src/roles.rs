@@ -227,3 +227,54 @@ impl<T: fmt::Display> DisplayMessage for T {
         self
     }
 }
+
+/// An `#[api_error(member)]` field: a member of a declared format, both ways.
+#[diagnostic::on_unimplemented(
+    message = "an #[api_error(member)] field must be serde-compatible, not `{Self}`",
+    label = "the member field's type",
+    note = "use a type that is `Serialize` and `DeserializeOwned`, such as `String` or `Option<String>`"
+)]
+pub trait MemberField: Sized {
+    /// Whether the field has a value to write (`None` and other values that serialize as
+    /// `null` are omitted).
+    fn is_present(&self) -> bool;
+    /// Writes the field.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer or the field reports.
+    fn write_member<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// The field, from the member's JSON text as received (`None` when the body had no
+    /// such member): a member that is absent or does not fit is `None` for an `Option`,
+    /// and makes the variant not fit otherwise.
+    ///
+    /// # Errors
+    ///
+    /// When the member is absent or does not fit and the type has no absent value.
+    fn from_member(text: Option<&str>) -> Result<Self, DecodeErrorKind>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Serialize + DeserializeOwned> MemberField for T {
+    fn is_present(&self) -> bool {
+        !crate::format::probe::is_null(self)
+    }
+    fn write_member<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
+    fn from_member(text: Option<&str>) -> Result<Self, DecodeErrorKind> {
+        let first = match text.map(serde_json::from_str::<T>) {
+            Some(Ok(value)) => return Ok(value),
+            Some(Err(e)) => Some(e),
+            None => None,
+        };
+        T::deserialize(serde::de::value::UnitDeserializer::<serde_json::Error>::new()).map_err(
+            |absent| {
+                DecodeErrorKind::Details(first.map_or_else(
+                    || format!("a member is missing: {absent}"),
+                    |e| e.to_string(),
+                ))
+            },
+        )
+    }
+}

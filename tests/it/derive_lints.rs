@@ -50,6 +50,45 @@ enum Strict<T: std::fmt::Debug> {
 #[api_error(format = "plain")]
 struct Codeless;
 
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format(
+    json = r#"{"ok":false,"error":{"type":"{type}","code":"{code?}","n":{status},"param":"{param?}","d":{details?}}}"#
+))]
+enum Declared<T: std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned> {
+    #[error("quiet")]
+    #[status(200)]
+    #[api_error(key(type = "quiet"))]
+    Quiet,
+    #[error("loud")]
+    #[status(400)]
+    #[api_error(key(type = "loud", code = "very"))]
+    Loud {
+        #[api_error(member)]
+        param: Option<T>,
+        #[api_error(details)]
+        details: FieldErrors,
+    },
+    #[error("{0}")]
+    #[api_error(unknown)]
+    Other(Unknown),
+}
+
+#[test]
+fn strict_lints_accept_declared_formats() {
+    let loud = Declared::Loud {
+        param: Some(7_u8),
+        details: FieldErrors::new().with_field("a", "b"),
+    };
+    assert_eq!(
+        loud.to_body(),
+        br#"{"ok":false,"error":{"type":"loud","code":"very","n":400,"param":7,"d":{"a":["b"]}}}"#
+    );
+    assert_eq!(
+        Declared::<u8>::Quiet.to_body(),
+        br#"{"ok":false,"error":{"type":"quiet","n":200}}"#
+    );
+}
+
 #[test]
 fn strict_lints_accept_generated_code() {
     let all: [Strict<Vec<u8>>; 7] = [

@@ -1,6 +1,7 @@
 //! Behaviour tests for `apierror`: one binary, one module per topic.
 
 mod catalogue;
+mod client_declared;
 mod client_e2e;
 mod custom_format;
 mod decode_in_place;
@@ -8,6 +9,7 @@ mod decode_meta;
 mod derive_lints;
 mod derive_mapping;
 mod derive_serde;
+mod formats_declared;
 mod formats_hostile;
 mod formats_lenient;
 mod formats_roundtrip;

@@ -17,6 +17,7 @@ fn ui() {
         "api",
         "types",
         "catalogue",
+        "declared",
     ] {
         cases.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }

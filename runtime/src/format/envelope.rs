@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use super::declared::{RawParts, UnboundMember};
+
 /// Per-response values a [`Format`](crate::format::Format) may carry beside the error
 /// itself.
 ///
@@ -238,6 +240,20 @@ pub struct RawEnvelope<'a> {
     pub request_id: Option<Cow<'a, str>>,
     /// The timestamp the body carries.
     pub timestamp: Option<Cow<'a, str>>,
+    /// The named parts a [declared format](crate::format::declared) read: key values and
+    /// members bound to variant fields.
+    pub parts: RawParts<'a>,
+    /// The members the format does not bind, kept so that nothing the body said is lost
+    /// (declared formats keep them; at most
+    /// [`MAX_UNBOUND_MEMBERS`](crate::format::declared::MAX_UNBOUND_MEMBERS), and
+    /// [`KEPT_BODY_BYTES`](crate::decode::KEPT_BODY_BYTES) of text in all).
+    pub unbound: Vec<UnboundMember<'a>>,
+    /// Whether members were left out of [`unbound`](Self::unbound) for its bounds.
+    pub unbound_truncated: bool,
+    /// For a format that declares literal members (`"ok":false`): whether the body had
+    /// every one with its declared value, so that it is this error envelope even under a
+    /// 2xx status. `None` for formats that declare none.
+    pub discriminated: Option<bool>,
 }
 
 /// Undecoded details: JSON text kept as it was until a variant's details type is known.
@@ -249,6 +265,8 @@ pub enum RawDetails<'a> {
     /// struct or map reads them as one object, [`FieldErrors`](crate::FieldErrors) read
     /// the `errors` member, and other types the `details` member.
     Members(Vec<(Cow<'a, str>, Cow<'a, RawValue>)>),
+    /// One JSON value's text, checked to be JSON (what a declared format reads).
+    Text(Cow<'a, str>),
 }
 
 impl RawDetails<'_> {
@@ -261,6 +279,7 @@ impl RawDetails<'_> {
         match self {
             RawDetails::Value(raw) => serde_json::from_str(raw.get()),
             RawDetails::Members(members) => crate::format::extensions::decode(members),
+            RawDetails::Text(text) => serde_json::from_str(text),
         }
     }
 }

@@ -60,6 +60,7 @@ impl Format for Nested {
             details: error.details,
             request_id: error.request_id,
             timestamp: error.timestamp,
+            ..RawEnvelope::default()
         };
         Ok((raw, error.reader))
     }

@@ -129,6 +129,7 @@ impl Format for Problem {
             details: extension_details(body.extensions),
             request_id: body.request_id,
             timestamp: body.timestamp,
+            ..RawEnvelope::default()
         };
         Ok((raw, body.reader))
     }

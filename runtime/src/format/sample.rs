@@ -58,6 +58,7 @@ pub(crate) fn encode_bare<F: Format>(status: u16, code: &str, message: &str) -> 
 pub(crate) fn details_json(raw: &RawEnvelope<'_>) -> Option<String> {
     match raw.details.as_ref()? {
         RawDetails::Value(value) => Some(value.get().to_owned()),
+        RawDetails::Text(text) => Some(text.to_string()),
         RawDetails::Members(members) => {
             let entries: Vec<String> = members
                 .iter()

@@ -1,0 +1,770 @@
+//! Declared formats: an envelope written the way a vendor's documentation shows it, with
+//! placeholders where the error's parts go, compiled by the derive into a [`Declaration`]
+//! that encodes and decodes it.
+//!
+//! ```
+//! use apierror::ApiError;
+//!
+//! #[derive(Debug, thiserror::Error, ApiError)]
+//! #[api_error(format(json = r#"{"ok":false,"error":"{code}"}"#))]
+//! enum SlackError {
+//!     #[error("channel not found")]
+//!     #[status(200)]
+//!     ChannelNotFound,
+//! }
+//!
+//! assert_eq!(SlackError::ChannelNotFound.to_body(), br#"{"ok":false,"error":"channel_not_found"}"#);
+//! ```
+//!
+//! The derive's reference (the README's "Your vendor's format") lists the placeholders;
+//! this module is what the generated code runs. A [`Declaration`] is a tree of members
+//! mirroring the declared JSON: objects, arrays, literal values and slots, each slot one
+//! [`Part`] of the error.
+//!
+//! Decoding walks the body once, beside the declaration: a member the declaration names is
+//! read as its slot wants (a value of the wrong type is dropped), a literal is compared, and
+//! every member the declaration does not name is kept, bounded, as an
+//! [`UnboundMember`]. An array of objects told apart by a literal member (Google's
+//! `details` and their `@type`) matches each element to the declared element with the same
+//! literal. The cost is linear in the body: a value the declaration does not descend into
+//! is skipped without recursion, and an array element is read at most twice (once to find
+//! its literal, once to read it).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::json::{self, Kind, Reader, Str};
+use super::{Envelope, RawDetails, RawEnvelope};
+use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
+
+/// A declared envelope: its name and content type, and its members.
+#[derive(Debug)]
+pub struct Declaration {
+    /// The format's name, for messages.
+    pub name: &'static str,
+    /// The `Content-Type` of an encoded body.
+    pub content_type: &'static str,
+    /// The top-level object's members, in the order they are written.
+    pub members: &'static [Member],
+    /// How many literal members stand outside arrays: a body is this envelope when it has
+    /// every one of them with its declared value (see [`RawEnvelope::discriminated`]).
+    pub literals: usize,
+}
+
+/// One member of a declared object.
+#[derive(Debug)]
+pub struct Member {
+    /// The member's name.
+    pub name: &'static str,
+    /// What its value is.
+    pub value: Value,
+}
+
+/// A declared value.
+#[derive(Debug)]
+pub enum Value {
+    /// An object with these members.
+    Object(&'static [Member]),
+    /// An array of these elements: each is written when it holds a part that is present,
+    /// and a received element is read as the first declared one whose literal members it
+    /// has (or that has none).
+    Array(&'static [Value]),
+    /// A value written as it is, and compared when read.
+    Literal(Literal),
+    /// One part of the error.
+    Slot(Slot),
+}
+
+/// A literal JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string.
+    Str(&'static str),
+}
+
+/// A placeholder: which part goes there, and whether it may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// The part.
+    pub part: Part,
+    /// `{name?}`: omitted when the error has no value for it (else it is always written).
+    pub optional: bool,
+}
+
+/// The parts of an error a placeholder names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// `{code}`: the machine-readable code, a string.
+    Code,
+    /// `{message}`: the public message, a string.
+    Message,
+    /// `{details}`: the details, any JSON value.
+    Details,
+    /// `{request_id}`: the request id from the [`Context`](crate::Context), a string.
+    RequestId,
+    /// `{timestamp}`: the timestamp from the [`Context`](crate::Context), a string.
+    Timestamp,
+    /// `{status}` unquoted: the status as a number (`"code":429`).
+    Status,
+    /// `"{status}"`: the status as a string (`"status":"422"`).
+    StatusText,
+    /// `"{status:grpc}"`: the status as gRPC's canonical code name
+    /// (`"status":"RESOURCE_EXHAUSTED"`; see [`grpc_name`]).
+    StatusName,
+    /// Any other name: a part of the variant's key (`key(type = "card_error")`) or a
+    /// field of the variant bound as a member, by its index in the declaration's names.
+    Named(u8),
+}
+
+/// The parts a variant has beyond its [`Envelope`]: named parts (key values and fields
+/// bound as members), and whether it writes an optional code. The derive implements it
+/// for each enum; [`EnvelopeOnly`] has none.
+pub trait VariantParts {
+    /// Whether the variant has a value for `part`. Asked for [`Part::Code`] only when the
+    /// code is optional, and for [`Part::Named`] parts.
+    fn has(&self, part: Part) -> bool;
+
+    /// Writes the variant's value for a named `part` it [`has`](Self::has).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer or the field reports.
+    fn write<S: Serializer>(&self, part: Part, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// The parts of an envelope alone: its code, and no named parts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvelopeOnly;
+
+impl VariantParts for EnvelopeOnly {
+    fn has(&self, part: Part) -> bool {
+        part == Part::Code
+    }
+
+    fn write<S: Serializer>(&self, _: Part, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+/// gRPC's canonical code name for an HTTP status, by google.rpc.Code's mapping: 400
+/// `INVALID_ARGUMENT`, 401 `UNAUTHENTICATED`, 403 `PERMISSION_DENIED`, 404 `NOT_FOUND`,
+/// 409 `ABORTED`, 429 `RESOURCE_EXHAUSTED`, 499 `CANCELLED`, 500 `INTERNAL`, 501
+/// `UNIMPLEMENTED`, 503 `UNAVAILABLE`, 504 `DEADLINE_EXCEEDED`; any other 4xx
+/// `FAILED_PRECONDITION`, any other 5xx `INTERNAL`, anything else `UNKNOWN`.
+pub fn grpc_name(status: u16) -> &'static str {
+    match status {
+        400 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        409 => "ABORTED",
+        429 => "RESOURCE_EXHAUSTED",
+        499 => "CANCELLED",
+        501 => "UNIMPLEMENTED",
+        503 => "UNAVAILABLE",
+        504 => "DEADLINE_EXCEEDED",
+        other if (400..500).contains(&other) => "FAILED_PRECONDITION",
+        other if (500..600).contains(&other) => "INTERNAL",
+        _ => "UNKNOWN",
+    }
+}
+
+/// The HTTP status a gRPC canonical code name stands for: the inverse of [`grpc_name`],
+/// and for the names it never writes, google.rpc.Code's mapping (`ALREADY_EXISTS` 409,
+/// `OUT_OF_RANGE` 400, `DATA_LOSS` and `UNKNOWN` 500). `None` for other text.
+pub fn grpc_status(name: &str) -> Option<u16> {
+    Some(match name {
+        "INVALID_ARGUMENT" | "FAILED_PRECONDITION" | "OUT_OF_RANGE" => 400,
+        "UNAUTHENTICATED" => 401,
+        "PERMISSION_DENIED" => 403,
+        "NOT_FOUND" => 404,
+        "ABORTED" | "ALREADY_EXISTS" => 409,
+        "RESOURCE_EXHAUSTED" => 429,
+        "CANCELLED" => 499,
+        "INTERNAL" | "UNKNOWN" | "DATA_LOSS" => 500,
+        "UNIMPLEMENTED" => 501,
+        "UNAVAILABLE" => 503,
+        "DEADLINE_EXCEEDED" => 504,
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+impl Declaration {
+    /// Writes `envelope` in this declaration's shape, with the named parts `parts` has.
+    /// Optional parts that are absent are omitted, never written as `null`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer, the details or a named part reports.
+    pub fn encode<S, D, P>(
+        &self,
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        let writer = Writer {
+            envelope,
+            parts,
+            details: envelope.present_details(),
+        };
+        ObjectOut {
+            members: self.members,
+            writer: &writer,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What the writers share: the envelope, its present details and the variant's parts.
+struct Writer<'w, 'e, D: ?Sized, P> {
+    envelope: &'w Envelope<'e, D>,
+    parts: &'w P,
+    details: Option<&'e D>,
+}
+
+impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
+    /// Whether a value is written: always, but for a slot with nothing to write.
+    fn writes(&self, value: &Value) -> bool {
+        match value {
+            Value::Object(_) | Value::Array(_) | Value::Literal(_) => true,
+            Value::Slot(slot) => self.has(*slot),
+        }
+    }
+
+    /// Whether an array element is written: when it holds a slot that is present, or no
+    /// slot at all.
+    fn writes_element(&self, value: &Value) -> bool {
+        let mut slots = 0;
+        let mut present = false;
+        visit_slots(value, &mut |slot| {
+            slots += 1;
+            present |= self.has(slot);
+        });
+        slots == 0 || present
+    }
+
+    fn has(&self, slot: Slot) -> bool {
+        let context = self.envelope.context;
+        match slot.part {
+            Part::Code => !slot.optional || self.parts.has(Part::Code),
+            Part::Message | Part::Status | Part::StatusText | Part::StatusName => true,
+            Part::Details => self.details.is_some(),
+            Part::RequestId => context.request_id.is_some(),
+            Part::Timestamp => context.timestamp.is_some(),
+            Part::Named(_) => self.parts.has(slot.part),
+        }
+    }
+}
+
+/// Calls `each` with every slot in `value`, at any depth.
+fn visit_slots(value: &Value, each: &mut impl FnMut(Slot)) {
+    match value {
+        Value::Object(members) => {
+            for member in *members {
+                visit_slots(&member.value, each);
+            }
+        }
+        Value::Array(elements) => {
+            for element in *elements {
+                visit_slots(element, each);
+            }
+        }
+        Value::Literal(_) => {}
+        Value::Slot(slot) => each(*slot),
+    }
+}
+
+struct ObjectOut<'a, 'w, 'e, D: ?Sized, P> {
+    members: &'static [Member],
+    writer: &'a Writer<'w, 'e, D, P>,
+}
+
+impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ObjectOut<'_, '_, '_, D, P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let writer = self.writer;
+        let len = self
+            .members
+            .iter()
+            .filter(|m| writer.writes(&m.value))
+            .count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        for member in self.members {
+            if writer.writes(&member.value) {
+                map.serialize_entry(
+                    member.name,
+                    &ValueOut {
+                        value: &member.value,
+                        writer,
+                    },
+                )?;
+            }
+        }
+        map.end()
+    }
+}
+
+struct ValueOut<'a, 'w, 'e, D: ?Sized, P> {
+    value: &'static Value,
+    writer: &'a Writer<'w, 'e, D, P>,
+}
+
+impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ValueOut<'_, '_, '_, D, P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let writer = self.writer;
+        let envelope = writer.envelope;
+        match self.value {
+            Value::Object(members) => ObjectOut { members, writer }.serialize(serializer),
+            Value::Array(elements) => {
+                let len = elements.iter().filter(|e| writer.writes_element(e)).count();
+                let mut seq = serializer.serialize_seq(Some(len))?;
+                for value in *elements {
+                    if writer.writes_element(value) {
+                        seq.serialize_element(&ValueOut { value, writer })?;
+                    }
+                }
+                seq.end()
+            }
+            Value::Literal(literal) => match *literal {
+                Literal::Null => serializer.serialize_unit(),
+                Literal::Bool(b) => serializer.serialize_bool(b),
+                Literal::Int(n) => serializer.serialize_i64(n),
+                Literal::Str(text) => serializer.serialize_str(text),
+            },
+            Value::Slot(slot) => match slot.part {
+                Part::Code => serializer.serialize_str(envelope.code),
+                Part::Message => envelope.message.serialize(serializer),
+                Part::Details => match writer.details {
+                    Some(details) => details.serialize(serializer),
+                    None => serializer.serialize_unit(),
+                },
+                Part::RequestId => envelope.context.request_id.serialize(serializer),
+                Part::Timestamp => envelope.context.timestamp.serialize(serializer),
+                Part::Status => serializer.serialize_u16(envelope.status.as_u16()),
+                Part::StatusText => serializer.serialize_str(envelope.status.as_str()),
+                Part::StatusName => serializer.serialize_str(grpc_name(envelope.status.as_u16())),
+                Part::Named(_) => writer.parts.write(slot.part, serializer),
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+/// A member of a received body that the declaration does not bind (or whose value was
+/// not of the type its slot reads), kept so that nothing the vendor sent is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnboundMember<'a> {
+    /// Where it was, as a JSON Pointer (RFC 6901): `/error/request_log_url`.
+    pub pointer: String,
+    /// Its value's JSON text, as received.
+    pub value: Cow<'a, str>,
+}
+
+/// At most this many unbound members are kept from one body.
+pub const MAX_UNBOUND_MEMBERS: usize = 32;
+
+/// The named parts a body had, as JSON text borrowed from it, by the part's index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawParts<'a>(Vec<(u8, &'a str)>);
+
+impl<'a> RawParts<'a> {
+    /// The JSON text of named part `index`, as received.
+    pub fn get(&self, index: u8) -> Option<&'a str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(i, _)| *i == index)
+            .map(|(_, text)| *text)
+    }
+
+    /// The text of named part `index` when it is a string.
+    pub fn text(&self, index: u8) -> Option<Cow<'a, str>> {
+        let mut reader = Reader::new(self.get(index)?.as_bytes());
+        reader.text().ok().flatten()
+    }
+
+    /// Whether the body had no named parts.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn set(&mut self, index: u8, text: &'a str) {
+        self.0.push((index, text));
+    }
+}
+
+/// Where a value stands in the body, for an unbound member's pointer: built only when one
+/// is kept.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root,
+    Member(&'p Path<'p>, Str<'p>),
+    Index(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Member(parent, name) => {
+                parent.write(out);
+                out.push('/');
+                let name = name.text();
+                let name = name.as_deref().unwrap_or("\u{fffd}");
+                out.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            }
+            Path::Index(parent, index) => {
+                parent.write(out);
+                let _ = write!(out, "/{index}");
+            }
+        }
+    }
+}
+
+/// What reading a body gathers.
+struct Gathered<'a> {
+    raw: RawEnvelope<'a>,
+    kept_bytes: usize,
+    literals_met: usize,
+    literal_contradicted: bool,
+}
+
+impl<'a> Gathered<'a> {
+    fn unbound(&mut self, path: &Path<'_>, span: &'a [u8]) {
+        let kept = &mut self.raw.unbound;
+        if kept.len() >= MAX_UNBOUND_MEMBERS || self.kept_bytes + span.len() > KEPT_BODY_BYTES {
+            self.raw.unbound_truncated = true;
+            return;
+        }
+        // The reader checked the span's syntax; its strings may still hold invalid UTF-8.
+        let Ok(value) = std::str::from_utf8(span) else {
+            self.raw.unbound_truncated = true;
+            return;
+        };
+        let mut pointer = String::new();
+        path.write(&mut pointer);
+        if pointer.len() > KEPT_TEXT_BYTES {
+            self.raw.unbound_truncated = true;
+            return;
+        }
+        self.kept_bytes += span.len() + pointer.len();
+        kept.push(UnboundMember {
+            pointer,
+            value: Cow::Borrowed(value),
+        });
+    }
+}
+
+impl Declaration {
+    /// Reads a body of this shape, leniently: members may come in any order, a member of
+    /// the wrong type is dropped (and kept as unbound), unknown members are kept as
+    /// unbound, and a literal with another value marks the body as not this envelope
+    /// ([`RawEnvelope::discriminated`]).
+    ///
+    /// # Errors
+    ///
+    /// When the body is not JSON, or not an object.
+    pub fn decode<'a>(&self, body: &'a [u8]) -> Result<RawEnvelope<'a>, serde_json::Error> {
+        let mut gathered = Gathered {
+            raw: RawEnvelope::default(),
+            kept_bytes: 0,
+            literals_met: 0,
+            literal_contradicted: false,
+        };
+        let mut reader = Reader::new(body);
+        let read = match reader.kind() {
+            Ok(Kind::Object) => {
+                read_object(&mut reader, self.members, &Path::Root, true, &mut gathered)
+                    .and_then(|()| reader.end())
+            }
+            Ok(_) => return Err(serde::de::Error::custom("an error envelope is an object")),
+            Err(invalid) => Err(invalid),
+        };
+        if read.is_err() {
+            return Err(malformed(body));
+        }
+        let mut raw = gathered.raw;
+        if self.literals > 0 {
+            raw.discriminated =
+                Some(!gathered.literal_contradicted && gathered.literals_met == self.literals);
+        }
+        Ok(raw)
+    }
+}
+
+/// The parser's own error for a body the reader rejected: its kind and position, found on
+/// the failure path only.
+fn malformed(body: &[u8]) -> serde_json::Error {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Err(error) => error,
+        // Unreachable while the reader is as strict as the parser; not an envelope anyway.
+        Ok(_) => serde::de::Error::custom("not an error envelope"),
+    }
+}
+
+fn read_object<'a>(
+    reader: &mut Reader<'a>,
+    members: &'static [Member],
+    path: &Path<'_>,
+    counts_literals: bool,
+    out: &mut Gathered<'a>,
+) -> json::Result<()> {
+    reader.object(|reader, name| {
+        let path = Path::Member(path, name);
+        if let Some(member) = members.iter().find(|m| name.is(m.name)) {
+            read_value(reader, &member.value, &path, counts_literals, out)
+        } else {
+            let span = reader.span()?;
+            out.unbound(&path, span);
+            Ok(())
+        }
+    })
+}
+
+fn read_value<'a>(
+    reader: &mut Reader<'a>,
+    value: &'static Value,
+    path: &Path<'_>,
+    counts_literals: bool,
+    out: &mut Gathered<'a>,
+) -> json::Result<()> {
+    let kind = reader.kind()?;
+    match value {
+        Value::Object(members) if kind == Kind::Object => {
+            read_object(reader, members, path, counts_literals, out)
+        }
+        Value::Array(elements) if kind == Kind::Array => reader
+            .array(|reader, index| read_element(reader, elements, &Path::Index(path, index), out)),
+        Value::Literal(literal) => {
+            let span = reader.span()?;
+            if counts_literals {
+                if literal_is(*literal, span) {
+                    out.literals_met += 1;
+                } else {
+                    out.literal_contradicted = true;
+                }
+            }
+            Ok(())
+        }
+        Value::Slot(slot) => read_slot(reader, slot.part, path, out),
+        // A value of another type than declared: kept, not read.
+        Value::Object(_) | Value::Array(_) => {
+            let span = reader.span()?;
+            out.unbound(path, span);
+            Ok(())
+        }
+    }
+}
+
+/// Reads one array element as the first declared element it matches; an element that
+/// matches none is kept as unbound.
+fn read_element<'a>(
+    reader: &mut Reader<'a>,
+    elements: &'static [Value],
+    path: &Path<'_>,
+    out: &mut Gathered<'a>,
+) -> json::Result<()> {
+    let span = reader.span()?;
+    let chosen = elements
+        .iter()
+        .find(|element| element_matches(element, span));
+    if let Some(element) = chosen {
+        read_value(&mut Reader::new(span), element, path, false, out)
+    } else {
+        out.unbound(path, span);
+        Ok(())
+    }
+}
+
+/// Whether a received element (its text, already checked to be JSON) is the declared
+/// `element`: for an object, it has every literal member the declared one has, with its
+/// value; anything else matches a declared value of its own kind.
+fn element_matches(element: &Value, span: &[u8]) -> bool {
+    let mut reader = Reader::new(span);
+    let Ok(kind) = reader.kind() else {
+        return false;
+    };
+    let Value::Object(members) = element else {
+        return match element {
+            Value::Array(_) => kind == Kind::Array,
+            Value::Literal(literal) => literal_is(*literal, span),
+            _ => true,
+        };
+    };
+    if kind != Kind::Object {
+        return false;
+    }
+    let wanted = members
+        .iter()
+        .filter(|m| matches!(m.value, Value::Literal(_)))
+        .count();
+    let mut met = 0;
+    let mut contradicted = false;
+    let read = reader.object(|reader, name| {
+        let literal = members.iter().find_map(|m| match m.value {
+            Value::Literal(literal) if name.is(m.name) => Some(literal),
+            _ => None,
+        });
+        let value = reader.span()?;
+        if let Some(literal) = literal {
+            if literal_is(literal, value) {
+                met += 1;
+            } else {
+                contradicted = true;
+            }
+        }
+        Ok(())
+    });
+    read.is_ok() && !contradicted && met >= wanted
+}
+
+/// Whether a received value's text is `literal`.
+fn literal_is(literal: Literal, span: &[u8]) -> bool {
+    match literal {
+        Literal::Null => span == b"null",
+        Literal::Bool(true) => span == b"true",
+        Literal::Bool(false) => span == b"false",
+        Literal::Int(n) => std::str::from_utf8(span).ok().and_then(|t| t.parse().ok()) == Some(n),
+        Literal::Str(text) => {
+            let mut reader = Reader::new(span);
+            matches!(reader.kind(), Ok(Kind::String)) && reader.string().is_ok_and(|s| s.is(text))
+        }
+    }
+}
+
+fn read_slot<'a>(
+    reader: &mut Reader<'a>,
+    part: Part,
+    path: &Path<'_>,
+    out: &mut Gathered<'a>,
+) -> json::Result<()> {
+    let raw = &mut out.raw;
+    // A value of a type the slot cannot hold is kept as unbound, not lost.
+    let span = reader.span()?;
+    let mut value = Reader::new(span);
+    let read = match part {
+        Part::Code => set(&mut raw.code, value.text()?),
+        Part::Message => set(&mut raw.message, value.text()?),
+        Part::RequestId => set(&mut raw.request_id, value.text()?),
+        Part::Timestamp => set(&mut raw.timestamp, value.text()?),
+        Part::Status => set(&mut raw.status, value.u16()?),
+        Part::StatusText => set(
+            &mut raw.status,
+            value
+                .text()?
+                .filter(|t| (1..=5).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|t| t.parse().ok()),
+        ),
+        Part::StatusName => set(
+            &mut raw.status,
+            value.text()?.as_deref().and_then(grpc_status),
+        ),
+        Part::Details => match std::str::from_utf8(span) {
+            Ok(text) if span != b"null" => {
+                raw.details = Some(RawDetails::Text(Cow::Borrowed(text)));
+                true
+            }
+            _ => false,
+        },
+        Part::Named(index) => match std::str::from_utf8(span) {
+            Ok(text) => {
+                raw.parts.set(index, text);
+                true
+            }
+            Err(_) => false,
+        },
+    };
+    if !read && span != b"null" {
+        out.unbound(path, span);
+    }
+    Ok(())
+}
+
+/// Sets `slot` to `value` when there is one; whether there was.
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = Some(value);
+            true
+        }
+        None => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The format type
+
+/// A type whose format is declared: the derive implements it for an enum with
+/// `#[api_error(format(json = "…"))]`.
+pub trait Declare {
+    /// The declared envelope.
+    const DECLARATION: &'static Declaration;
+}
+
+/// The [`Format`](super::Format) of a type `T` that [`Declare`]s its envelope: what the
+/// derive names as the `ApiError::Format` of an enum with a declared format.
+pub struct Declared<T: ?Sized>(std::marker::PhantomData<T>);
+
+impl<T: ?Sized> std::fmt::Debug for Declared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Declared")
+    }
+}
+
+impl<T: Declare + ?Sized> super::Format for Declared<T> {
+    const NAME: &'static str = T::DECLARATION.name;
+    const CONTENT_TYPE: &'static str = T::DECLARATION.content_type;
+    const MARKS_ERRORS: bool = T::DECLARATION.literals > 0;
+
+    fn is_error_body(body: &[u8]) -> bool {
+        Self::MARKS_ERRORS
+            && body.len() <= crate::decode::MAX_DECODED_BODY
+            && T::DECLARATION
+                .decode(body)
+                .is_ok_and(|raw| raw.discriminated == Some(true))
+    }
+
+    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        D: Serialize + ?Sized,
+    {
+        T::DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
+    }
+
+    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    where
+        De: serde::Deserializer<'de>,
+    {
+        let text =
+            <&'de serde_json::value::RawValue as serde::Deserialize>::deserialize(deserializer)?;
+        T::DECLARATION
+            .decode(text.get().as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
+
+    fn decode_with<'de, R: super::DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        T::DECLARATION.decode(body).map(|raw| (raw, R::default()))
+    }
+}

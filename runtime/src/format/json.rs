@@ -1,0 +1,532 @@
+//! A lenient JSON reader over a body's bytes: one pass, linear in the body, no recursion
+//! on the body's nesting.
+//!
+//! It checks JSON's syntax as strictly as `serde_json` does, but it never fails on a
+//! value's type or contents: a string that is not text once unescaped (a lone surrogate,
+//! invalid UTF-8), a number out of any integer's range and a value nested a thousand
+//! levels deep are all read, and a caller that wanted something else drops them. A
+//! skipped value is walked with a depth counter, not the call stack.
+
+use std::borrow::Cow;
+
+/// Where and why a body stopped being JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Invalid {
+    /// The byte offset of the offending byte (the body's length when it ended early).
+    pub(crate) at: usize,
+    /// Whether the body ended early.
+    pub(crate) eof: bool,
+}
+
+pub(crate) type Result<T> = std::result::Result<T, Invalid>;
+
+/// A JSON string as it stands in the body: the bytes between its quotes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Str<'a> {
+    inner: &'a [u8],
+    escaped: bool,
+}
+
+impl<'a> Str<'a> {
+    /// The string's text, borrowed unless it has escapes; `None` when it does not unescape
+    /// to text (a lone surrogate escape, invalid UTF-8).
+    pub(crate) fn text(self) -> Option<Cow<'a, str>> {
+        if !self.escaped {
+            return std::str::from_utf8(self.inner).ok().map(Cow::Borrowed);
+        }
+        unescape(self.inner).map(Cow::Owned)
+    }
+
+    /// Whether the string's text is `expected`, without unescaping when it has no escapes.
+    pub(crate) fn is(self, expected: &str) -> bool {
+        if self.escaped {
+            self.text().is_some_and(|text| text == expected)
+        } else {
+            self.inner == expected.as_bytes()
+        }
+    }
+}
+
+/// The kind of a value, from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Literal,
+}
+
+/// A cursor over one JSON body.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    fn invalid(&self) -> Invalid {
+        Invalid {
+            at: self.pos.min(self.bytes.len()),
+            eof: self.pos >= self.bytes.len(),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Result<u8> {
+        self.skip_ws();
+        self.bytes
+            .get(self.pos)
+            .copied()
+            .ok_or_else(|| self.invalid())
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<()> {
+        if self.peek()? == byte {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.invalid())
+        }
+    }
+
+    /// The kind of the next value.
+    pub(crate) fn kind(&mut self) -> Result<Kind> {
+        match self.peek()? {
+            b'{' => Ok(Kind::Object),
+            b'[' => Ok(Kind::Array),
+            b'"' => Ok(Kind::String),
+            b'-' | b'0'..=b'9' => Ok(Kind::Number),
+            b't' | b'f' | b'n' => Ok(Kind::Literal),
+            _ => Err(self.invalid()),
+        }
+    }
+
+    /// Checks that nothing but whitespace follows.
+    pub(crate) fn end(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(self.invalid())
+        }
+    }
+
+    /// Reads an object, handing each member's name to `member`, which must consume the
+    /// member's value. The next value must be an object.
+    pub(crate) fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Str<'a>) -> Result<()>,
+    ) -> Result<()> {
+        self.expect(b'{')?;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            if self.peek()? != b'"' {
+                return Err(self.invalid());
+            }
+            let name = self.string()?;
+            self.expect(b':')?;
+            member(self, name)?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.invalid()),
+            }
+        }
+    }
+
+    /// Reads an array, calling `element` at each element, which must consume it. The next
+    /// value must be an array.
+    pub(crate) fn array(
+        &mut self,
+        mut element: impl FnMut(&mut Self, usize) -> Result<()>,
+    ) -> Result<()> {
+        self.expect(b'[')?;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Ok(());
+        }
+        let mut index = 0;
+        loop {
+            element(self, index)?;
+            index += 1;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.invalid()),
+            }
+        }
+    }
+
+    /// Reads a string value. The next value must be a string.
+    pub(crate) fn string(&mut self) -> Result<Str<'a>> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                return Err(self.invalid());
+            };
+            match byte {
+                b'"' => {
+                    let inner = &self.bytes[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Str { inner, escaped });
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.pos += 1;
+                    match self.bytes.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1;
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            for _ in 0..4 {
+                                match self.bytes.get(self.pos) {
+                                    Some(b) if b.is_ascii_hexdigit() => self.pos += 1,
+                                    _ => return Err(self.invalid()),
+                                }
+                            }
+                        }
+                        _ => return Err(self.invalid()),
+                    }
+                }
+                0..=0x1f => return Err(self.invalid()),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Reads a number's text. The next value must be a number.
+    fn number(&mut self) -> Result<&'a [u8]> {
+        self.skip_ws();
+        let start = self.pos;
+        let digits = |reader: &mut Self| {
+            let from = reader.pos;
+            while let Some(b'0'..=b'9') = reader.bytes.get(reader.pos) {
+                reader.pos += 1;
+            }
+            if reader.pos == from {
+                Err(reader.invalid())
+            } else {
+                Ok(())
+            }
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => digits(self)?,
+            _ => return Err(self.invalid()),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            digits(self)?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            digits(self)?;
+        }
+        Ok(&self.bytes[start..self.pos])
+    }
+
+    fn literal(&mut self) -> Result<()> {
+        self.skip_ws();
+        let rest = &self.bytes[self.pos..];
+        for word in [&b"true"[..], b"false", b"null"] {
+            if rest.starts_with(word) {
+                self.pos += word.len();
+                return Ok(());
+            }
+        }
+        // Point at the first byte that differs, as a parser would.
+        let word: &[u8] = match rest.first() {
+            Some(b't') => b"true",
+            Some(b'f') => b"false",
+            _ => b"null",
+        };
+        let same = rest.iter().zip(word).take_while(|(a, b)| a == b).count();
+        self.pos += same;
+        Err(self.invalid())
+    }
+
+    /// Skips one value of any kind and depth, with a counter rather than recursion.
+    pub(crate) fn skip(&mut self) -> Result<()> {
+        // What each open container expects next: a member (in an object) or an element.
+        let mut open: Vec<bool> = Vec::new();
+        loop {
+            // One value.
+            match self.kind()? {
+                Kind::Object => {
+                    self.pos += 1;
+                    if self.peek()? == b'}' {
+                        self.pos += 1;
+                    } else {
+                        open.push(true);
+                        self.member_name()?;
+                        continue;
+                    }
+                }
+                Kind::Array => {
+                    self.pos += 1;
+                    if self.peek()? == b']' {
+                        self.pos += 1;
+                    } else {
+                        open.push(false);
+                        continue;
+                    }
+                }
+                Kind::String => {
+                    self.string()?;
+                }
+                Kind::Number => {
+                    self.number()?;
+                }
+                Kind::Literal => self.literal()?,
+            }
+            // After a value: close what ends here, or go on to the next member or element.
+            loop {
+                let Some(&in_object) = open.last() else {
+                    return Ok(());
+                };
+                match (self.peek()?, in_object) {
+                    (b',', true) => {
+                        self.pos += 1;
+                        self.member_name()?;
+                        break;
+                    }
+                    (b',', false) => {
+                        self.pos += 1;
+                        break;
+                    }
+                    (b'}', true) | (b']', false) => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ => return Err(self.invalid()),
+                }
+            }
+        }
+    }
+
+    /// A member's name and its colon, inside [`skip`](Self::skip).
+    fn member_name(&mut self) -> Result<()> {
+        if self.peek()? != b'"' {
+            return Err(self.invalid());
+        }
+        self.string()?;
+        self.expect(b':')
+    }
+
+    /// Skips one value and returns its text, from its first byte to its last.
+    pub(crate) fn span(&mut self) -> Result<&'a [u8]> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip()?;
+        Ok(&self.bytes[start..self.pos])
+    }
+
+    /// Reads a value that should be a string: its text, or `None` (the value consumed) for
+    /// any other value or a string that is not text.
+    pub(crate) fn text(&mut self) -> Result<Option<Cow<'a, str>>> {
+        if self.kind()? == Kind::String {
+            Ok(self.string()?.text())
+        } else {
+            self.skip().map(|()| None)
+        }
+    }
+
+    /// Reads a value that should be an integer in `0..=65535`: `None` (the value consumed)
+    /// for anything else.
+    pub(crate) fn u16(&mut self) -> Result<Option<u16>> {
+        if self.kind()? != Kind::Number {
+            return self.skip().map(|()| None);
+        }
+        let text = self.number()?;
+        if text.iter().all(u8::is_ascii_digit) {
+            // At most five digits can fit; parse no more than that.
+            Ok(std::str::from_utf8(text)
+                .ok()
+                .filter(|t| t.len() <= 5)
+                .and_then(|t| t.parse().ok()))
+        } else if text.len() > 1 && text[0] == b'-' && text[1..].iter().all(|&b| b == b'0') {
+            // `-0` is zero, as a parser reads it.
+            Ok(Some(0))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// The text of a string's escaped contents, or `None` when they do not unescape to text.
+fn unescape(inner: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    let hex = |at: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(inner.get(at..at + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    while i < inner.len() {
+        let byte = inner[i];
+        if byte != b'\\' {
+            out.push(byte);
+            i += 1;
+            continue;
+        }
+        let escape = *inner.get(i + 1)?;
+        i += 2;
+        let ch = match escape {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = hex(i)?;
+                i += 4;
+                let code = if (0xD800..0xDC00).contains(&first) {
+                    // A high surrogate must be followed by an escaped low one.
+                    if inner.get(i..i + 2) != Some(b"\\u") {
+                        return None;
+                    }
+                    let second = hex(i + 2)?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return None;
+                    }
+                    i += 6;
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                } else {
+                    first
+                };
+                char::from_u32(code)?
+            }
+            _ => return None,
+        };
+        let mut buf = [0; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip_all(body: &str) -> Result<usize> {
+        let mut reader = Reader::new(body.as_bytes());
+        reader.skip()?;
+        reader.end()?;
+        Ok(reader.pos)
+    }
+
+    #[test]
+    fn accepts_what_serde_json_accepts_and_rejects_what_it_rejects() {
+        let bodies = [
+            "{}",
+            "[]",
+            r#"{"a":[1,-2.5e+3,true,false,null,{"b":"\u00e9\ud83d\ude00"}],"c":{}}"#,
+            "  [ 1 , [ ] , { } ]  ",
+            "-0",
+            "\"\\ud800\"",
+            "1e400",
+            "{\"a\":1,}",
+            "[1,]",
+            "01",
+            "1.",
+            "-",
+            "{\"a\" 1}",
+            "{1:2}",
+            "[1 2]",
+            "\"tab\there\"",
+            "\"\\x\"",
+            "\"\\u12g4\"",
+            "tru",
+            "nul",
+            "{\"a\":1",
+            "[",
+            "",
+            "{} {}",
+            "<html>",
+        ];
+        for body in bodies {
+            let ours = skip_all(body).is_ok();
+            let theirs = serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok();
+            assert_eq!(ours, theirs, "{body}");
+        }
+    }
+
+    #[test]
+    fn skipping_deep_nesting_uses_no_stack() {
+        let depth = 200_000;
+        let body = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth));
+        assert_eq!(skip_all(&body), Ok(body.len()));
+    }
+
+    #[test]
+    fn strings_that_are_not_text_read_as_none() {
+        fn text(body: &str) -> Option<Cow<'_, str>> {
+            Reader::new(body.as_bytes()).text().unwrap()
+        }
+        assert_eq!(text(r#""plain""#), Some(Cow::Borrowed("plain")));
+        assert_eq!(
+            text(r#""a\"b\u00e9\ud83d\ude00""#).as_deref(),
+            Some("a\"bé😀")
+        );
+        assert_eq!(text(r#""\ud800""#), None);
+        assert_eq!(text(r#""\udc00\ud800""#), None);
+        assert_eq!(text(r#""\ud800\u0041""#), None);
+        assert_eq!(text("5"), None);
+        assert_eq!(text("{\"a\":[\"\\ud800\"]}"), None);
+        let invalid_utf8 = b"\"\xff\"";
+        assert_eq!(Reader::new(invalid_utf8).text().unwrap(), None);
+    }
+
+    #[test]
+    fn statuses_read_as_integers_in_range_only() {
+        let status = |body: &str| Reader::new(body.as_bytes()).u16().unwrap();
+        assert_eq!(status("404"), Some(404));
+        assert_eq!(status("-0"), Some(0));
+        assert_eq!(status("65535"), Some(65535));
+        for other in [
+            "65536", "-5", "404.0", "4e2", "1e400", "\"404\"", "null", "[404]",
+        ] {
+            assert_eq!(status(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let at = |body: &str| skip_all(body).unwrap_err();
+        assert_eq!(at("[1,}"), Invalid { at: 3, eof: false });
+        assert_eq!(at("{\"a\":"), Invalid { at: 5, eof: true });
+        assert_eq!(at("truth"), Invalid { at: 3, eof: false });
+        assert_eq!(at("true1"), Invalid { at: 4, eof: false });
+        assert_eq!(at("tru"), Invalid { at: 3, eof: true });
+    }
+}

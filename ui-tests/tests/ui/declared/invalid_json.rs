@@ -1,0 +1,11 @@
+use apierror::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format(json = r#"{"error":{"code":"{code}" "message":"{message}"}}"#))]
+enum Error {
+    #[error("not found")]
+    #[status(404)]
+    NotFound,
+}
+
+fn main() {}
