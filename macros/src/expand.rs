@@ -699,13 +699,20 @@ impl Codegen<'_> {
     /// The variants whose details decode in place, in slot order: those with details
     /// whose code no other decodable variant has, in a format whose body carries codes.
     fn slotted(&self) -> Vec<&Variant> {
-        if self.input.builtin().is_some_and(|b| !b.has_code()) || self.input.shape().is_some() {
+        if self.input.builtin().is_some_and(|b| !b.has_code()) {
             return Vec::new();
         }
+        // In a declared format, only variants whose key has their code: the details are
+        // decoded for the code, and the variant must be the one that code picks.
+        let keyed = self
+            .input
+            .shape()
+            .map(|shape| crate::declared::Keyed::new(shape, &self.input.variants));
         let decodable = self.decodable();
         decodable
             .iter()
             .filter(|v| v.field(Role::Details).is_some() && sharing(&decodable, v) == 1)
+            .filter(|v| keyed.as_ref().is_none_or(|keyed| keyed.keys_on_code(v)))
             .copied()
             .collect()
     }
@@ -763,7 +770,7 @@ impl Codegen<'_> {
             }
         });
         let dispatch = match self.input.builtin() {
-            _ if let Some(shape) = self.input.shape() => self.key_dispatch(shape),
+            _ if let Some(shape) = self.input.shape() => self.key_dispatch(shape, &slotted),
             Some(builtin) if builtin.has_code() => self.code_dispatch(&slotted),
             Some(_) => self.status_dispatch(&slotted),
             // A format the derive does not know (`Auto`, a custom one): the body's code

@@ -39,9 +39,8 @@ pub(crate) mod extensions;
 mod fields;
 mod flat;
 pub(crate) mod flatten;
-mod json;
+pub(crate) mod json;
 mod lenient;
-mod member;
 mod nested;
 pub mod object;
 mod plain;
@@ -51,11 +50,10 @@ mod reason;
 #[cfg(test)]
 mod sample;
 pub(crate) mod top_level;
-mod wrapped;
 
 pub use auto::{Auto, Shape};
 pub use declared::{Declare, Declared};
-pub use details::{DetailsReader, Undecoded};
+pub use details::{DeclaredValue, DetailsReader, Undecoded};
 pub(crate) use envelope::Context;
 pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use fields::Fields;

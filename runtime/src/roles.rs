@@ -138,8 +138,22 @@ impl<T: Serialize + DeserializeOwned> DetailsField for T {
     ) -> Result<Option<Self>, A::Error> {
         match part {
             Some(name) if crate::format::extensions::read_from::<Self>() != Some(name) => Ok(None),
-            _ => map.next_value().map(Some),
+            // `null` leaves the details as an earlier member set them, which only the
+            // careful read knows: fail this one.
+            _ => match map.next_value::<NotNull<Self>>()?.0 {
+                Some(details) => Ok(Some(details)),
+                None => Err(serde::de::Error::custom("null details")),
+            },
         }
+    }
+}
+
+/// A value that is `None` for `null`, and `T` otherwise.
+struct NotNull<T>(Option<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for NotNull<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(NotNull)
     }
 }
 

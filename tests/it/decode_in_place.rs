@@ -22,7 +22,9 @@ struct Seen(Vec<String>);
 
 impl<'de> Deserialize<'de> for Seen {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let reader = if std::any::type_name::<D>().contains("SliceRead") {
+        let name = std::any::type_name::<D>();
+        // serde_json's reader of a body, or a declared format's reader of one.
+        let reader = if name.contains("SliceRead") || name.contains("ValueDeserializer") {
             "in place"
         } else {
             "from text"
@@ -45,7 +47,7 @@ struct Conflict {
 macro_rules! enum_in {
     ($name:ident, $($format:tt)+) => {
         #[derive(Debug, PartialEq, Eq, thiserror::Error, ApiError)]
-        #[api_error(format = $($format)+)]
+        #[api_error($($format)+)]
         enum $name {
             #[error("invalid")]
             #[status(422)]
@@ -89,11 +91,23 @@ macro_rules! enum_in {
     };
 }
 
-enum_in!(InFlat, "flat");
-enum_in!(InNested, "nested");
-enum_in!(InReason, "reason");
-enum_in!(InProblem, "problem");
-enum_in!(InAuto, apierror::format::Auto);
+enum_in!(InFlat, format = "flat");
+enum_in!(InNested, format = "nested");
+enum_in!(InReason, format = "reason");
+enum_in!(InProblem, format = "problem");
+enum_in!(InAuto, format = apierror::format::Auto);
+// `flat`'s shape, declared: it must decode every body as `flat` does.
+enum_in!(
+    InDeclared,
+    format(json = r#"{"error":"{code}","message":"{message}","details":{details?}}"#)
+);
+// `nested`'s shape, declared.
+enum_in!(
+    InDeclaredNested,
+    format(
+        json = r#"{"error":{"code":"{code}","message":"{message}","details":{details?},"request_id":"{request_id?}","timestamp":"{timestamp?}"}}"#
+    )
+);
 
 /// Problem lets two variants share a code under different statuses: neither decodes in
 /// place, and each still gets its details.
@@ -330,6 +344,64 @@ fn same_both_ways<E: ApiError + PartialEq + std::fmt::Debug>(status: u16, body: 
     readers();
 }
 
+#[test]
+fn a_declared_format_reads_details_in_place_after_the_code_and_from_text_before_it() {
+    let body = r#"{"error":"a","message":"m","details":["x","y"]}"#;
+    assert_eq!(
+        decode::<InDeclared>(422, body).unwrap(),
+        InDeclared::Invalid {
+            seen: seen(&["x", "y"])
+        }
+    );
+    assert_eq!(readers(), ["in place"]);
+
+    let body = r#"{"details":["x"],"message":"m","error":"a"}"#;
+    assert_eq!(
+        decode::<InDeclared>(422, body).unwrap(),
+        InDeclared::Invalid { seen: seen(&["x"]) }
+    );
+    assert_eq!(readers(), ["from text"]);
+
+    // Decoded for `b`'s type, but a later code names `a`: read again, from the text.
+    let body = r#"{"error":"b","details":["x"],"error":"a"}"#;
+    assert_eq!(
+        decode::<InDeclared>(422, body).unwrap(),
+        InDeclared::Invalid { seen: seen(&["x"]) }
+    );
+    assert_eq!(readers(), ["from text"]);
+    // Decoded in place for `a`, but a later code names `e`, whose type is the same.
+    let body = r#"{"error":"a","details":["x"],"error":"e"}"#;
+    assert_eq!(
+        decode::<InDeclared>(400, body).unwrap(),
+        InDeclared::Again { seen: seen(&["x"]) }
+    );
+    assert_eq!(readers(), ["in place", "from text"]);
+    // A later details member replaces the earlier one; a later `null` does not.
+    let body = r#"{"error":"a","details":["x"],"details":["y"]}"#;
+    assert_eq!(
+        decode::<InDeclared>(422, body).unwrap(),
+        InDeclared::Invalid { seen: seen(&["y"]) }
+    );
+    let body = r#"{"error":"a","details":["x"],"details":null}"#;
+    assert_eq!(
+        decode::<InDeclared>(422, body).unwrap(),
+        InDeclared::Invalid { seen: seen(&["x"]) }
+    );
+    readers();
+}
+
+/// A declared format decodes every body as the built-in format of the same shape does
+/// (read the careful way).
+fn same_as_builtin<D: ApiError + std::fmt::Debug, B: ApiError + std::fmt::Debug>(
+    status: u16,
+    body: &str,
+) {
+    let declared = decode::<D>(status, body).map(|e| format!("{e:?}"));
+    let builtin = careful(|| decode::<B>(status, body)).map(|e| format!("{e:?}"));
+    assert_eq!(declared.ok(), builtin.ok(), "{body}");
+    readers();
+}
+
 proptest! {
     #[test]
     fn reading_in_place_changes_no_result(
@@ -340,9 +412,11 @@ proptest! {
         reason in prop::collection::vec(member("reason", "details"), 0..6),
     ) {
         same_both_ways::<InFlat>(status, &object(&top));
+        same_as_builtin::<InDeclared, InFlat>(status, &object(&top));
         same_both_ways::<InAuto>(status, &object(&top));
         let nested = format!(r#"{{"error":{}}}"#, object(&inner));
         same_both_ways::<InNested>(status, &nested);
+        same_as_builtin::<InDeclaredNested, InNested>(status, &nested);
         same_both_ways::<InAuto>(status, &nested);
         same_both_ways::<InProblem>(status, &object(&problem));
         same_both_ways::<InProblem>(status, &object(&inner));

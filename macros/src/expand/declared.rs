@@ -131,7 +131,7 @@ impl Codegen<'_> {
 
     /// The choice of variant by key: one arm per decodable variant, most specific first,
     /// matching the code, the named key parts and, where needed, the status.
-    pub(super) fn key_dispatch(&self, shape: &Shape) -> TokenStream {
+    pub(super) fn key_dispatch(&self, shape: &Shape, slotted: &[&Variant]) -> TokenStream {
         let local_raw = mixed("__raw");
         let local_input = mixed("__input");
         let p = self.private();
@@ -173,9 +173,9 @@ impl Codegen<'_> {
                 let Some(chosen) = chosen else {
                     continue;
                 };
-                arms.push(self.key_arm(chosen));
+                arms.push(self.key_arm(chosen, slotted));
             } else {
-                arms.push(self.key_arm(key));
+                arms.push(self.key_arm(key, slotted));
             }
         }
         quote! {
@@ -187,7 +187,7 @@ impl Codegen<'_> {
         }
     }
 
-    fn key_arm(&self, key: &Key<'_>) -> TokenStream {
+    fn key_arm(&self, key: &Key<'_>, slotted: &[&Variant]) -> TokenStream {
         let mut patterns: Vec<TokenStream> = key
             .values
             .iter()
@@ -202,7 +202,7 @@ impl Codegen<'_> {
             key.status
                 .map_or_else(|| quote!(_), |status| quote!(#status)),
         );
-        let build = self.build(key.variant, &[]);
+        let build = self.build(key.variant, slotted);
         quote!((#(#patterns,)*) => #build,)
     }
 

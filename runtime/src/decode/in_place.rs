@@ -22,7 +22,7 @@ use super::input::DecodeInput;
 use super::{DecodeError, ResponseMeta};
 use crate::api_error::ApiError;
 use crate::format::object;
-use crate::format::{DetailsReader, RawEnvelope};
+use crate::format::{DeclaredValue, DetailsReader, RawEnvelope};
 
 /// What the derive implements for an enum so that its details decode in the same pass.
 pub trait InPlaceDetails: Sized {
@@ -101,6 +101,19 @@ impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
     fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
         self.decoded
             .is_none_or(|decoded| raw.code.as_deref() == Some(decoded))
+    }
+
+    #[inline]
+    fn read_declared(
+        &mut self,
+        code: &str,
+        value: &mut DeclaredValue<'_, 'de>,
+    ) -> Result<bool, serde_json::Error> {
+        // A repeated member replaces the earlier one: the slot is overwritten, or (when
+        // this one is not decoded) the decoder clears the reader.
+        let decoded = E::read_details(&mut self.slots, code, None, value)?;
+        self.decoded = decoded.or(self.decoded);
+        Ok(decoded.is_some())
     }
 }
 

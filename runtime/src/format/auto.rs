@@ -1,13 +1,12 @@
 //! Recognising which built-in shape a body has, and decoding it as that shape.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, MapAccess};
+use serde::de::{self, Deserialize};
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::object::{self, MaybeObject, Members};
+use super::json::{self, Kind, Reader};
 use super::{Fields, Flat, Nested, Plain, Problem, Reason};
 use crate::format::Format;
 use crate::format::{DetailsReader, Envelope, RawEnvelope, Undecoded};
@@ -110,20 +109,55 @@ pub struct Auto;
 impl Auto {
     /// Which shape `body` has, or `None` when it is not a JSON object of any of them.
     pub fn detect(body: &[u8]) -> Option<Shape> {
-        outline(body).ok()?.shape()
+        outline(body)?.shape()
     }
 }
 
-/// Reads the top-level outline of `body`.
-///
-/// The whole body must be UTF-8, as JSON is: the formats read their members as JSON
-/// text, which is checked, so a shape is named only for a body its format reads.
-fn outline(body: &[u8]) -> Result<Outline, serde_json::Error> {
-    let text = std::str::from_utf8(body).map_err(|_| de::Error::custom("invalid UTF-8"))?;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let outline = object::read_object(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(outline)
+/// Reads the top-level outline of `body`, with the reader the formats read with: a body
+/// has a shape only when its format reads it (UTF-8, and JSON throughout).
+fn outline(body: &[u8]) -> Option<Outline> {
+    std::str::from_utf8(body).ok()?;
+    let mut reader = Reader::new(body);
+    if reader.kind().ok()? != Kind::Object {
+        return None;
+    }
+    let mut outline = Outline::default();
+    reader
+        .object(|reader, name| {
+            if name.is("error") {
+                outline.error = error_member(reader)?;
+                Ok(())
+            } else {
+                if name.is("message") {
+                    outline.message = true;
+                } else if ["type", "title", "detail", "status"]
+                    .iter()
+                    .any(|n| name.is(n))
+                {
+                    outline.problem = true;
+                }
+                reader.skip()
+            }
+        })
+        .ok()?;
+    reader.end().ok()?;
+    Some(outline)
+}
+
+/// What an `error` member's value is, read past it.
+fn error_member(reader: &mut Reader<'_>) -> json::Result<ErrorMember> {
+    match reader.kind()? {
+        Kind::String => reader.skip().map(|()| ErrorMember::String),
+        Kind::Object => {
+            let mut reason = false;
+            reader.object(|reader, name| {
+                reason |= name.is("reason");
+                reader.skip()
+            })?;
+            Ok(ErrorMember::Object { reason })
+        }
+        _ => reader.skip().map(|()| ErrorMember::Other),
+    }
 }
 
 /// Why a body has no shape.
@@ -161,9 +195,13 @@ impl Format for Auto {
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        match object::fast_then_careful(|| outline(body))?.shape() {
+        match outline(body).and_then(|outline| outline.shape()) {
             Some(shape) => shape.decode_with(body),
-            None => Err(de::Error::custom(NO_SHAPE)),
+            // The parser's own word for a body that is not JSON; else, no known shape.
+            None => match serde_json::from_slice::<Box<RawValue>>(body) {
+                Err(error) => Err(error),
+                Ok(_) => Err(de::Error::custom(NO_SHAPE)),
+            },
         }
     }
 }
@@ -190,30 +228,6 @@ impl Outline {
     }
 }
 
-impl<'de> Members<'de> for Outline {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "error" => {
-                self.error = map.next_value()?;
-                Ok(())
-            }
-            "message" => {
-                self.message = true;
-                object::skip(map)
-            }
-            "type" | "title" | "detail" | "status" => {
-                self.problem = true;
-                object::skip(map)
-            }
-            _ => object::skip(map),
-        }
-    }
-}
-
 /// What the top-level `error` member is.
 #[derive(Default, Clone, Copy)]
 enum ErrorMember {
@@ -224,38 +238,6 @@ enum ErrorMember {
     /// Absent, or of another type.
     #[default]
     Other,
-}
-
-impl<'de> Deserialize<'de> for ErrorMember {
-    /// Read as JSON text first, so that no value (not even one the parser would reject
-    /// as a typed value, such as `1e400`) keeps a body from having a shape.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <&'de RawValue>::deserialize(deserializer)?.get();
-        if text.starts_with('"') {
-            return Ok(ErrorMember::String);
-        }
-        let object: MaybeObject<HasReason> =
-            serde_json::from_str(text).map_err(de::Error::custom)?;
-        Ok(match object {
-            MaybeObject(Some(HasReason(reason))) => ErrorMember::Object { reason },
-            MaybeObject(None) => ErrorMember::Other,
-        })
-    }
-}
-
-/// Whether an object has a `reason` member.
-#[derive(Default)]
-struct HasReason(bool);
-
-impl<'de> Members<'de> for HasReason {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        self.0 |= name == "reason";
-        object::skip(map)
-    }
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::json::{self, Kind, Reader, Str};
-use super::{Envelope, RawDetails, RawEnvelope};
+use super::{DeclaredValue, DetailsReader, Envelope, RawDetails, RawEnvelope};
 use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
 
 /// A declared envelope: its name and content type, and its members.
@@ -61,6 +61,38 @@ pub struct Member {
     pub name: &'static str,
     /// What its value is.
     pub value: Value,
+}
+
+impl Member {
+    /// `"name":"{part}"`: a member that is always written.
+    pub const fn part(name: &'static str, part: Part) -> Self {
+        Member {
+            name,
+            value: Value::Slot(Slot {
+                part,
+                optional: false,
+            }),
+        }
+    }
+
+    /// `"name":"{part?}"`: a member written when the error has the part.
+    pub const fn optional(name: &'static str, part: Part) -> Self {
+        Member {
+            name,
+            value: Value::Slot(Slot {
+                part,
+                optional: true,
+            }),
+        }
+    }
+
+    /// `"name":{…}`: an object with these members.
+    pub const fn object(name: &'static str, members: &'static [Member]) -> Self {
+        Member {
+            name,
+            value: Value::Object(members),
+        }
+    }
 }
 
 /// A declared value.
@@ -384,20 +416,20 @@ pub const MAX_UNBOUND_MEMBERS: usize = 32;
 
 /// The named parts a body had, as JSON text borrowed from it, by the part's index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawParts<'a>(Vec<(u8, &'a str)>);
+pub struct RawParts<'a>(Vec<(u8, Cow<'a, str>)>);
 
 impl<'a> RawParts<'a> {
     /// The JSON text of named part `index`, as received.
-    pub fn get(&self, index: u8) -> Option<&'a str> {
+    pub fn get(&self, index: u8) -> Option<&str> {
         self.0
             .iter()
             .rev()
             .find(|(i, _)| *i == index)
-            .map(|(_, text)| *text)
+            .map(|(_, text)| &**text)
     }
 
     /// The text of named part `index` when it is a string.
-    pub fn text(&self, index: u8) -> Option<Cow<'a, str>> {
+    pub fn text(&self, index: u8) -> Option<Cow<'_, str>> {
         let mut reader = Reader::new(self.get(index)?.as_bytes());
         reader.text().ok().flatten()
     }
@@ -407,8 +439,18 @@ impl<'a> RawParts<'a> {
         self.0.is_empty()
     }
 
+    /// The same parts, owning their text.
+    pub fn into_owned(self) -> RawParts<'static> {
+        RawParts(
+            self.0
+                .into_iter()
+                .map(|(index, text)| (index, Cow::Owned(text.into_owned())))
+                .collect(),
+        )
+    }
+
     fn set(&mut self, index: u8, text: &'a str) {
-        self.0.push((index, text));
+        self.0.push((index, Cow::Borrowed(text)));
     }
 }
 
@@ -440,15 +482,35 @@ impl Path<'_> {
     }
 }
 
+/// What a decoder hands details to, to decode them in place.
+trait DetailsHook<'a> {
+    /// Reads the value `reader` stands at for `code`: `Ok(true)` when decoded (and the
+    /// reader moved past it).
+    fn read(&mut self, code: &str, reader: &mut Reader<'a>) -> Result<bool, serde_json::Error>;
+    /// Forgets what was decoded.
+    fn clear(&mut self);
+}
+
+impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
+    fn read(&mut self, code: &str, reader: &mut Reader<'a>) -> Result<bool, serde_json::Error> {
+        self.read_declared(code, &mut DeclaredValue(reader))
+    }
+
+    fn clear(&mut self) {
+        *self = R::default();
+    }
+}
+
 /// What reading a body gathers.
-struct Gathered<'a> {
+struct Gathered<'a, 'h> {
     raw: RawEnvelope<'a>,
+    hook: &'h mut dyn DetailsHook<'a>,
     kept_bytes: usize,
     literals_met: usize,
     literal_contradicted: bool,
 }
 
-impl<'a> Gathered<'a> {
+impl<'a> Gathered<'a, '_> {
     fn unbound(&mut self, path: &Path<'_>, span: &'a [u8]) {
         let kept = &mut self.raw.unbound;
         if kept.len() >= MAX_UNBOUND_MEMBERS || self.kept_bytes + span.len() > KEPT_BODY_BYTES {
@@ -484,12 +546,46 @@ impl Declaration {
     ///
     /// When the body is not JSON, or not an object.
     pub fn decode<'a>(&self, body: &'a [u8]) -> Result<RawEnvelope<'a>, serde_json::Error> {
+        self.decode_with(body, &mut super::Undecoded)
+    }
+
+    /// [`decode`](Self::decode), handing the details to `reader` to decode in place when
+    /// the code comes before them. What `reader` decoded is forgotten when the body's code
+    /// ends up other than the one the details were decoded for, or the details member is
+    /// repeated and the later one is not decoded: it is read from the kept text then.
+    ///
+    /// # Errors
+    ///
+    /// As [`decode`](Self::decode).
+    pub fn decode_with<'a, R: DetailsReader<'a>>(
+        &self,
+        body: &'a [u8],
+        reader: &mut R,
+    ) -> Result<RawEnvelope<'a>, serde_json::Error> {
+        let raw = self.read(body, reader)?;
+        if !reader.fits(&raw) {
+            reader.clear();
+        }
+        Ok(raw)
+    }
+
+    fn read<'a>(
+        &self,
+        body: &'a [u8],
+        hook: &mut dyn DetailsHook<'a>,
+    ) -> Result<RawEnvelope<'a>, serde_json::Error> {
         let mut gathered = Gathered {
+            hook,
             raw: RawEnvelope::default(),
             kept_bytes: 0,
             literals_met: 0,
             literal_contradicted: false,
         };
+        // JSON is UTF-8: a body that is not is no envelope, whatever member holds the bad
+        // bytes (one pass, and every string read after is text or an escape problem).
+        if std::str::from_utf8(body).is_err() {
+            return Err(malformed(body));
+        }
         let mut reader = Reader::new(body);
         let read = match reader.kind() {
             Ok(Kind::Object) => {
@@ -514,7 +610,7 @@ impl Declaration {
 /// The parser's own error for a body the reader rejected: its kind and position, found on
 /// the failure path only.
 fn malformed(body: &[u8]) -> serde_json::Error {
-    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+    match serde_json::from_slice::<Box<serde_json::value::RawValue>>(body) {
         Err(error) => error,
         // Unreachable while the reader is as strict as the parser; not an envelope anyway.
         Ok(_) => serde::de::Error::custom("not an error envelope"),
@@ -526,7 +622,7 @@ fn read_object<'a>(
     members: &'static [Member],
     path: &Path<'_>,
     counts_literals: bool,
-    out: &mut Gathered<'a>,
+    out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
     reader.object(|reader, name| {
         let path = Path::Member(path, name);
@@ -545,7 +641,7 @@ fn read_value<'a>(
     value: &'static Value,
     path: &Path<'_>,
     counts_literals: bool,
-    out: &mut Gathered<'a>,
+    out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
     let kind = reader.kind()?;
     match value {
@@ -581,7 +677,7 @@ fn read_element<'a>(
     reader: &mut Reader<'a>,
     elements: &'static [Value],
     path: &Path<'_>,
-    out: &mut Gathered<'a>,
+    out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
     let span = reader.span()?;
     let chosen = elements
@@ -655,17 +751,41 @@ fn read_slot<'a>(
     reader: &mut Reader<'a>,
     part: Part,
     path: &Path<'_>,
-    out: &mut Gathered<'a>,
+    out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
     let raw = &mut out.raw;
-    // A value of a type the slot cannot hold is kept as unbound, not lost.
+    let start = reader.position();
+    let kind = reader.kind()?;
+    // Text parts read a string where it stands; any other value is kept as unbound.
+    let text_slot = match part {
+        Part::Code => Some(&mut raw.code),
+        Part::Message => Some(&mut raw.message),
+        Part::RequestId => Some(&mut raw.request_id),
+        Part::Timestamp => Some(&mut raw.timestamp),
+        _ => None,
+    };
+    if let Some(slot) = text_slot {
+        if kind == Kind::String
+            && let Some(text) = reader.string()?.text()
+        {
+            *slot = Some(text);
+            return Ok(());
+        }
+        if kind != Kind::String {
+            reader.skip()?;
+        }
+        let span = reader.since(start);
+        if span != b"null" {
+            out.unbound(path, span);
+        }
+        return Ok(());
+    }
+    if part == Part::Details {
+        return read_details(reader, path, out);
+    }
     let span = reader.span()?;
     let mut value = Reader::new(span);
     let read = match part {
-        Part::Code => set(&mut raw.code, value.text()?),
-        Part::Message => set(&mut raw.message, value.text()?),
-        Part::RequestId => set(&mut raw.request_id, value.text()?),
-        Part::Timestamp => set(&mut raw.timestamp, value.text()?),
         Part::Status => set(&mut raw.status, value.u16()?),
         Part::StatusText => set(
             &mut raw.status,
@@ -678,13 +798,7 @@ fn read_slot<'a>(
             &mut raw.status,
             value.text()?.as_deref().and_then(grpc_status),
         ),
-        Part::Details => match std::str::from_utf8(span) {
-            Ok(text) if span != b"null" => {
-                raw.details = Some(RawDetails::Text(Cow::Borrowed(text)));
-                true
-            }
-            _ => false,
-        },
+        Part::Details => unreachable!("read by read_details"),
         Part::Named(index) => match std::str::from_utf8(span) {
             Ok(text) => {
                 raw.parts.set(index, text);
@@ -692,9 +806,44 @@ fn read_slot<'a>(
             }
             Err(_) => false,
         },
+        Part::Code | Part::Message | Part::RequestId | Part::Timestamp => false,
     };
     if !read && span != b"null" {
         out.unbound(path, span);
+    }
+    Ok(())
+}
+
+/// Reads a details value: in place when the code came first and the hook decodes it, and
+/// kept as text either way (so that it can be decoded again if the code changes).
+fn read_details<'a>(
+    reader: &mut Reader<'a>,
+    path: &Path<'_>,
+    out: &mut Gathered<'a, '_>,
+) -> json::Result<()> {
+    let start = reader.position();
+    let mut decoded = false;
+    if let Some(code) = out.raw.code.as_deref()
+        && reader.peek_byte() != Some(b'n')
+    {
+        let mut attempt = reader.clone();
+        if let Ok(true) = out.hook.read(code, &mut attempt) {
+            *reader = attempt;
+            decoded = true;
+        }
+    }
+    if !decoded {
+        // Whatever an earlier details member decoded is replaced by this one's text.
+        out.hook.clear();
+        reader.skip()?;
+    }
+    let span = reader.since(start);
+    match std::str::from_utf8(span) {
+        Ok(text) if span != b"null" => {
+            out.raw.details = Some(RawDetails::Text(Cow::Borrowed(text)));
+        }
+        Ok(_) => {}
+        Err(_) => out.unbound(path, span),
     }
     Ok(())
 }
@@ -755,16 +904,48 @@ impl<T: Declare + ?Sized> super::Format for Declared<T> {
     where
         De: serde::Deserializer<'de>,
     {
+        T::DECLARATION.deserialize(deserializer)
+    }
+
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        T::DECLARATION.decode_pair(body)
+    }
+}
+
+impl Declaration {
+    /// What a format's [`deserialize`](super::Format::deserialize) does with a
+    /// declaration: reads the body's JSON text from `deserializer` (one of `serde_json`'s:
+    /// `from_str`, `from_slice`, `from_reader`) and decodes it.
+    ///
+    /// # Errors
+    ///
+    /// When the deserializer is not `serde_json`'s, or the text is not an object.
+    pub fn deserialize<'de, De>(&self, deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
+    where
+        De: serde::Deserializer<'de>,
+    {
         let text =
-            <&'de serde_json::value::RawValue as serde::Deserialize>::deserialize(deserializer)?;
-        T::DECLARATION
-            .decode(text.get().as_bytes())
+            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+        self.decode(text.get().as_bytes())
+            .map(RawEnvelope::into_owned)
             .map_err(serde::de::Error::custom)
     }
 
-    fn decode_with<'de, R: super::DetailsReader<'de>>(
+    /// What a format's [`decode_with`](super::Format::decode_with) does with a
+    /// declaration: [`decode_with`](Self::decode_with) a new `R`, and the `R` after.
+    ///
+    /// # Errors
+    ///
+    /// As [`decode`](Self::decode).
+    #[inline]
+    pub fn decode_pair<'de, R: DetailsReader<'de>>(
+        &self,
         body: &'de [u8],
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        T::DECLARATION.decode(body).map(|raw| (raw, R::default()))
+        let mut reader = R::default();
+        let raw = self.decode_with(body, &mut reader)?;
+        Ok((raw, reader))
     }
 }

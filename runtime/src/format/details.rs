@@ -48,6 +48,50 @@ pub trait DetailsReader<'de>: Default {
         let _ = raw;
         true
     }
+
+    /// Not a public API: what a declared format's decoder calls at a details value when
+    /// the code has been read. Returns whether the value was decoded (and consumed); when
+    /// not, or on an error, the decoder skips the value from where it started and keeps
+    /// it as text.
+    ///
+    /// # Errors
+    ///
+    /// For details that do not fit the type they were decoded as.
+    #[doc(hidden)]
+    fn read_declared(
+        &mut self,
+        code: &str,
+        value: &mut DeclaredValue<'_, 'de>,
+    ) -> Result<bool, serde_json::Error> {
+        let _ = (code, value);
+        Ok(false)
+    }
+}
+
+/// Not a public API: one value of a body a declared format is reading, as a `MapAccess`
+/// whose one value is read in place (see [`DetailsReader::read_declared`]).
+#[doc(hidden)]
+pub struct DeclaredValue<'r, 'de>(pub(crate) &'r mut super::json::Reader<'de>);
+
+impl<'de> MapAccess<'de> for DeclaredValue<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        _: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(super::json::de::ValueDeserializer {
+            reader: self.0,
+            depth: 0,
+        })
+    }
 }
 
 /// The reader that decodes nothing: every details member is kept as JSON text.

@@ -256,6 +256,32 @@ pub struct RawEnvelope<'a> {
     pub discriminated: Option<bool>,
 }
 
+impl RawEnvelope<'_> {
+    /// The same parts, owning their text (for a body that does not outlive the read).
+    pub fn into_owned(self) -> RawEnvelope<'static> {
+        let owned = |text: Option<Cow<'_, str>>| text.map(|t| Cow::Owned(t.into_owned()));
+        RawEnvelope {
+            code: owned(self.code),
+            status: self.status,
+            message: owned(self.message),
+            details: self.details.map(RawDetails::into_owned),
+            request_id: owned(self.request_id),
+            timestamp: owned(self.timestamp),
+            parts: self.parts.into_owned(),
+            unbound: self
+                .unbound
+                .into_iter()
+                .map(|member| UnboundMember {
+                    pointer: member.pointer,
+                    value: Cow::Owned(member.value.into_owned()),
+                })
+                .collect(),
+            unbound_truncated: self.unbound_truncated,
+            discriminated: self.discriminated,
+        }
+    }
+}
+
 /// Undecoded details: JSON text kept as it was until a variant's details type is known.
 #[derive(Debug, Clone)]
 pub enum RawDetails<'a> {
@@ -270,6 +296,25 @@ pub enum RawDetails<'a> {
 }
 
 impl RawDetails<'_> {
+    /// The same details, owning their text.
+    pub fn into_owned(self) -> RawDetails<'static> {
+        match self {
+            RawDetails::Value(raw) => RawDetails::Value(Cow::Owned(raw.into_owned())),
+            RawDetails::Members(members) => RawDetails::Members(
+                members
+                    .into_iter()
+                    .map(|(name, value)| {
+                        (
+                            Cow::Owned(name.into_owned()),
+                            Cow::Owned(value.into_owned()),
+                        )
+                    })
+                    .collect(),
+            ),
+            RawDetails::Text(text) => RawDetails::Text(Cow::Owned(text.into_owned())),
+        }
+    }
+
     /// Decodes the details into `T`.
     ///
     /// # Errors
@@ -281,5 +326,41 @@ impl RawDetails<'_> {
             RawDetails::Members(members) => crate::format::extensions::decode(members),
             RawDetails::Text(text) => serde_json::from_str(text),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, Envelope, Message};
+
+    #[test]
+    fn message_is_escaped_json_in_both_forms() {
+        let message = format_args!("a \"quoted\" \\ {}\n", '\u{1}');
+        let expected = r#""a \"quoted\" \\ \u0001\n""#;
+        assert_eq!(
+            serde_json::to_string(&Message::Display(&message)).unwrap(),
+            expected
+        );
+        let text = message.to_string();
+        assert_eq!(
+            serde_json::to_string(&Message::Str(&text)).unwrap(),
+            expected
+        );
+    }
+
+    #[test]
+    fn null_details_are_absent() {
+        let none: Option<u8> = None;
+        let some = Some(3_u8);
+        let envelope = |details| Envelope {
+            status: http::StatusCode::BAD_REQUEST,
+            code: "c",
+            message: Message::Str("m"),
+            details,
+            context: &Context::EMPTY,
+        };
+        assert!(envelope(Some(&none)).present_details().is_none());
+        assert!(envelope(None).present_details().is_none());
+        assert_eq!(envelope(Some(&some)).present_details(), Some(&some));
     }
 }

@@ -1,17 +1,11 @@
 //! The `nested` format: one `error` object with code, message, details, request id and
 //! timestamp.
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member;
-use super::object::{self, Members};
-use super::wrapped;
+use super::declared::{Declaration, EnvelopeOnly, Member, Part};
 use crate::format::Format;
-use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
+use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
 ///
@@ -37,98 +31,40 @@ impl Format for Nested {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        wrapped::serialize("Nested", &Inner(envelope), serializer)
+        DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+        DECLARATION.deserialize(deserializer)
     }
 
-    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
-    where
-        De: Deserializer<'de>,
-        R: DetailsReader<'de>,
-    {
-        let error: Error<'de, R> = wrapped::deserialize(deserializer)?;
-        let raw = RawEnvelope {
-            code: error.code,
-            status: None,
-            message: error.message,
-            details: error.details,
-            request_id: error.request_id,
-            timestamp: error.timestamp,
-            ..RawEnvelope::default()
-        };
-        Ok((raw, error.reader))
+    #[inline]
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        DECLARATION.decode_pair(body)
     }
 }
 
-/// The `error` object, for writing.
-struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
-
-impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let envelope = self.0;
-        let details = envelope.present_details();
-        let context = envelope.context;
-        let len = member::count(&[
-            true,
-            true,
-            details.is_some(),
-            context.request_id.is_some(),
-            context.timestamp.is_some(),
-        ]);
-        let mut error = serializer.serialize_struct("Error", len)?;
-        error.serialize_field("code", envelope.code)?;
-        error.serialize_field("message", &envelope.message)?;
-        if let Some(details) = details {
-            error.serialize_field("details", details)?;
-        }
-        if let Some(request_id) = context.request_id {
-            error.serialize_field("request_id", request_id)?;
-        }
-        if let Some(timestamp) = context.timestamp {
-            error.serialize_field("timestamp", timestamp)?;
-        }
-        error.end()
-    }
-}
-
-/// The members of the `error` object, and what `R` decoded of the details.
-#[derive(Default)]
-struct Error<'de, R> {
-    code: Option<Cow<'de, str>>,
-    message: Option<Cow<'de, str>>,
-    details: Option<RawDetails<'de>>,
-    request_id: Option<Cow<'de, str>>,
-    timestamp: Option<Cow<'de, str>>,
-    reader: R,
-}
-
-impl<'de, R: DetailsReader<'de>> Members<'de> for Error<'de, R> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "code" => object::string(map, &mut self.code),
-            "message" => object::string(map, &mut self.message),
-            "details" => object::details_with(
-                map,
-                self.code.as_deref(),
-                &mut self.reader,
-                &mut self.details,
-            ),
-            "request_id" => object::string(map, &mut self.request_id),
-            "timestamp" => object::string(map, &mut self.timestamp),
-            _ => object::skip(map),
-        }
-    }
-}
+/// The format, declared: `{"error":{"code":"{code}","message":"{message}","details":{details?},"request_id":"{request_id?}","timestamp":"{timestamp?}"}}`.
+const DECLARATION: Declaration = Declaration {
+    name: "nested",
+    content_type: "application/json",
+    members: &[Member::object(
+        "error",
+        &[
+            Member::part("code", Part::Code),
+            Member::part("message", Part::Message),
+            Member::optional("details", Part::Details),
+            Member::optional("request_id", Part::RequestId),
+            Member::optional("timestamp", Part::Timestamp),
+        ],
+    )],
+    literals: 0,
+};
 
 #[cfg(test)]
 mod tests {

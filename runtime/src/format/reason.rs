@@ -1,16 +1,10 @@
 //! The `reason` format: `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`.
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::member;
-use super::object::{self, Members};
-use super::wrapped;
+use super::declared::{Declaration, EnvelopeOnly, Member, Part};
 use crate::format::Format;
-use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
+use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
 /// `{"error":{"code":<status>,"reason":"<code>","message":"…"}}`: `code` repeats the HTTP
 /// status as a number and `reason` is the machine-readable code; `"details"` follows the
@@ -39,82 +33,39 @@ impl Format for Reason {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        wrapped::serialize("Reason", &Inner(envelope), serializer)
+        DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+        DECLARATION.deserialize(deserializer)
     }
 
-    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
-    where
-        De: Deserializer<'de>,
-        R: DetailsReader<'de>,
-    {
-        let error: Error<'de, R> = wrapped::deserialize(deserializer)?;
-        let raw = RawEnvelope {
-            code: error.reason,
-            status: error.code,
-            message: error.message,
-            details: error.details,
-            ..RawEnvelope::default()
-        };
-        Ok((raw, error.reader))
+    #[inline]
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        DECLARATION.decode_pair(body)
     }
 }
 
-/// The `error` object, for writing.
-struct Inner<'a, 'e, D: ?Sized>(&'a Envelope<'e, D>);
-
-impl<D: Serialize + ?Sized> Serialize for Inner<'_, '_, D> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let envelope = self.0;
-        let details = envelope.present_details();
-        let len = member::count(&[true, true, true, details.is_some()]);
-        let mut error = serializer.serialize_struct("Error", len)?;
-        error.serialize_field("code", &envelope.status.as_u16())?;
-        error.serialize_field("reason", envelope.code)?;
-        error.serialize_field("message", &envelope.message)?;
-        if let Some(details) = details {
-            error.serialize_field("details", details)?;
-        }
-        error.end()
-    }
-}
-
-/// The members of the `error` object, and what `R` decoded of the details.
-#[derive(Default)]
-struct Error<'de, R> {
-    code: Option<u16>,
-    reason: Option<Cow<'de, str>>,
-    message: Option<Cow<'de, str>>,
-    details: Option<RawDetails<'de>>,
-    reader: R,
-}
-
-impl<'de, R: DetailsReader<'de>> Members<'de> for Error<'de, R> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "code" => object::status(map, &mut self.code),
-            "reason" => object::string(map, &mut self.reason),
-            "message" => object::string(map, &mut self.message),
-            "details" => object::details_with(
-                map,
-                self.reason.as_deref(),
-                &mut self.reader,
-                &mut self.details,
-            ),
-            _ => object::skip(map),
-        }
-    }
-}
+/// The format, declared: `{"error":{"code":{status},"reason":"{code}","message":"{message}","details":{details?}}}`.
+const DECLARATION: Declaration = Declaration {
+    name: "reason",
+    content_type: "application/json",
+    members: &[Member::object(
+        "error",
+        &[
+            Member::part("code", Part::Status),
+            Member::part("reason", Part::Code),
+            Member::part("message", Part::Message),
+            Member::optional("details", Part::Details),
+        ],
+    )],
+    literals: 0,
+};
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,8 @@
 
 use std::borrow::Cow;
 
+pub(crate) mod de;
+
 /// Where and why a body stopped being JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Invalid {
@@ -58,6 +60,7 @@ pub(crate) enum Kind {
 }
 
 /// A cursor over one JSON body.
+#[derive(Clone)]
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -182,6 +185,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
+            self.pos = plain_run(self.bytes, self.pos);
             let Some(&byte) = self.bytes.get(self.pos) else {
                 return Err(self.invalid());
             };
@@ -273,10 +277,10 @@ impl<'a> Reader<'a> {
         Err(self.invalid())
     }
 
-    /// Skips one value of any kind and depth, with a counter rather than recursion.
+    /// Skips one value of any kind and depth, with a stack of bits rather than recursion.
     pub(crate) fn skip(&mut self) -> Result<()> {
-        // What each open container expects next: a member (in an object) or an element.
-        let mut open: Vec<bool> = Vec::new();
+        // What each open container is: an object (`true`) or an array.
+        let mut open = Open::default();
         loop {
             // One value.
             match self.kind()? {
@@ -309,7 +313,7 @@ impl<'a> Reader<'a> {
             }
             // After a value: close what ends here, or go on to the next member or element.
             loop {
-                let Some(&in_object) = open.last() else {
+                let Some(in_object) = open.last() else {
                     return Ok(());
                 };
                 match (self.peek()?, in_object) {
@@ -339,6 +343,22 @@ impl<'a> Reader<'a> {
         }
         self.string()?;
         self.expect(b':')
+    }
+
+    /// The next byte after whitespace, if any.
+    pub(crate) fn peek_byte(&mut self) -> Option<u8> {
+        self.peek().ok()
+    }
+
+    /// Where the reader is, after whitespace: the start of the next value.
+    pub(crate) fn position(&mut self) -> usize {
+        self.skip_ws();
+        self.pos
+    }
+
+    /// The text from `start` to where the reader is.
+    pub(crate) fn since(&self, start: usize) -> &'a [u8] {
+        &self.bytes[start..self.pos]
     }
 
     /// Skips one value and returns its text, from its first byte to its last.
@@ -378,6 +398,87 @@ impl<'a> Reader<'a> {
         } else {
             Ok(None)
         }
+    }
+}
+
+/// Which bytes end a run of a string's plain bytes: a quote, a backslash, a control
+/// character.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// The end of the run of bytes from `from` that a string holds as they are: the position
+/// of the first quote, backslash or control character (or the end). Eight bytes at a time
+/// while none of them is one, then byte by byte.
+#[inline]
+fn plain_run(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `word` is zero.
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let special = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if special != 0 {
+            break;
+        }
+        from += 8;
+    }
+    while let Some(&byte) = bytes.get(from) {
+        if SPECIAL[usize::from(byte)] {
+            break;
+        }
+        from += 1;
+    }
+    from
+}
+
+/// The containers [`Reader::skip`] is inside, innermost last: the first 64 as bits, with
+/// no allocation, and any deeper ones in a vector.
+#[derive(Default)]
+struct Open {
+    bits: u64,
+    len: usize,
+    deeper: Vec<bool>,
+}
+
+impl Open {
+    fn push(&mut self, object: bool) {
+        if self.len < 64 {
+            self.bits = (self.bits << 1) | u64::from(object);
+        } else {
+            self.deeper.push(object);
+        }
+        self.len += 1;
+    }
+
+    fn last(&self) -> Option<bool> {
+        match self.len {
+            0 => None,
+            1..=64 => Some(self.bits & 1 == 1),
+            _ => self.deeper.last().copied(),
+        }
+    }
+
+    fn pop(&mut self) {
+        if self.len > 64 {
+            self.deeper.pop();
+        } else {
+            self.bits >>= 1;
+        }
+        self.len -= 1;
     }
 }
 
