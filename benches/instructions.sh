@@ -36,3 +36,12 @@ for body in nested problem flat; do
   printf '| encode/%s | %d | %d | %s× | | |\n' "$body" "$base" "$ours" \
     "$(ratio "$ours" "$base")"
 done
+
+printf '\n| client case | serde | from_response | ratio | Decoded | ratio |\n|---|---|---|---|---|---|\n'
+for case in nested problem flat stripe github slack google; do
+  base=$(per_call "client/$case/serde")
+  ours=$(per_call "client/$case/apierror")
+  decoded=$(per_call "client/$case/decoded")
+  printf '| %s | %d | %d | %s× | %d | %s× |\n' "$case" "$base" "$ours" \
+    "$(ratio "$ours" "$base")" "$decoded" "$(ratio "$decoded" "$base")"
+done

@@ -529,10 +529,13 @@ impl Parser<'_> {
     /// An array of more than one declared element must let a received element be matched
     /// to one: each is an object with a literal member.
     fn check_elements(&self, elements: &[Node]) -> Result<(), String> {
-        if elements.len() < 2 {
+        // Elements without a slot (literals, constant objects) are written as they are
+        // and need telling apart from nothing.
+        let slotted: Vec<&Node> = elements.iter().filter(|e| has_slot(e)).collect();
+        if slotted.len() < 2 {
             return Ok(());
         }
-        let told_apart = elements.iter().all(|e| match e {
+        let told_apart = slotted.iter().all(|e| match e {
             Node::Object(members) => members.iter().any(|m| matches!(m.value, Node::Literal(_))),
             _ => false,
         });
@@ -544,6 +547,16 @@ impl Parser<'_> {
                  (like \"@type\":\"…\") that tells received elements apart",
             ))
         }
+    }
+}
+
+/// Whether a node holds a slot at any depth.
+fn has_slot(node: &Node) -> bool {
+    match node {
+        Node::Object(members) => members.iter().any(|m| has_slot(&m.value)),
+        Node::Array(elements) => elements.iter().any(has_slot),
+        Node::Literal(_) => false,
+        Node::Slot(_) => true,
     }
 }
 

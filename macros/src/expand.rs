@@ -50,6 +50,8 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
 
 /// The locals the generated code binds.
 const LOCALS: &[&str] = &[
+    "__buf",
+    "__sink",
     "__part",
     "__raw",
     "__input",
@@ -182,6 +184,7 @@ fn impls(input: &Input<'_>) -> TokenStream {
     let serialize = codegen.serialize_impl();
     let deserialize = codegen.deserialize_impl();
     let in_place = codegen.in_place_impl();
+    let encode_into = codegen.encode_into_impl();
     let params = impl_params(input.generics);
     let predicates = where_clause.predicates();
     let (details, unknown) = integration_facts(input);
@@ -217,6 +220,12 @@ fn impls(input: &Input<'_>) -> TokenStream {
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::redundant_closure_call, clippy::needless_borrow)]
         impl #impl_generics #krate::__private::InPlaceDetails for #ident #ty_generics #where_clause {
             #in_place
+        }
+
+        #[automatically_derived]
+        #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::needless_borrow)]
+        impl #impl_generics #krate::__private::EncodeEnvelope for #ident #ty_generics #where_clause {
+            #encode_into
         }
 
         #[automatically_derived]
@@ -558,17 +567,43 @@ impl Codegen<'_> {
         }
     }
 
+    /// `encode` and `write_body`, each handing its sink to the `EncodeEnvelope` impl.
     fn encode_fn(&self) -> TokenStream {
         let local_serializer = mixed("__serializer");
         let local_context = mixed("__context");
-        let krate = self.krate;
+        let local_buf = mixed("__buf");
+        let p = self.private();
+        quote! {
+            fn encode<__S: #p::serde::Serializer>(
+                &self,
+                #local_serializer: __S,
+                #local_context: &#p::Context<'_>,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                <Self as #p::EncodeEnvelope>::encode_into(self, #p::SerializerSink(#local_serializer), #local_context)
+            }
+
+            fn write_body(
+                &self,
+                #local_buf: &mut #p::Vec<u8>,
+                #local_context: &#p::Context<'_>,
+            ) -> ::core::result::Result<(), #p::serde_json::Error> {
+                <Self as #p::EncodeEnvelope>::encode_into(self, #p::JsonSink(#local_buf), #local_context)
+            }
+        }
+    }
+
+    /// The `EncodeEnvelope` impl: each variant's envelope, written to any sink.
+    fn encode_into_impl(&self) -> TokenStream {
+        let local_sink = mixed("__sink");
+        let local_context = mixed("__context");
         let format = &self.format;
-        let p = quote!(#krate::__private);
+        let p = self.private();
+        let declared = self.input.shape().is_some();
         let body = self.arms(|v| {
             let pat = pattern(v, &[Role::Unknown, Role::Details], true);
             if v.is_unknown() {
                 let u = unknown_binding(v);
-                return quote!(#pat => #u.encode::<#format, __S>(#local_serializer, #local_context),);
+                return quote!(#pat => #u.encode_into::<#format, __K>(#local_sink, #local_context),);
             }
             let status = v.status_value();
             let code = &v.code.value;
@@ -616,29 +651,25 @@ impl Codegen<'_> {
                 }
                 None => (quote!(#p::NoDetails), TokenStream::new()),
             };
-            let envelope = quote!(&#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details);
-            if self.input.shape().is_some() {
-                return quote! {
-                    #pat => <Self as #p::Declare>::DECLARATION.encode::<__S, #details_ty, Self>(
-                        #envelope,
-                        self,
-                        #local_serializer,
-                    ),
-                };
-            }
+            // A declared format's variants write their key parts and member fields.
+            let parts = if declared {
+                quote!(self)
+            } else {
+                quote!(&#p::EnvelopeOnly)
+            };
             quote! {
-                #pat => <#format as #p::Format>::serialize::<__S, #details_ty>(
-                    #envelope,
-                    #local_serializer,
+                #pat => #local_sink.write::<#format, #details_ty, _>(
+                    &#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details,
+                    #parts,
                 ),
             }
         });
         quote! {
-            fn encode<__S: #p::serde::Serializer>(
+            fn encode_into<__K: #p::EnvelopeSink>(
                 &self,
-                #local_serializer: __S,
+                #local_sink: __K,
                 #local_context: &#p::Context<'_>,
-            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            ) -> __K::Out {
                 #[allow(unused_imports)]
                 use #p::{ViaDetails as _, ViaMissing as _};
                 #body

@@ -8,10 +8,12 @@ pub use std::borrow::Cow;
 pub use std::format;
 pub use std::string::{String, ToString};
 pub use std::time::{Duration as StdDuration, SystemTime};
+pub use std::vec::Vec;
 
 pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
+pub use crate::api_error::sink::{EncodeEnvelope, EnvelopeSink, JsonSink, SerializerSink};
 pub use crate::catalogue::ErrorSpec;
 pub use crate::decode::in_place::{
     InPlaceDetails, decode as decode_in_place, decode_with_meta as decode_in_place_with_meta,
@@ -19,8 +21,8 @@ pub use crate::decode::in_place::{
 pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
 pub use crate::format::declared::{
-    Declaration, Literal as DeclaredLiteral, Member as DeclaredMember, Part as DeclaredPart,
-    Slot as DeclaredSlot, Value as DeclaredValue, VariantParts,
+    Declaration, EnvelopeOnly, Literal as DeclaredLiteral, Member as DeclaredMember,
+    Part as DeclaredPart, Slot as DeclaredSlot, Value as DeclaredValue, VariantParts,
 };
 pub use crate::format::envelope::Context;
 pub use crate::format::object::careful;

@@ -1,5 +1,7 @@
 //! The `ApiError` trait: what `#[derive(ApiError)]` implements.
 
+pub(crate) mod sink;
+
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 

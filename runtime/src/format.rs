@@ -152,6 +152,47 @@ pub trait Format {
         })
     }
 
+    /// Writes `envelope` with the named parts `parts` has (key parts and member fields of
+    /// a declared format). The default ignores `parts` and calls
+    /// [`serialize`](Format::serialize): only a declared format has places for them.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize_parts<S, D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        D: Serialize + ?Sized,
+        P: declared::VariantParts,
+    {
+        let _ = parts;
+        Self::serialize(envelope, serializer)
+    }
+
+    /// Appends `envelope`, with `parts`, to `buf` as JSON: what a response's body is. The
+    /// default goes through [`serialize_parts`](Format::serialize_parts) with
+    /// `serde_json`'s serializer; a declared format writes its member names as bytes it
+    /// escaped once.
+    ///
+    /// # Errors
+    ///
+    /// When the details or a member field fail to serialize.
+    fn write_json<D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: declared::VariantParts,
+    {
+        Self::serialize_parts(envelope, parts, &mut serde_json::Serializer::new(buf))
+    }
+
     /// Whether the format's body tells an error from a success by itself (a declared
     /// literal such as Slack's `"ok":false`), so that an error may come with a 2xx status.
     const MARKS_ERRORS: bool = false;

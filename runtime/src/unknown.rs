@@ -130,6 +130,21 @@ impl Unknown {
         )
     }
 
+    /// [`encode`](Self::encode), to any sink: what a derived type's `unknown` variant
+    /// writes. Not a public API.
+    #[doc(hidden)]
+    pub fn encode_into<F: Format, K: crate::api_error::sink::EnvelopeSink>(
+        &self,
+        sink: K,
+        context: &Context<'_>,
+    ) -> K::Out {
+        let message = self.message();
+        sink.write::<F, _, _>(
+            &Envelope::new(self.status, self.code(), Message::Str(&message), context),
+            &crate::format::declared::EnvelopeOnly,
+        )
+    }
+
     /// The start of the raw body, at most [`KEPT_BODY_BYTES`](crate::decode::KEPT_BODY_BYTES).
     pub fn body(&self) -> &[u8] {
         &self.body

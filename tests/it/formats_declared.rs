@@ -256,3 +256,55 @@ fn google_elements_it_does_not_know_are_kept() {
     let pointers: Vec<&str> = back.meta.unbound.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(pointers, ["/error/details/0", "/error/details/1/extra"]);
 }
+
+/// The body `write_body` writes, and what `Serialize` writes.
+fn both<E: ApiError + serde::Serialize>(error: &E) -> (Vec<u8>, String) {
+    (error.to_body(), compact(error))
+}
+
+/// A declaration whose member names need escaping, and a message that does.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format(
+    json = r#"{"we\"ird\\name\n":{"code":"{code}","t\u00e9xt":"{message}","n":{status},"s":"{status:grpc}","list":[1,"two",null,true]}}"#
+))]
+enum Awkward {
+    #[error("a \"quoted\"\n message\u{1}")]
+    #[status(409)]
+    Conflict,
+}
+
+#[test]
+fn the_body_writer_and_the_serializer_write_the_same_bytes() {
+    let body = String::from_utf8(Awkward::Conflict.to_body()).unwrap();
+    assert_eq!(
+        body,
+        r#"{"we\"ird\\name\n":{"code":"conflict","téxt":"a \"quoted\"\n message\u0001","n":409,"s":"ABORTED","list":[1,"two",null,true]}}"#
+    );
+    assert_eq!(compact(&Awkward::Conflict), body);
+    let back = decoded::<Awkward>(409, &HeaderMap::new(), &body);
+    assert!(matches!(back.error, Awkward::Conflict));
+    assert!(back.meta.unbound.is_empty(), "{:?}", back.meta.unbound);
+    // Every vendor's bodies, both ways.
+    let errors = [
+        both(&SlackError::Ratelimited {
+            retry_after: Duration::from_secs(3),
+        }),
+        both(&GitHubError::NotFound {
+            documentation_url: Some("u".into()),
+        }),
+        both(&StripeError::InvalidRequest {
+            message: "m".into(),
+            param: None,
+        }),
+        both(&GoogleError::InvalidArgument {
+            message: "m".into(),
+            violations: vec![FieldViolation {
+                field: "f".into(),
+                description: "d".into(),
+            }],
+        }),
+    ];
+    for (written, serialized) in errors {
+        assert_eq!(String::from_utf8(written).unwrap(), serialized);
+    }
+}

@@ -6,12 +6,15 @@
 //! ```
 //!
 //! Cases: `encode/<body>/{serde,apierror}` and `decode/<body>/{serde,apierror,decoded}`
-//! for `<body>` in `nested`, `problem`, `flat`. `benches/instructions.sh` runs each at two
+//! for `<body>` in `nested`, `problem`, `flat`; and `client/<case>/{serde,apierror,decoded}`
+//! for each `apierror_benches::client::Case` (`nested`, `problem`, `flat`, `stripe`,
+//! `github`, `slack`, `google`). `benches/instructions.sh` runs each at two
 //! counts and reports the instructions per call (the difference over the extra calls, so
 //! that start-up cancels) and the ratios against `serde`.
 
 use std::hint::black_box;
 
+use apierror_benches::client::Case;
 use apierror_benches::targets::{self, Body, Encoders};
 use http::HeaderMap;
 
@@ -23,6 +26,10 @@ fn main() {
     let (Some(op), Some(body), Some(side)) = (parts.next(), parts.next(), parts.next()) else {
         panic!("a case is <op>/<body>/<side>: {case}");
     };
+    if op == "client" {
+        client(body, side, count);
+        return;
+    }
     let body = Body::ALL
         .into_iter()
         .find(|b| b.name() == body)
@@ -55,6 +62,26 @@ fn main() {
             }
             _ => panic!("no case {case}"),
         }
+    }
+    black_box(seen);
+}
+
+/// Runs one client case `count` times.
+fn client(name: &str, side: &str, count: u64) {
+    let case = Case::ALL
+        .into_iter()
+        .find(|c| c.name() == name)
+        .unwrap_or_else(|| panic!("no client case {name}"));
+    let headers = HeaderMap::new();
+    let body = case.body();
+    let mut seen = 0u64;
+    for _ in 0..count {
+        seen += u64::from(match side {
+            "serde" => case.serde(black_box(body)),
+            "apierror" => case.apierror(&headers, black_box(body)),
+            "decoded" => case.decoded(&headers, black_box(body)),
+            _ => panic!("no side {side}"),
+        });
     }
     black_box(seen);
 }

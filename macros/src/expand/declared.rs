@@ -2,6 +2,8 @@
 //! a constant, the `VariantParts` impl that writes each variant's key parts and member
 //! fields, and the choice of variant by key.
 
+use std::fmt::Write as _;
+
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
@@ -206,7 +208,7 @@ impl Codegen<'_> {
         quote!((#(#patterns,)*) => #build,)
     }
 
-    pub(super) fn private(&self) -> TokenStream {
+    pub(crate) fn private(&self) -> TokenStream {
         let krate = self.krate;
         quote!(#krate::__private)
     }
@@ -217,11 +219,32 @@ pub(super) fn key_local(index: usize) -> proc_macro2::Ident {
     mixed(&format!("__key_{index}"))
 }
 
+/// `text` as a JSON string, quotes and escapes included.
+fn json_string(text: &str) -> String {
+    let mut out = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn members(p: &TokenStream, members: &[Member]) -> TokenStream {
     let each = members.iter().map(|member| {
         let name = &member.name;
         let value = node(p, &member.value);
-        quote!(#p::DeclaredMember { name: #name, value: #value })
+        let key = format!("{}:", json_string(name));
+        quote!(#p::DeclaredMember { name: #name, key: #key, value: #value })
     });
     quote!(&[#(#each),*])
 }

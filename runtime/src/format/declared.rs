@@ -59,40 +59,39 @@ pub struct Declaration {
 pub struct Member {
     /// The member's name.
     pub name: &'static str,
+    /// The name as the JSON text it is written as, with its colon: `"code":`.
+    pub key: &'static str,
     /// What its value is.
     pub value: Value,
 }
 
-impl Member {
-    /// `"name":"{part}"`: a member that is always written.
-    pub const fn part(name: &'static str, part: Part) -> Self {
-        Member {
-            name,
-            value: Value::Slot(Slot {
-                part,
-                optional: false,
-            }),
+/// A [`Member`] whose name needs no escaping, its `key` written for it:
+/// `member!("code" => Value::…)`.
+macro_rules! member {
+    ($name:literal => $value:expr) => {
+        $crate::format::declared::Member {
+            name: $name,
+            key: ::core::concat!("\"", $name, "\":"),
+            value: $value,
         }
-    }
+    };
+}
+pub(crate) use member;
 
-    /// `"name":"{part?}"`: a member written when the error has the part.
-    pub const fn optional(name: &'static str, part: Part) -> Self {
-        Member {
-            name,
-            value: Value::Slot(Slot {
-                part,
-                optional: true,
-            }),
-        }
-    }
+/// `{part}`: a slot that is always written.
+pub(crate) const fn part(part: Part) -> Value {
+    Value::Slot(Slot {
+        part,
+        optional: false,
+    })
+}
 
-    /// `"name":{…}`: an object with these members.
-    pub const fn object(name: &'static str, members: &'static [Member]) -> Self {
-        Member {
-            name,
-            value: Value::Object(members),
-        }
-    }
+/// `{part?}`: a slot written when the error has the part.
+pub(crate) const fn optional(part: Part) -> Value {
+    Value::Slot(Slot {
+        part,
+        optional: true,
+    })
 }
 
 /// A declared value.
@@ -394,6 +393,121 @@ impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ValueOut<'_, '_, '_, 
                 Part::StatusName => serializer.serialize_str(grpc_name(envelope.status.as_u16())),
                 Part::Named(_) => writer.parts.write(slot.part, serializer),
             },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing JSON bytes
+
+impl Declaration {
+    /// Appends `envelope` in this declaration's shape to `buf` as JSON, with the named
+    /// parts `parts` has: what [`encode`](Self::encode) writes through `serde_json`, with
+    /// member names written as they are (escaped only when they need it).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the details or a named part report.
+    pub fn write_json<D, P>(
+        &self,
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        let writer = Writer {
+            envelope,
+            parts,
+            details: envelope.present_details(),
+        };
+        writer.object(self.members, buf)
+    }
+}
+
+impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
+    fn object(
+        &self,
+        members: &'static [Member],
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        buf.push(b'{');
+        let mut first = true;
+        for member in members {
+            if !self.writes(&member.value) {
+                continue;
+            }
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            buf.extend_from_slice(member.key.as_bytes());
+            self.value(&member.value, buf)?;
+        }
+        buf.push(b'}');
+        Ok(())
+    }
+
+    fn value(&self, value: &'static Value, buf: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        let envelope = self.envelope;
+        match value {
+            Value::Object(members) => self.object(members, buf),
+            Value::Array(elements) => {
+                buf.push(b'[');
+                let mut first = true;
+                for element in *elements {
+                    if self.writes_element(element) {
+                        if !first {
+                            buf.push(b',');
+                        }
+                        first = false;
+                        self.value(element, buf)?;
+                    }
+                }
+                buf.push(b']');
+                Ok(())
+            }
+            Value::Literal(literal) => match *literal {
+                Literal::Null | Literal::Bool(_) => {
+                    let text: &[u8] = match *literal {
+                        Literal::Bool(true) => b"true",
+                        Literal::Bool(false) => b"false",
+                        _ => b"null",
+                    };
+                    buf.extend_from_slice(text);
+                    Ok(())
+                }
+                Literal::Int(n) => serde_json::to_writer(buf, &n),
+                Literal::Str(text) => serde_json::to_writer(buf, text),
+            },
+            Value::Slot(slot) => {
+                let mut json = serde_json::Serializer::new(buf);
+                match slot.part {
+                    Part::Code => serde_json::to_writer(json.into_inner(), envelope.code),
+                    Part::Message => envelope.message.serialize(&mut json),
+                    Part::Details => match self.details {
+                        Some(details) => details.serialize(&mut json),
+                        None => Ok(()),
+                    },
+                    Part::RequestId => envelope.context.request_id.serialize(&mut json),
+                    Part::Timestamp => envelope.context.timestamp.serialize(&mut json),
+                    Part::Status => {
+                        json.into_inner()
+                            .extend_from_slice(envelope.status.as_str().as_bytes());
+                        Ok(())
+                    }
+                    Part::StatusText => {
+                        serde_json::to_writer(json.into_inner(), envelope.status.as_str())
+                    }
+                    Part::StatusName => serde_json::to_writer(
+                        json.into_inner(),
+                        grpc_name(envelope.status.as_u16()),
+                    ),
+                    Part::Named(_) => self.parts.write(slot.part, &mut json),
+                }
+            }
         }
     }
 }
@@ -898,6 +1012,32 @@ impl<T: Declare + ?Sized> super::Format for Declared<T> {
         D: Serialize + ?Sized,
     {
         T::DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
+    }
+
+    fn serialize_parts<S, D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        T::DECLARATION.encode(envelope, parts, serializer)
+    }
+
+    #[inline]
+    fn write_json<D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        T::DECLARATION.write_json(envelope, parts, buf)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>

@@ -3,7 +3,9 @@
 
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::declared::{Declaration, EnvelopeOnly, Member, Part};
+use super::declared::{
+    Declaration, EnvelopeOnly, Part, Value, VariantParts, member, optional, part,
+};
 use crate::format::Format;
 use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
@@ -34,6 +36,19 @@ impl Format for Nested {
         DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
     }
 
+    #[inline]
+    fn write_json<D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        DECLARATION.write_json(envelope, parts, buf)
+    }
+
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
@@ -53,16 +68,13 @@ impl Format for Nested {
 const DECLARATION: Declaration = Declaration {
     name: "nested",
     content_type: "application/json",
-    members: &[Member::object(
-        "error",
-        &[
-            Member::part("code", Part::Code),
-            Member::part("message", Part::Message),
-            Member::optional("details", Part::Details),
-            Member::optional("request_id", Part::RequestId),
-            Member::optional("timestamp", Part::Timestamp),
-        ],
-    )],
+    members: &[member!("error" => Value::Object(&[
+        member!("code" => part(Part::Code)),
+        member!("message" => part(Part::Message)),
+        member!("details" => optional(Part::Details)),
+        member!("request_id" => optional(Part::RequestId)),
+        member!("timestamp" => optional(Part::Timestamp)),
+    ]))],
     literals: 0,
 };
 

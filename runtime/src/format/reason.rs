@@ -2,7 +2,9 @@
 
 use serde::{Deserializer, Serialize, Serializer};
 
-use super::declared::{Declaration, EnvelopeOnly, Member, Part};
+use super::declared::{
+    Declaration, EnvelopeOnly, Part, Value, VariantParts, member, optional, part,
+};
 use crate::format::Format;
 use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
@@ -36,6 +38,19 @@ impl Format for Reason {
         DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
     }
 
+    #[inline]
+    fn write_json<D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        DECLARATION.write_json(envelope, parts, buf)
+    }
+
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
@@ -55,15 +70,12 @@ impl Format for Reason {
 const DECLARATION: Declaration = Declaration {
     name: "reason",
     content_type: "application/json",
-    members: &[Member::object(
-        "error",
-        &[
-            Member::part("code", Part::Status),
-            Member::part("reason", Part::Code),
-            Member::part("message", Part::Message),
-            Member::optional("details", Part::Details),
-        ],
-    )],
+    members: &[member!("error" => Value::Object(&[
+        member!("code" => part(Part::Status)),
+        member!("reason" => part(Part::Code)),
+        member!("message" => part(Part::Message)),
+        member!("details" => optional(Part::Details)),
+    ]))],
     literals: 0,
 };
 

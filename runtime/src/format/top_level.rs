@@ -26,7 +26,9 @@ macro_rules! top_level_format {
         }
     ) => {
         $crate::format::top_level::top_level_format!(@impl $format, $name, Some($code), $message, $details, [
-            $crate::format::declared::Member::part($code, $crate::format::declared::Part::Code),
+            $crate::format::declared::member!(
+                $code => $crate::format::declared::part($crate::format::declared::Part::Code)
+            ),
         ]);
     };
     (
@@ -48,13 +50,15 @@ macro_rules! top_level_format {
                     content_type: "application/json",
                     members: &[
                         $($code_member,)?
-                        $crate::format::declared::Member::part(
-                            $message,
-                            $crate::format::declared::Part::Message,
+                        $crate::format::declared::member!(
+                            $message => $crate::format::declared::part(
+                                $crate::format::declared::Part::Message,
+                            )
                         ),
-                        $crate::format::declared::Member::optional(
-                            $details,
-                            $crate::format::declared::Part::Details,
+                        $crate::format::declared::member!(
+                            $details => $crate::format::declared::optional(
+                                $crate::format::declared::Part::Details,
+                            )
                         ),
                     ],
                     literals: 0,
@@ -84,6 +88,19 @@ macro_rules! top_level_format {
                     &$crate::format::declared::EnvelopeOnly,
                     serializer,
                 )
+            }
+
+            #[inline]
+            fn write_json<D, P>(
+                envelope: &$crate::format::envelope::Envelope<'_, D>,
+                parts: &P,
+                buf: &mut ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<(), ::serde_json::Error>
+            where
+                D: ::serde::Serialize + ?Sized,
+                P: $crate::format::declared::VariantParts,
+            {
+                Self::DECLARATION.write_json(envelope, parts, buf)
             }
 
             fn deserialize<'de, De>(
