@@ -116,8 +116,7 @@ impl Auto {
 /// Reads the top-level outline of `body`, with the reader the formats read with: a body
 /// has a shape only when its format reads it (UTF-8, and JSON throughout).
 fn outline(body: &[u8]) -> Option<Outline> {
-    std::str::from_utf8(body).ok()?;
-    let mut reader = Reader::new(body);
+    let mut reader = Reader::new(std::str::from_utf8(body).ok()?);
     if reader.kind().ok()? != Kind::Object {
         return None;
     }

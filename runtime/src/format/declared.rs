@@ -544,7 +544,7 @@ impl<'a> RawParts<'a> {
 
     /// The text of named part `index` when it is a string.
     pub fn text(&self, index: u8) -> Option<Cow<'_, str>> {
-        let mut reader = Reader::new(self.get(index)?.as_bytes());
+        let mut reader = Reader::new(self.get(index)?);
         reader.text().ok().flatten()
     }
 
@@ -625,24 +625,19 @@ struct Gathered<'a, 'h> {
 }
 
 impl<'a> Gathered<'a, '_> {
-    fn unbound(&mut self, path: &Path<'_>, span: &'a [u8]) {
+    fn unbound(&mut self, path: &Path<'_>, value: &'a str) {
         let kept = &mut self.raw.unbound;
-        if kept.len() >= MAX_UNBOUND_MEMBERS || self.kept_bytes + span.len() > KEPT_BODY_BYTES {
+        if kept.len() >= MAX_UNBOUND_MEMBERS || self.kept_bytes + value.len() > KEPT_BODY_BYTES {
             self.raw.unbound_truncated = true;
             return;
         }
-        // The reader checked the span's syntax; its strings may still hold invalid UTF-8.
-        let Ok(value) = std::str::from_utf8(span) else {
-            self.raw.unbound_truncated = true;
-            return;
-        };
         let mut pointer = String::new();
         path.write(&mut pointer);
         if pointer.len() > KEPT_TEXT_BYTES {
             self.raw.unbound_truncated = true;
             return;
         }
-        self.kept_bytes += span.len() + pointer.len();
+        self.kept_bytes += value.len() + pointer.len();
         kept.push(UnboundMember {
             pointer,
             value: Cow::Borrowed(value),
@@ -697,10 +692,10 @@ impl Declaration {
         };
         // JSON is UTF-8: a body that is not is no envelope, whatever member holds the bad
         // bytes (one pass, and every string read after is text or an escape problem).
-        if std::str::from_utf8(body).is_err() {
+        let Ok(text) = std::str::from_utf8(body) else {
             return Err(malformed(body));
-        }
-        let mut reader = Reader::new(body);
+        };
+        let mut reader = Reader::new(text);
         let read = match reader.kind() {
             Ok(Kind::Object) => {
                 read_object(&mut reader, self.members, &Path::Root, true, &mut gathered)
@@ -793,10 +788,9 @@ fn read_element<'a>(
     path: &Path<'_>,
     out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
-    let span = reader.span()?;
-    let chosen = elements
-        .iter()
-        .find(|element| element_matches(element, span));
+    let start = reader.position();
+    let chosen = choose_element(reader, elements)?;
+    let span = reader.since(start)?;
     if let Some(element) = chosen {
         read_value(&mut Reader::new(span), element, path, false, out)
     } else {
@@ -805,55 +799,79 @@ fn read_element<'a>(
     }
 }
 
-/// Whether a received element (its text, already checked to be JSON) is the declared
-/// `element`: for an object, it has every literal member the declared one has, with its
-/// value; anything else matches a declared value of its own kind.
-fn element_matches(element: &Value, span: &[u8]) -> bool {
-    let mut reader = Reader::new(span);
-    let Ok(kind) = reader.kind() else {
-        return false;
-    };
-    let Value::Object(members) = element else {
-        return match element {
+/// Reads past one received element and returns the first declared element it is: for
+/// an object, one whose every literal member it has, with its value; for anything else,
+/// a declared value of its own kind. One pass over the element, whatever the number of
+/// declared elements.
+fn choose_element(
+    reader: &mut Reader<'_>,
+    elements: &'static [Value],
+) -> json::Result<Option<&'static Value>> {
+    let start = reader.position();
+    let kind = reader.kind()?;
+    if kind != Kind::Object {
+        reader.skip()?;
+        let span = reader.since(start)?;
+        return Ok(elements.iter().find(|element| match element {
+            Value::Object(_) => false,
             Value::Array(_) => kind == Kind::Array,
             Value::Literal(literal) => literal_is(*literal, span),
-            _ => true,
-        };
-    };
-    if kind != Kind::Object {
-        return false;
+            Value::Slot(_) => true,
+        }));
     }
-    let wanted = members
-        .iter()
-        .filter(|m| matches!(m.value, Value::Literal(_)))
-        .count();
-    let mut met = 0;
-    let mut contradicted = false;
-    let read = reader.object(|reader, name| {
-        let literal = members.iter().find_map(|m| match m.value {
-            Value::Literal(literal) if name.is(m.name) => Some(literal),
-            _ => None,
-        });
+    // Per declared element: how many of its literal members the received one has with
+    // their value, and whether one has another value.
+    let mut inline = [(0_usize, false); 8];
+    let mut spilled;
+    let tally: &mut [(usize, bool)] = if elements.len() <= inline.len() {
+        &mut inline[..elements.len()]
+    } else {
+        spilled = vec![(0, false); elements.len()];
+        &mut spilled
+    };
+    reader.object(|reader, name| {
         let value = reader.span()?;
-        if let Some(literal) = literal {
-            if literal_is(literal, value) {
-                met += 1;
-            } else {
-                contradicted = true;
+        for (element, (met, contradicted)) in elements.iter().zip(tally.iter_mut()) {
+            let Value::Object(members) = element else {
+                continue;
+            };
+            for member in *members {
+                if let Value::Literal(literal) = member.value
+                    && name.is(member.name)
+                {
+                    if literal_is(literal, value) {
+                        *met += 1;
+                    } else {
+                        *contradicted = true;
+                    }
+                }
             }
         }
         Ok(())
-    });
-    read.is_ok() && !contradicted && met >= wanted
+    })?;
+    Ok(elements
+        .iter()
+        .zip(tally.iter())
+        .find(|(element, (met, contradicted))| match element {
+            Value::Object(members) => {
+                let wanted = members
+                    .iter()
+                    .filter(|m| matches!(m.value, Value::Literal(_)))
+                    .count();
+                !contradicted && *met >= wanted
+            }
+            _ => false,
+        })
+        .map(|(element, _)| element))
 }
 
 /// Whether a received value's text is `literal`.
-fn literal_is(literal: Literal, span: &[u8]) -> bool {
+fn literal_is(literal: Literal, span: &str) -> bool {
     match literal {
-        Literal::Null => span == b"null",
-        Literal::Bool(true) => span == b"true",
-        Literal::Bool(false) => span == b"false",
-        Literal::Int(n) => std::str::from_utf8(span).ok().and_then(|t| t.parse().ok()) == Some(n),
+        Literal::Null => span == "null",
+        Literal::Bool(true) => span == "true",
+        Literal::Bool(false) => span == "false",
+        Literal::Int(n) => span.parse().ok() == Some(n),
         Literal::Str(text) => {
             let mut reader = Reader::new(span);
             matches!(reader.kind(), Ok(Kind::String)) && reader.string().is_ok_and(|s| s.is(text))
@@ -888,14 +906,14 @@ fn read_slot<'a>(
         if kind != Kind::String {
             reader.skip()?;
         }
-        let span = reader.since(start);
-        if span != b"null" {
+        let span = reader.since(start)?;
+        if span != "null" {
             out.unbound(path, span);
         }
         return Ok(());
     }
     if part == Part::Details {
-        return read_details(reader, path, out);
+        return read_details(reader, out);
     }
     let span = reader.span()?;
     let mut value = Reader::new(span);
@@ -913,16 +931,13 @@ fn read_slot<'a>(
             value.text()?.as_deref().and_then(grpc_status),
         ),
         Part::Details => unreachable!("read by read_details"),
-        Part::Named(index) => match std::str::from_utf8(span) {
-            Ok(text) => {
-                raw.parts.set(index, text);
-                true
-            }
-            Err(_) => false,
-        },
+        Part::Named(index) => {
+            raw.parts.set(index, span);
+            true
+        }
         Part::Code | Part::Message | Part::RequestId | Part::Timestamp => false,
     };
-    if !read && span != b"null" {
+    if !read && span != "null" {
         out.unbound(path, span);
     }
     Ok(())
@@ -930,11 +945,7 @@ fn read_slot<'a>(
 
 /// Reads a details value: in place when the code came first and the hook decodes it, and
 /// kept as text either way (so that it can be decoded again if the code changes).
-fn read_details<'a>(
-    reader: &mut Reader<'a>,
-    path: &Path<'_>,
-    out: &mut Gathered<'a, '_>,
-) -> json::Result<()> {
+fn read_details<'a>(reader: &mut Reader<'a>, out: &mut Gathered<'a, '_>) -> json::Result<()> {
     let start = reader.position();
     let mut decoded = false;
     if let Some(code) = out.raw.code.as_deref()
@@ -951,13 +962,9 @@ fn read_details<'a>(
         out.hook.clear();
         reader.skip()?;
     }
-    let span = reader.since(start);
-    match std::str::from_utf8(span) {
-        Ok(text) if span != b"null" => {
-            out.raw.details = Some(RawDetails::Text(Cow::Borrowed(text)));
-        }
-        Ok(_) => {}
-        Err(_) => out.unbound(path, span),
+    let span = reader.since(start)?;
+    if span != "null" {
+        out.raw.details = Some(RawDetails::Text(Cow::Borrowed(span)));
     }
     Ok(())
 }

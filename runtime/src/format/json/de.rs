@@ -51,8 +51,7 @@ fn visit_text<'de, V: Visitor<'de>>(text: Str<'de>, visitor: V) -> Result<V::Val
     }
 }
 
-fn visit_number<'de, V: Visitor<'de>>(text: &[u8], visitor: V) -> Result<V::Value, Error> {
-    let text = std::str::from_utf8(text).map_err(de::Error::custom)?;
+fn visit_number<'de, V: Visitor<'de>>(text: &str, visitor: V) -> Result<V::Value, Error> {
     let integral = !text.contains(['.', 'e', 'E']);
     if integral {
         if let Ok(n) = text.parse::<u64>() {
@@ -149,7 +148,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, 'de> {
                 None => Err(de::Error::custom("a string that is not text")),
             }
         } else {
-            visitor.visit_borrowed_bytes(text.inner)
+            visitor.visit_borrowed_bytes(text.inner.as_bytes())
         }
     }
 
@@ -397,7 +396,7 @@ mod tests {
     use super::*;
 
     fn from<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, Error> {
-        let mut reader = Reader::new(body.as_bytes());
+        let mut reader = Reader::new(body);
         let value = T::deserialize(ValueDeserializer {
             reader: &mut reader,
             depth: 0,

@@ -1,11 +1,13 @@
-//! A lenient JSON reader over a body's bytes: one pass, linear in the body, no recursion
+//! A lenient JSON reader over a body's text: one pass, linear in the body, no recursion
 //! on the body's nesting.
 //!
-//! It checks JSON's syntax as strictly as `serde_json` does, but it never fails on a
-//! value's type or contents: a string that is not text once unescaped (a lone surrogate,
-//! invalid UTF-8), a number out of any integer's range and a value nested a thousand
-//! levels deep are all read, and a caller that wanted something else drops them. A
-//! skipped value is walked with a depth counter, not the call stack.
+//! It reads text the caller checked to be UTF-8 once, and checks JSON's syntax as
+//! strictly as `serde_json` does, but it never fails on a value's type or contents: a
+//! string that is not text once unescaped (a lone surrogate), a number out of any
+//! integer's range and a value nested a thousand levels deep are all read, and a caller
+//! that wanted something else drops them. A skipped value is walked with a stack of bits,
+//! not the call stack. Every position it slices at is an ASCII byte, so every slice is
+//! text.
 
 use std::borrow::Cow;
 
@@ -22,21 +24,22 @@ pub(crate) struct Invalid {
 
 pub(crate) type Result<T> = std::result::Result<T, Invalid>;
 
-/// A JSON string as it stands in the body: the bytes between its quotes.
+/// A JSON string as it stands in the body: the text between its quotes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Str<'a> {
-    inner: &'a [u8],
+    inner: &'a str,
     escaped: bool,
 }
 
 impl<'a> Str<'a> {
     /// The string's text, borrowed unless it has escapes; `None` when it does not unescape
-    /// to text (a lone surrogate escape, invalid UTF-8).
+    /// to text (a lone surrogate escape).
     pub(crate) fn text(self) -> Option<Cow<'a, str>> {
-        if !self.escaped {
-            return std::str::from_utf8(self.inner).ok().map(Cow::Borrowed);
+        if self.escaped {
+            unescape(self.inner).map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(self.inner))
         }
-        unescape(self.inner).map(Cow::Owned)
     }
 
     /// Whether the string's text is `expected`, without unescaping when it has no escapes.
@@ -44,7 +47,7 @@ impl<'a> Str<'a> {
         if self.escaped {
             self.text().is_some_and(|text| text == expected)
         } else {
-            self.inner == expected.as_bytes()
+            self.inner == expected
         }
     }
 }
@@ -62,13 +65,24 @@ pub(crate) enum Kind {
 /// A cursor over one JSON body.
 #[derive(Clone)]
 pub(crate) struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0 }
+    pub(crate) fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    /// The text from `start` to `end`: both at ASCII bytes (or the ends), so never
+    /// between the bytes of a character; an error, not a panic, if they were.
+    fn slice(&self, start: usize, end: usize) -> Result<&'a str> {
+        self.text.get(start..end).ok_or_else(|| self.invalid())
     }
 
     fn invalid(&self) -> Invalid {
@@ -191,7 +205,7 @@ impl<'a> Reader<'a> {
             };
             match byte {
                 b'"' => {
-                    let inner = &self.bytes[start..self.pos];
+                    let inner = self.slice(start, self.pos)?;
                     self.pos += 1;
                     return Ok(Str { inner, escaped });
                 }
@@ -221,7 +235,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a number's text. The next value must be a number.
-    fn number(&mut self) -> Result<&'a [u8]> {
+    fn number(&mut self) -> Result<&'a str> {
         self.skip_ws();
         let start = self.pos;
         let digits = |reader: &mut Self| {
@@ -254,7 +268,7 @@ impl<'a> Reader<'a> {
             }
             digits(self)?;
         }
-        Ok(&self.bytes[start..self.pos])
+        self.slice(start, self.pos)
     }
 
     fn literal(&mut self) -> Result<()> {
@@ -357,16 +371,16 @@ impl<'a> Reader<'a> {
     }
 
     /// The text from `start` to where the reader is.
-    pub(crate) fn since(&self, start: usize) -> &'a [u8] {
-        &self.bytes[start..self.pos]
+    pub(crate) fn since(&self, start: usize) -> Result<&'a str> {
+        self.slice(start, self.pos)
     }
 
     /// Skips one value and returns its text, from its first byte to its last.
-    pub(crate) fn span(&mut self) -> Result<&'a [u8]> {
+    pub(crate) fn span(&mut self) -> Result<&'a str> {
         self.skip_ws();
         let start = self.pos;
         self.skip()?;
-        Ok(&self.bytes[start..self.pos])
+        self.since(start)
     }
 
     /// Reads a value that should be a string: its text, or `None` (the value consumed) for
@@ -386,13 +400,12 @@ impl<'a> Reader<'a> {
             return self.skip().map(|()| None);
         }
         let text = self.number()?;
-        if text.iter().all(u8::is_ascii_digit) {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
             // At most five digits can fit; parse no more than that.
-            Ok(std::str::from_utf8(text)
-                .ok()
+            Ok(Some(text)
                 .filter(|t| t.len() <= 5)
                 .and_then(|t| t.parse().ok()))
-        } else if text.len() > 1 && text[0] == b'-' && text[1..].iter().all(|&b| b == b'0') {
+        } else if text.len() > 1 && text.starts_with('-') && text[1..].bytes().all(|b| b == b'0') {
             // `-0` is zero, as a parser reads it.
             Ok(Some(0))
         } else {
@@ -483,22 +496,14 @@ impl Open {
 }
 
 /// The text of a string's escaped contents, or `None` when they do not unescape to text.
-fn unescape(inner: &[u8]) -> Option<String> {
-    let mut out = Vec::with_capacity(inner.len());
-    let mut i = 0;
-    let hex = |at: usize| -> Option<u32> {
-        let digits = std::str::from_utf8(inner.get(at..at + 4)?).ok()?;
-        u32::from_str_radix(digits, 16).ok()
-    };
-    while i < inner.len() {
-        let byte = inner[i];
-        if byte != b'\\' {
-            out.push(byte);
-            i += 1;
-            continue;
-        }
-        let escape = *inner.get(i + 1)?;
-        i += 2;
+fn unescape(inner: &str) -> Option<String> {
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    let hex = |digits: &str| -> Option<u32> { u32::from_str_radix(digits.get(..4)?, 16).ok() };
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = rest.as_bytes().get(at + 1).copied()?;
+        rest = &rest[at + 2..];
         let ch = match escape {
             b'"' => '"',
             b'\\' => '\\',
@@ -509,18 +514,16 @@ fn unescape(inner: &[u8]) -> Option<String> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => {
-                let first = hex(i)?;
-                i += 4;
+                let first = hex(rest)?;
+                rest = rest.get(4..)?;
                 let code = if (0xD800..0xDC00).contains(&first) {
                     // A high surrogate must be followed by an escaped low one.
-                    if inner.get(i..i + 2) != Some(b"\\u") {
-                        return None;
-                    }
-                    let second = hex(i + 2)?;
+                    let low = rest.strip_prefix("\\u")?;
+                    let second = hex(low)?;
                     if !(0xDC00..0xE000).contains(&second) {
                         return None;
                     }
-                    i += 6;
+                    rest = low.get(4..)?;
                     0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
                 } else {
                     first
@@ -529,10 +532,10 @@ fn unescape(inner: &[u8]) -> Option<String> {
             }
             _ => return None,
         };
-        let mut buf = [0; 4];
-        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+        out.push(ch);
     }
-    String::from_utf8(out).ok()
+    out.push_str(rest);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -540,7 +543,7 @@ mod tests {
     use super::*;
 
     fn skip_all(body: &str) -> Result<usize> {
-        let mut reader = Reader::new(body.as_bytes());
+        let mut reader = Reader::new(body);
         reader.skip()?;
         reader.end()?;
         Ok(reader.pos)
@@ -592,7 +595,7 @@ mod tests {
     #[test]
     fn strings_that_are_not_text_read_as_none() {
         fn text(body: &str) -> Option<Cow<'_, str>> {
-            Reader::new(body.as_bytes()).text().unwrap()
+            Reader::new(body).text().unwrap()
         }
         assert_eq!(text(r#""plain""#), Some(Cow::Borrowed("plain")));
         assert_eq!(
@@ -604,13 +607,11 @@ mod tests {
         assert_eq!(text(r#""\ud800\u0041""#), None);
         assert_eq!(text("5"), None);
         assert_eq!(text("{\"a\":[\"\\ud800\"]}"), None);
-        let invalid_utf8 = b"\"\xff\"";
-        assert_eq!(Reader::new(invalid_utf8).text().unwrap(), None);
     }
 
     #[test]
     fn statuses_read_as_integers_in_range_only() {
-        let status = |body: &str| Reader::new(body.as_bytes()).u16().unwrap();
+        let status = |body: &str| Reader::new(body).u16().unwrap();
         assert_eq!(status("404"), Some(404));
         assert_eq!(status("-0"), Some(0));
         assert_eq!(status("65535"), Some(65535));
