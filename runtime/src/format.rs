@@ -9,22 +9,25 @@
 //! | [`Flat`] | `{"error":"<code>","message":"…"}` |
 //! | [`Problem`] | RFC 9457 `application/problem+json` |
 //!
-//! [`Auto`] recognises which of the six shapes a body has and decodes it as that shape
-//! (it encodes [`Problem`]). Decoding is lenient in every format: unknown members are
-//! ignored, members may come in any order, and a member of the wrong type is dropped.
-//! A derived enum's details are decoded in the same pass when the code comes before them
-//! (see [`DetailsReader`]), and otherwise kept as undecoded JSON borrowed from the body
-//! until a variant is chosen.
+//! Each of the six is a [declaration](declared): the envelope as JSON with the error's
+//! parts in their places, run by one reader and one writer, the same that run a format
+//! declared in `#[api_error(format(json = "…"))]`. [`Auto`] recognises which of the six
+//! shapes a body has and decodes it as that shape (it encodes [`Problem`]). Decoding is
+//! lenient in every format: members the declaration does not name are kept aside,
+//! members may come in any order, and a member of the wrong type is dropped. It reads the
+//! body once: a derived enum's details are decoded where they stand when the code comes
+//! before them (see [`DetailsReader`]), and otherwise kept as JSON text borrowed from the
+//! body until a variant is chosen.
 //!
 //! # Writing a format
 //!
-//! A vendor whose shape none of the six covers gets a type implementing [`Format`], named
-//! in `#[api_error(format = path::To::Type)]`. It writes an [`Envelope`] (status, code,
-//! [`Message`], details, [`Context`]) and reads a body into a
-//! [`RawEnvelope`] (with undecoded [`RawDetails`]). [`object`] is the lenient object
-//! walker the built-in formats read with: a [`Members`](object::Members) type per
-//! object, and readers for a member's value that drop a value of the wrong type. To
-//! decode details in the same pass too, it overrides
+//! A vendor's shape is best declared in the attribute (see [`declared`]). A shape no
+//! declaration can say gets a type implementing [`Format`], named in
+//! `#[api_error(format = path::To::Type)]`. It writes an [`Envelope`] (status, code,
+//! [`Message`], details, [`Context`]) and reads a body into a [`RawEnvelope`] (with
+//! undecoded [`RawDetails`]). [`object`] is a lenient object walker for it: a
+//! [`Members`](object::Members) type per object, and readers for a member's value that
+//! drop a value of the wrong type. To decode details in the same pass too, it overrides
 //! [`Format::deserialize_with`] and reads its details member with
 //! [`object::details_with`]. The `custom_format` example in the repository builds an
 //! OAuth 2.0 (RFC 6749) format from these items alone.

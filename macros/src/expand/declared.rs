@@ -65,6 +65,7 @@ impl Codegen<'_> {
                 content_type: #content_type,
                 members: #members,
                 literals: #literals,
+                extensions: ::core::option::Option::None,
             };
         }
     }

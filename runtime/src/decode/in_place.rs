@@ -7,9 +7,12 @@
 //! where they are met, and the variant takes them from its slot; otherwise they are kept
 //! as text and decoded once the variant is chosen, as a format of its own reads them.
 //!
-//! It stays as lenient as reading the text first: details that do not fit the slot's type
-//! fail the fast read, and the body is read again the careful way, with every value kept
-//! as text (see [`object::careful`](crate::format::object::careful)).
+//! It stays as lenient as reading the text first. In a declared format (the built-in ones
+//! included), details that do not fit the slot's type are skipped from where they
+//! started and kept as text, and so are details decoded for a code that a later member
+//! replaced. In a format of your own read through [`object`](crate::format::object),
+//! such details fail the fast read, and the body is read again the careful way (see
+//! [`object::careful`](crate::format::object::careful)).
 
 use std::fmt;
 use std::time::SystemTime;
@@ -107,11 +110,12 @@ impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
     fn read_declared(
         &mut self,
         code: &str,
+        part: Option<&str>,
         value: &mut DeclaredValue<'_, 'de>,
     ) -> Result<bool, serde_json::Error> {
         // A repeated member replaces the earlier one: the slot is overwritten, or (when
         // this one is not decoded) the decoder clears the reader.
-        let decoded = E::read_details(&mut self.slots, code, None, value)?;
+        let decoded = E::read_details(&mut self.slots, code, part, value)?;
         self.decoded = decoded.or(self.decoded);
         Ok(decoded.is_some())
     }

@@ -36,6 +36,7 @@ use std::fmt::Write as _;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use super::flatten::{self, Flattened};
 use super::json::{self, Kind, Reader, Str};
 use super::{DeclaredValue, DetailsReader, Envelope, RawDetails, RawEnvelope};
 use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
@@ -52,6 +53,24 @@ pub struct Declaration {
     /// How many literal members stand outside arrays: a body is this envelope when it has
     /// every one of them with its declared value (see [`RawEnvelope::discriminated`]).
     pub literals: usize,
+    /// Whether the details are the top-level object's other members (RFC 9457's extension
+    /// members), rather than a `{details}` slot: see [`Extensions`].
+    pub extensions: Option<Extensions>,
+}
+
+/// Details written as the top-level object's own members, after the declared ones, and
+/// read back from every member the declaration does not name (RFC 9457's extension
+/// members; what `problem` does).
+///
+/// [`FieldErrors`](crate::FieldErrors) go under one `errors` member; another map or struct
+/// adds its entries, unless one is named like a member in `reserved`; such details, and
+/// details that are not an object, go whole under `whole`. Nothing is dropped.
+#[derive(Debug, Clone, Copy)]
+pub struct Extensions {
+    /// The names no extension member may take.
+    pub reserved: &'static [&'static str],
+    /// The member details that are not an object are written whole under.
+    pub whole: &'static str,
 }
 
 /// One member of a declared object.
@@ -152,6 +171,13 @@ pub enum Part {
     /// `"{status:grpc}"`: the status as gRPC's canonical code name
     /// (`"status":"RESOURCE_EXHAUSTED"`; see [`grpc_name`]).
     StatusName,
+    /// RFC 9457's `type`: the [`Context`](crate::Context)'s problem type, else
+    /// `about:blank`. Not read back.
+    ProblemType,
+    /// RFC 9457's `title`: the status's reason phrase. Not read back.
+    Title,
+    /// RFC 9457's `instance`, from the [`Context`](crate::Context). Not read back.
+    Instance,
     /// Any other name: a part of the variant's key (`key(type = "card_error")`) or a
     /// field of the variant bound as a member, by its index in the declaration's names.
     Named(u8),
@@ -259,6 +285,7 @@ impl Declaration {
         ObjectOut {
             members: self.members,
             writer: &writer,
+            extensions: self.extensions,
         }
         .serialize(serializer)
     }
@@ -296,7 +323,13 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
         let context = self.envelope.context;
         match slot.part {
             Part::Code => !slot.optional || self.parts.has(Part::Code),
-            Part::Message | Part::Status | Part::StatusText | Part::StatusName => true,
+            Part::Message
+            | Part::Status
+            | Part::StatusText
+            | Part::StatusName
+            | Part::ProblemType
+            | Part::Title => true,
+            Part::Instance => context.instance.is_some(),
             Part::Details => self.details.is_some(),
             Part::RequestId => context.request_id.is_some(),
             Part::Timestamp => context.timestamp.is_some(),
@@ -326,17 +359,21 @@ fn visit_slots(value: &Value, each: &mut impl FnMut(Slot)) {
 struct ObjectOut<'a, 'w, 'e, D: ?Sized, P> {
     members: &'static [Member],
     writer: &'a Writer<'w, 'e, D, P>,
+    /// At the top level, where the details go when they are extension members.
+    extensions: Option<Extensions>,
 }
 
 impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ObjectOut<'_, '_, '_, D, P> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let writer = self.writer;
-        let len = self
-            .members
-            .iter()
-            .filter(|m| writer.writes(&m.value))
-            .count();
-        let mut map = serializer.serialize_map(Some(len))?;
+        // Extension members are counted only as they are written.
+        let len = self.extensions.is_none().then(|| {
+            self.members
+                .iter()
+                .filter(|m| writer.writes(&m.value))
+                .count()
+        });
+        let mut map = serializer.serialize_map(len)?;
         for member in self.members {
             if writer.writes(&member.value) {
                 map.serialize_entry(
@@ -347,6 +384,11 @@ impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ObjectOut<'_, '_, '_,
                     },
                 )?;
             }
+        }
+        if let (Some(extensions), Some(details)) = (self.extensions, writer.details)
+            && flatten::flatten(details, &mut map, extensions.reserved)? == Flattened::NotAnObject
+        {
+            map.serialize_entry(extensions.whole, details)?;
         }
         map.end()
     }
@@ -362,7 +404,12 @@ impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ValueOut<'_, '_, '_, 
         let writer = self.writer;
         let envelope = writer.envelope;
         match self.value {
-            Value::Object(members) => ObjectOut { members, writer }.serialize(serializer),
+            Value::Object(members) => ObjectOut {
+                members,
+                writer,
+                extensions: None,
+            }
+            .serialize(serializer),
             Value::Array(elements) => {
                 let len = elements.iter().filter(|e| writer.writes_element(e)).count();
                 let mut seq = serializer.serialize_seq(Some(len))?;
@@ -391,6 +438,13 @@ impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ValueOut<'_, '_, '_, 
                 Part::Status => serializer.serialize_u16(envelope.status.as_u16()),
                 Part::StatusText => serializer.serialize_str(envelope.status.as_str()),
                 Part::StatusName => serializer.serialize_str(grpc_name(envelope.status.as_u16())),
+                Part::ProblemType => {
+                    serializer.serialize_str(envelope.context.problem_type.unwrap_or("about:blank"))
+                }
+                Part::Title => {
+                    serializer.serialize_str(crate::status::reason_phrase(envelope.status))
+                }
+                Part::Instance => envelope.context.instance.serialize(serializer),
                 Part::Named(_) => writer.parts.write(slot.part, serializer),
             },
         }
@@ -423,7 +477,35 @@ impl Declaration {
             parts,
             details: envelope.present_details(),
         };
-        writer.object(self.members, buf)
+        let Some(extensions) = self.extensions else {
+            return writer.object(self.members, buf);
+        };
+        buf.push(b'{');
+        let wrote = writer.members(self.members, buf)?;
+        // The details' entries are written by a serializer's map, which opens its own
+        // object: its brace becomes the comma after the declared members (or goes), and
+        // its closing brace closes the whole.
+        let start = buf.len();
+        {
+            let mut json = serde_json::Serializer::new(&mut *buf);
+            let mut map = json.serialize_map(None)?;
+            if let Some(details) = writer.details
+                && flatten::flatten(details, &mut map, extensions.reserved)?
+                    == Flattened::NotAnObject
+            {
+                map.serialize_entry(extensions.whole, details)?;
+            }
+            SerializeMap::end(map)?;
+        }
+        if &buf[start..] == b"{}" {
+            buf.truncate(start);
+            buf.push(b'}');
+        } else if wrote {
+            buf[start] = b',';
+        } else {
+            buf.remove(start);
+        }
+        Ok(())
     }
 }
 
@@ -434,6 +516,17 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
         buf: &mut Vec<u8>,
     ) -> Result<(), serde_json::Error> {
         buf.push(b'{');
+        self.members(members, buf)?;
+        buf.push(b'}');
+        Ok(())
+    }
+
+    /// Writes the members that have a value, comma-separated; whether it wrote any.
+    fn members(
+        &self,
+        members: &'static [Member],
+        buf: &mut Vec<u8>,
+    ) -> Result<bool, serde_json::Error> {
         let mut first = true;
         for member in members {
             if !self.writes(&member.value) {
@@ -446,8 +539,7 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
             buf.extend_from_slice(member.key.as_bytes());
             self.value(&member.value, buf)?;
         }
-        buf.push(b'}');
-        Ok(())
+        Ok(!first)
     }
 
     fn value(&self, value: &'static Value, buf: &mut Vec<u8>) -> Result<(), serde_json::Error> {
@@ -505,6 +597,15 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
                         json.into_inner(),
                         grpc_name(envelope.status.as_u16()),
                     ),
+                    Part::ProblemType => serde_json::to_writer(
+                        json.into_inner(),
+                        envelope.context.problem_type.unwrap_or("about:blank"),
+                    ),
+                    Part::Title => serde_json::to_writer(
+                        json.into_inner(),
+                        crate::status::reason_phrase(envelope.status),
+                    ),
+                    Part::Instance => envelope.context.instance.serialize(&mut json),
                     Part::Named(_) => self.parts.write(slot.part, &mut json),
                 }
             }
@@ -600,14 +701,24 @@ impl Path<'_> {
 trait DetailsHook<'a> {
     /// Reads the value `reader` stands at for `code`: `Ok(true)` when decoded (and the
     /// reader moved past it).
-    fn read(&mut self, code: &str, reader: &mut Reader<'a>) -> Result<bool, serde_json::Error>;
+    fn read(
+        &mut self,
+        code: &str,
+        part: Option<&str>,
+        reader: &mut Reader<'a>,
+    ) -> Result<bool, serde_json::Error>;
     /// Forgets what was decoded.
     fn clear(&mut self);
 }
 
 impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
-    fn read(&mut self, code: &str, reader: &mut Reader<'a>) -> Result<bool, serde_json::Error> {
-        self.read_declared(code, &mut DeclaredValue(reader))
+    fn read(
+        &mut self,
+        code: &str,
+        part: Option<&str>,
+        reader: &mut Reader<'a>,
+    ) -> Result<bool, serde_json::Error> {
+        self.read_declared(code, part, &mut DeclaredValue(reader))
     }
 
     fn clear(&mut self) {
@@ -618,6 +729,8 @@ impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
 /// What reading a body gathers.
 struct Gathered<'a, 'h> {
     raw: RawEnvelope<'a>,
+    /// The extension members read so far, when the declaration has them.
+    extensions: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     hook: &'h mut dyn DetailsHook<'a>,
     kept_bytes: usize,
     literals_met: usize,
@@ -685,6 +798,7 @@ impl Declaration {
     ) -> Result<RawEnvelope<'a>, serde_json::Error> {
         let mut gathered = Gathered {
             hook,
+            extensions: Vec::new(),
             raw: RawEnvelope::default(),
             kept_bytes: 0,
             literals_met: 0,
@@ -698,8 +812,7 @@ impl Declaration {
         let mut reader = Reader::new(text);
         let read = match reader.kind() {
             Ok(Kind::Object) => {
-                read_object(&mut reader, self.members, &Path::Root, true, &mut gathered)
-                    .and_then(|()| reader.end())
+                read_top(&mut reader, self, &mut gathered).and_then(|()| reader.end())
             }
             Ok(_) => return Err(serde::de::Error::custom("an error envelope is an object")),
             Err(invalid) => Err(invalid),
@@ -708,6 +821,11 @@ impl Declaration {
             return Err(malformed(body));
         }
         let mut raw = gathered.raw;
+        if !gathered.extensions.is_empty() {
+            let mut extensions = gathered.extensions;
+            super::object::keep_last_of_repeats(&mut extensions);
+            raw.details = Some(RawDetails::Members(extensions));
+        }
         if self.literals > 0 {
             raw.discriminated =
                 Some(!gathered.literal_contradicted && gathered.literals_met == self.literals);
@@ -724,6 +842,59 @@ fn malformed(body: &[u8]) -> serde_json::Error {
         // Unreachable while the reader is as strict as the parser; not an envelope anyway.
         Ok(_) => serde::de::Error::custom("not an error envelope"),
     }
+}
+
+/// Reads the top-level object: as [`read_object`], and where the declaration has
+/// [`Extensions`], every member it does not name as one of the details' members.
+fn read_top<'a>(
+    reader: &mut Reader<'a>,
+    declaration: &Declaration,
+    out: &mut Gathered<'a, '_>,
+) -> json::Result<()> {
+    if declaration.extensions.is_none() {
+        return read_object(reader, declaration.members, &Path::Root, true, out);
+    }
+    reader.object(|reader, name| {
+        let path = Path::Member(&Path::Root, name);
+        if let Some(member) = declaration.members.iter().find(|m| name.is(m.name)) {
+            read_value(reader, &member.value, &path, true, out)
+        } else {
+            read_extension(reader, name, &path, out)
+        }
+    })
+}
+
+/// Reads one extension member: in place when the code came first and the details type is
+/// read from this member (`errors` for field errors), and kept as a member either way.
+fn read_extension<'a>(
+    reader: &mut Reader<'a>,
+    name: Str<'a>,
+    path: &Path<'_>,
+    out: &mut Gathered<'a, '_>,
+) -> json::Result<()> {
+    let start = reader.position();
+    let Some(text) = name.text() else {
+        // A name that is not text names no member of any type.
+        let span = reader.span()?;
+        out.unbound(path, span);
+        return Ok(());
+    };
+    let mut decoded = false;
+    if let Some(code) = out.raw.code.as_deref()
+        && reader.peek_byte() != Some(b'n')
+    {
+        let mut attempt = reader.clone();
+        if let Ok(true) = out.hook.read(code, Some(&text), &mut attempt) {
+            *reader = attempt;
+            decoded = true;
+        }
+    }
+    if !decoded {
+        reader.skip()?;
+    }
+    let span = reader.since(start)?;
+    out.extensions.push((text, Cow::Borrowed(span)));
+    Ok(())
 }
 
 fn read_object<'a>(
@@ -931,6 +1102,8 @@ fn read_slot<'a>(
             value.text()?.as_deref().and_then(grpc_status),
         ),
         Part::Details => unreachable!("read by read_details"),
+        // Written from the status and the context; nothing to read back.
+        Part::ProblemType | Part::Title | Part::Instance => true,
         Part::Named(index) => {
             raw.parts.set(index, span);
             true
@@ -952,7 +1125,7 @@ fn read_details<'a>(reader: &mut Reader<'a>, out: &mut Gathered<'a, '_>) -> json
         && reader.peek_byte() != Some(b'n')
     {
         let mut attempt = reader.clone();
-        if let Ok(true) = out.hook.read(code, &mut attempt) {
+        if let Ok(true) = out.hook.read(code, None, &mut attempt) {
             *reader = attempt;
             decoded = true;
         }

@@ -61,9 +61,10 @@ pub trait DetailsReader<'de>: Default {
     fn read_declared(
         &mut self,
         code: &str,
+        part: Option<&str>,
         value: &mut DeclaredValue<'_, 'de>,
     ) -> Result<bool, serde_json::Error> {
-        let _ = (code, value);
+        let _ = (code, part, value);
         Ok(false)
     }
 }

@@ -287,10 +287,11 @@ impl RawEnvelope<'_> {
 pub enum RawDetails<'a> {
     /// One JSON value (the `details` or `errors` member).
     Value(Cow<'a, RawValue>),
-    /// Loose members that together form the details (`problem` extension members): a
-    /// struct or map reads them as one object, [`FieldErrors`](crate::FieldErrors) read
-    /// the `errors` member, and other types the `details` member.
-    Members(Vec<(Cow<'a, str>, Cow<'a, RawValue>)>),
+    /// Loose members that together form the details (`problem` extension members), each
+    /// a name and its value's JSON text: a struct or map reads them as one object,
+    /// [`FieldErrors`](crate::FieldErrors) read the `errors` member, and other types the
+    /// `details` member.
+    Members(Vec<(Cow<'a, str>, Cow<'a, str>)>),
     /// One JSON value's text, checked to be JSON (what a declared format reads).
     Text(Cow<'a, str>),
 }

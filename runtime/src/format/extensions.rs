@@ -10,32 +10,32 @@
 use std::borrow::Cow;
 
 use serde::de::value::MapDeserializer;
-use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use serde::forward_to_deserialize_any;
-use serde_json::value::RawValue;
 
 use super::flatten::FIELD_ERRORS_MEMBER;
+use super::json::de::JsonText;
 
 /// The member that holds details written whole.
 const WHOLE_MEMBER: &str = "details";
 
-/// One extension member: its name and undecoded value.
-pub(crate) type Member<'a> = (Cow<'a, str>, Cow<'a, RawValue>);
+/// One extension member: its name and its value's JSON text.
+pub(crate) type Member<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// Decodes the members into `T`.
 pub(crate) fn decode<T: DeserializeOwned>(members: &[Member<'_>]) -> Result<T, serde_json::Error> {
     T::deserialize(Members(members)).or_else(|error| match find(members, WHOLE_MEMBER) {
-        Some(whole) => serde_json::from_str(whole.get()),
+        Some(whole) => T::deserialize(whole),
         None => Err(error),
     })
 }
 
 /// The value of the member called `name`. Called once per decode, never per member.
-fn find<'a>(members: &'a [Member<'_>], name: &str) -> Option<&'a RawValue> {
+fn find<'a>(members: &'a [Member<'_>], name: &str) -> Option<JsonText<'a>> {
     members
         .iter()
         .find(|(member, _)| member == name)
-        .map(|(_, value)| value.as_ref())
+        .map(|(_, value)| JsonText(value))
 }
 
 /// The one member a `T` is read from alone, when there is one: `errors` for
@@ -115,7 +115,7 @@ impl<'de> Deserializer<'de> for Members<'de, '_> {
         let entries = self
             .0
             .iter()
-            .map(|(name, value)| (name.as_ref(), value.as_ref().into_deserializer()));
+            .map(|(name, value)| (name.as_ref(), JsonText(value)));
         let mut map = MapDeserializer::new(entries);
         let value = visitor.visit_map(&mut map)?;
         map.end()?;
@@ -186,12 +186,13 @@ mod tests {
     use crate::FieldErrors;
 
     fn members(body: &str) -> Vec<Member<'_>> {
-        let map: Vec<(Cow<'_, str>, &RawValue)> = serde_json::from_str::<BTreeMap<_, _>>(body)
-            .unwrap()
-            .into_iter()
-            .collect();
+        let map: Vec<(Cow<'_, str>, &serde_json::value::RawValue)> =
+            serde_json::from_str::<BTreeMap<_, _>>(body)
+                .unwrap()
+                .into_iter()
+                .collect();
         map.into_iter()
-            .map(|(name, value)| (name, Cow::Borrowed(value)))
+            .map(|(name, value)| (name, Cow::Borrowed(value.get())))
             .collect()
     }
 

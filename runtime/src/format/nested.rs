@@ -76,6 +76,7 @@ const DECLARATION: Declaration = Declaration {
         member!("timestamp" => optional(Part::Timestamp)),
     ]))],
     literals: 0,
+    extensions: None,
 };
 
 #[cfg(test)]

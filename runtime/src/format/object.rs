@@ -1,5 +1,6 @@
-//! Reading a JSON object member by member, leniently: the walker every built-in format
-//! reads with, for formats of your own.
+//! Reading a JSON object member by member, leniently, through serde: a walker for formats
+//! of your own that implement [`Format`](super::Format) by hand (the built-in and the
+//! declared formats are read by [`declared`](super::declared)'s reader).
 //!
 //! A format describes the members it knows with a [`Members`] type; [`read_object`]
 //! walks an object and hands each member to it by name. The readers for a member's value

@@ -1,16 +1,12 @@
 //! The `problem` format: RFC 9457 problem details (`application/problem+json`).
 
-use std::borrow::Cow;
-
-use serde::de::MapAccess;
-use serde::ser::SerializeMap;
 use serde::{Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 
-use super::flatten::{self, Flattened};
-use super::object::{self, Members};
+use super::declared::{
+    Declaration, EnvelopeOnly, Extensions, Part, VariantParts, member, optional, part,
+};
 use crate::format::Format;
-use crate::format::{DetailsReader, Envelope, RawDetails, RawEnvelope, Undecoded};
+use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
 /// The members `problem` defines itself; no extension member may take these names.
 const STANDARD_MEMBERS: [&str; 8] = [
@@ -60,7 +56,7 @@ const fn is_standard(name: &str) -> bool {
 /// such details, and details that are not an object, are written whole under
 /// `details`. Nothing is ever dropped. Decoding picks the variant by `code`; it reads
 /// `detail` as the message, `status` as the status, and collects every non-standard
-/// member as the details ([`RawDetails::Members`]), which decode back into each of
+/// member as the details ([`RawDetails::Members`](crate::format::RawDetails::Members)), which decode back into each of
 /// these shapes.
 ///
 /// ```text
@@ -85,107 +81,67 @@ impl Format for Problem {
         S: Serializer,
         D: Serialize + ?Sized,
     {
-        let context = envelope.context;
-        let mut body = serializer.serialize_map(None)?;
-        body.serialize_entry("type", context.problem_type.unwrap_or("about:blank"))?;
-        body.serialize_entry("title", crate::status::reason_phrase(envelope.status))?;
-        body.serialize_entry("status", &envelope.status.as_u16())?;
-        body.serialize_entry("detail", &envelope.message)?;
-        if let Some(instance) = context.instance {
-            body.serialize_entry("instance", instance)?;
-        }
-        body.serialize_entry("code", envelope.code)?;
-        if let Some(request_id) = context.request_id {
-            body.serialize_entry("request_id", request_id)?;
-        }
-        if let Some(timestamp) = context.timestamp {
-            body.serialize_entry("timestamp", timestamp)?;
-        }
-        if let Some(details) = envelope.details
-            && flatten::flatten(details, &mut body, &STANDARD_MEMBERS)? == Flattened::NotAnObject
-        {
-            body.serialize_entry("details", details)?;
-        }
-        body.end()
+        DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
+    }
+
+    #[inline]
+    fn write_json<D, P>(
+        envelope: &Envelope<'_, D>,
+        parts: &P,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>
+    where
+        D: Serialize + ?Sized,
+        P: VariantParts,
+    {
+        DECLARATION.write_json(envelope, parts, buf)
     }
 
     fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
     where
         De: Deserializer<'de>,
     {
-        Self::deserialize_with::<_, Undecoded>(deserializer).map(|(raw, _)| raw)
+        DECLARATION.deserialize(deserializer)
     }
 
-    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
-    where
-        De: Deserializer<'de>,
-        R: DetailsReader<'de>,
-    {
-        let body: Body<'de, R> = object::read_object(deserializer)?;
-        let raw = RawEnvelope {
-            code: body.code,
-            status: body.status,
-            message: body.detail,
-            details: extension_details(body.extensions),
-            request_id: body.request_id,
-            timestamp: body.timestamp,
-            ..RawEnvelope::default()
-        };
-        Ok((raw, body.reader))
+    #[inline]
+    fn decode_with<'de, R: DetailsReader<'de>>(
+        body: &'de [u8],
+    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        DECLARATION.decode_pair(body)
     }
 }
 
-/// The details the extension members make up, if there are any.
-fn extension_details<'de>(
-    mut extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
-) -> Option<RawDetails<'de>> {
-    object::keep_last_of_repeats(&mut extensions);
-    (!extensions.is_empty()).then_some(RawDetails::Members(extensions))
-}
-
-/// The members `problem` reads.
-#[derive(Default)]
-struct Body<'de, R> {
-    status: Option<u16>,
-    detail: Option<Cow<'de, str>>,
-    code: Option<Cow<'de, str>>,
-    request_id: Option<Cow<'de, str>>,
-    timestamp: Option<Cow<'de, str>>,
-    extensions: Vec<(Cow<'de, str>, Cow<'de, RawValue>)>,
-    reader: R,
-}
-
-impl<'de, R: DetailsReader<'de>> Members<'de> for Body<'de, R> {
-    fn member<A: MapAccess<'de>>(
-        &mut self,
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match &*name {
-            "status" => object::status(map, &mut self.status),
-            "detail" => object::string(map, &mut self.detail),
-            "code" => object::string(map, &mut self.code),
-            "request_id" => object::string(map, &mut self.request_id),
-            "timestamp" => object::string(map, &mut self.timestamp),
-            "type" | "title" | "instance" => object::skip(map),
-            _ => {
-                // Repeats are resolved once, after the last member (`extension_details`).
-                // Each is part of the details: `R` may decode it in place.
-                if let Some(value) = self.reader.read(self.code.as_deref(), Some(&name), map)? {
-                    self.extensions.push((name, Cow::Borrowed(value)));
-                }
-                Ok(())
-            }
-        }
-    }
-}
+/// The format, declared: the standard members in order, then the details as extension
+/// members.
+const DECLARATION: Declaration = Declaration {
+    name: "problem",
+    content_type: "application/problem+json",
+    members: &[
+        member!("type" => part(Part::ProblemType)),
+        member!("title" => part(Part::Title)),
+        member!("status" => part(Part::Status)),
+        member!("detail" => part(Part::Message)),
+        member!("instance" => optional(Part::Instance)),
+        member!("code" => part(Part::Code)),
+        member!("request_id" => optional(Part::RequestId)),
+        member!("timestamp" => optional(Part::Timestamp)),
+    ],
+    literals: 0,
+    extensions: Some(Extensions {
+        reserved: &STANDARD_MEMBERS,
+        whole: "details",
+    }),
+};
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
     use std::collections::BTreeMap;
 
     use super::*;
     use crate::FieldErrors;
+    use crate::format::RawDetails;
     use crate::format::envelope::Context;
     use crate::format::sample::{self, AWKWARD, AWKWARD_JSON, TRACED};
 

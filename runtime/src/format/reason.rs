@@ -77,6 +77,7 @@ const DECLARATION: Declaration = Declaration {
         member!("details" => optional(Part::Details)),
     ]))],
     literals: 0,
+    extensions: None,
 };
 
 #[cfg(test)]

@@ -46,6 +46,20 @@ pub(crate) fn encode<F: Format, D: Serialize + ?Sized>(
     };
     let mut out = Vec::new();
     F::serialize(&envelope, &mut serde_json::Serializer::new(&mut out)).unwrap();
+    // The body writer writes the same bytes as the serializer, in every format.
+    let mut written = Vec::new();
+    F::write_json(
+        &envelope,
+        &crate::format::declared::EnvelopeOnly,
+        &mut written,
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&out),
+        "write_json and serialize differ in {}",
+        F::NAME
+    );
     String::from_utf8(out).unwrap()
 }
 
@@ -62,9 +76,7 @@ pub(crate) fn details_json(raw: &RawEnvelope<'_>) -> Option<String> {
         RawDetails::Members(members) => {
             let entries: Vec<String> = members
                 .iter()
-                .map(|(name, value)| {
-                    format!("{}:{}", serde_json::to_string(name).unwrap(), value.get())
-                })
+                .map(|(name, value)| format!("{}:{}", serde_json::to_string(name).unwrap(), value))
                 .collect();
             Some(format!("{{{}}}", entries.join(",")))
         }

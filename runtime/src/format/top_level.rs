@@ -62,6 +62,7 @@ macro_rules! top_level_format {
                         ),
                     ],
                     literals: 0,
+                    extensions: None,
                 };
         }
 

@@ -20,6 +20,72 @@ fn syntax(invalid: super::Invalid) -> Error {
     de::Error::custom(format_args!("invalid JSON at byte {}", invalid.at))
 }
 
+/// One value's JSON text, checked to be JSON, as a deserializer (and, for maps of such
+/// values, something that turns into one): what a `problem` extension member decodes
+/// from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JsonText<'a>(pub(crate) &'a str);
+
+impl<'a> de::IntoDeserializer<'a, Error> for JsonText<'a> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// Each method reads the text with a new reader, deserializes with
+/// [`ValueDeserializer`]'s method of the same name, and checks that nothing follows.
+macro_rules! through_reader {
+    ($($method:ident($($arg:ident: $ty:ty),*),)*) => {
+        $(fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
+            let mut reader = Reader::new(self.0);
+            let value = ValueDeserializer { reader: &mut reader, depth: 0 }
+                .$method($($arg,)* visitor)?;
+            reader.end().map_err(syntax)?;
+            Ok(value)
+        })*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for JsonText<'de> {
+    type Error = Error;
+
+    through_reader! {
+        deserialize_any(),
+        deserialize_bool(),
+        deserialize_i8(),
+        deserialize_i16(),
+        deserialize_i32(),
+        deserialize_i64(),
+        deserialize_i128(),
+        deserialize_u8(),
+        deserialize_u16(),
+        deserialize_u32(),
+        deserialize_u64(),
+        deserialize_u128(),
+        deserialize_f32(),
+        deserialize_f64(),
+        deserialize_char(),
+        deserialize_str(),
+        deserialize_string(),
+        deserialize_bytes(),
+        deserialize_byte_buf(),
+        deserialize_option(),
+        deserialize_unit(),
+        deserialize_unit_struct(name: &'static str),
+        deserialize_newtype_struct(name: &'static str),
+        deserialize_seq(),
+        deserialize_tuple(len: usize),
+        deserialize_tuple_struct(name: &'static str, len: usize),
+        deserialize_map(),
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+        deserialize_identifier(),
+        deserialize_ignored_any(),
+    }
+}
+
 /// Deserializes one value from the reader.
 pub(crate) struct ValueDeserializer<'r, 'a> {
     pub(crate) reader: &'r mut Reader<'a>,
