@@ -726,11 +726,16 @@ impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
     }
 }
 
+/// An extension member: its name and its value's JSON text.
+type ExtensionMember<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// What reading a body gathers.
 struct Gathered<'a, 'h> {
     raw: RawEnvelope<'a>,
     /// The extension members read so far, when the declaration has them.
-    extensions: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    extensions: Vec<ExtensionMember<'a>>,
+    /// The extension member the hook decoded in place, if one was.
+    in_place: Option<ExtensionMember<'a>>,
     hook: &'h mut dyn DetailsHook<'a>,
     kept_bytes: usize,
     literals_met: usize,
@@ -784,21 +789,39 @@ impl Declaration {
         body: &'a [u8],
         reader: &mut R,
     ) -> Result<RawEnvelope<'a>, serde_json::Error> {
-        let raw = self.read(body, reader)?;
+        let (mut raw, mut extensions, in_place) = self.read(body, reader)?;
         if !reader.fits(&raw) {
             reader.clear();
+            // The member decoded in place is needed as text after all.
+            extensions.extend(in_place);
+        }
+        if !extensions.is_empty() {
+            super::object::keep_last_of_repeats(&mut extensions);
+            raw.details = Some(RawDetails::Members(extensions));
         }
         Ok(raw)
     }
 
+    /// Reads a body: the raw envelope, its extension members (when the declaration has
+    /// them), and the one extension member the hook decoded in place, which is left out of
+    /// them while what it decoded stands.
+    #[allow(clippy::type_complexity)]
     fn read<'a>(
         &self,
         body: &'a [u8],
         hook: &mut dyn DetailsHook<'a>,
-    ) -> Result<RawEnvelope<'a>, serde_json::Error> {
+    ) -> Result<
+        (
+            RawEnvelope<'a>,
+            Vec<ExtensionMember<'a>>,
+            Option<ExtensionMember<'a>>,
+        ),
+        serde_json::Error,
+    > {
         let mut gathered = Gathered {
             hook,
             extensions: Vec::new(),
+            in_place: None,
             raw: RawEnvelope::default(),
             kept_bytes: 0,
             literals_met: 0,
@@ -821,16 +844,11 @@ impl Declaration {
             return Err(malformed(body));
         }
         let mut raw = gathered.raw;
-        if !gathered.extensions.is_empty() {
-            let mut extensions = gathered.extensions;
-            super::object::keep_last_of_repeats(&mut extensions);
-            raw.details = Some(RawDetails::Members(extensions));
-        }
         if self.literals > 0 {
             raw.discriminated =
                 Some(!gathered.literal_contradicted && gathered.literals_met == self.literals);
         }
-        Ok(raw)
+        Ok((raw, gathered.extensions, gathered.in_place))
     }
 }
 
@@ -893,7 +911,18 @@ fn read_extension<'a>(
         reader.skip()?;
     }
     let span = reader.since(start)?;
-    out.extensions.push((text, Cow::Borrowed(span)));
+    if decoded {
+        // A repeat decoded again replaces the earlier one.
+        out.in_place = Some((text, Cow::Borrowed(span)));
+    } else {
+        // A repeat of the member decoded in place that is not decoded replaces what was:
+        // both go back to text, and the later one wins there.
+        if out.in_place.as_ref().is_some_and(|(name, _)| *name == text) {
+            out.hook.clear();
+            out.extensions.extend(out.in_place.take());
+        }
+        out.extensions.push((text, Cow::Borrowed(span)));
+    }
     Ok(())
 }
 
