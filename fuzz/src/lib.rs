@@ -18,6 +18,7 @@ pub mod json;
 pub mod known_bugs;
 pub mod oracles;
 pub mod subjects;
+pub mod target_declared;
 pub mod target_decode;
 pub mod target_headers;
 pub mod target_retry;
@@ -27,6 +28,12 @@ pub mod target_roundtrip;
 /// an `unknown` variant; see [`target_decode`].
 pub fn decode(data: &[u8]) {
     target_decode::run(data);
+}
+
+/// Any status and body, decoded by enums with declared formats; see
+/// [`target_declared`].
+pub fn declared(data: &[u8]) {
+    target_declared::run(data);
 }
 
 /// `Retry-After` and the rate-limit and request-id headers; see [`target_headers`].

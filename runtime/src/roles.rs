@@ -277,7 +277,7 @@ impl<T: Serialize + DeserializeOwned> MemberField for T {
         self.serialize(serializer)
     }
     fn from_member(text: Option<&str>) -> Result<Self, DecodeErrorKind> {
-        let first = match text.map(serde_json::from_str::<T>) {
+        let first = match text.map(|text| T::deserialize(crate::format::json::de::JsonText(text))) {
             Some(Ok(value)) => return Ok(value),
             Some(Err(e)) => Some(e),
             None => None,

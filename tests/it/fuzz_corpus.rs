@@ -209,6 +209,18 @@ fn decode_target_survives_its_corpus() {
 }
 
 #[test]
+fn declared_target_survives_its_corpus() {
+    // 402 and 200 (see fuzz/src/target_declared.rs), the vendor fixtures as bodies.
+    let prefixes = [vec![0x01, 0x2E], vec![0x00, 0x64]];
+    run(
+        "declared",
+        targets::declared,
+        &corpus("declared", &prefixes),
+        0x5EED_0005,
+    );
+}
+
+#[test]
 fn headers_target_survives_its_corpus() {
     run(
         "headers",

@@ -325,7 +325,9 @@ impl RawDetails<'_> {
         match self {
             RawDetails::Value(raw) => serde_json::from_str(raw.get()),
             RawDetails::Members(members) => crate::format::extensions::decode(members),
-            RawDetails::Text(text) => serde_json::from_str(text),
+            // The reader's own deserializer: floats correctly rounded, as when the details
+            // are decoded in place.
+            RawDetails::Text(text) => T::deserialize(crate::format::json::de::JsonText(text)),
         }
     }
 }
