@@ -97,6 +97,71 @@ macro_rules! member {
 }
 pub(crate) use member;
 
+/// The methods of a [`Format`](super::Format) impl that a declaration answers: writing
+/// (through a serializer and into a body's bytes) and reading. `$declaration` is an
+/// expression of type `&Declaration` (or `Declaration`).
+macro_rules! declared_methods {
+    ($declaration:expr) => {
+        fn serialize<S, D>(
+            envelope: &$crate::format::Envelope<'_, D>,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+            D: ::serde::Serialize + ?Sized,
+        {
+            $declaration.encode(
+                envelope,
+                &$crate::format::declared::EnvelopeOnly,
+                serializer,
+            )
+        }
+
+        fn serialize_parts<S, D, P>(
+            envelope: &$crate::format::Envelope<'_, D>,
+            parts: &P,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+            D: ::serde::Serialize + ?Sized,
+            P: $crate::format::declared::VariantParts,
+        {
+            $declaration.encode(envelope, parts, serializer)
+        }
+
+        #[inline]
+        fn write_json<D, P>(
+            envelope: &$crate::format::Envelope<'_, D>,
+            parts: &P,
+            buf: &mut ::std::vec::Vec<u8>,
+        ) -> ::core::result::Result<(), ::serde_json::Error>
+        where
+            D: ::serde::Serialize + ?Sized,
+            P: $crate::format::declared::VariantParts,
+        {
+            $declaration.write_json(envelope, parts, buf)
+        }
+
+        fn deserialize<'de, De>(
+            deserializer: De,
+        ) -> ::core::result::Result<$crate::format::RawEnvelope<'de>, De::Error>
+        where
+            De: ::serde::Deserializer<'de>,
+        {
+            $declaration.deserialize(deserializer)
+        }
+
+        #[inline]
+        fn decode_with<'de, R: $crate::format::DetailsReader<'de>>(
+            body: &'de [u8],
+        ) -> ::core::result::Result<($crate::format::RawEnvelope<'de>, R), ::serde_json::Error> {
+            $declaration.decode_pair(body)
+        }
+    };
+}
+pub(crate) use declared_methods;
+
 /// `{part}`: a slot that is always written.
 pub(crate) const fn part(part: Part) -> Value {
     Value::Slot(Slot {
@@ -1215,52 +1280,7 @@ impl<T: Declare + ?Sized> super::Format for Declared<T> {
                 .is_ok_and(|raw| raw.discriminated == Some(true))
     }
 
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        T::DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
-    }
-
-    fn serialize_parts<S, D, P>(
-        envelope: &Envelope<'_, D>,
-        parts: &P,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-        P: VariantParts,
-    {
-        T::DECLARATION.encode(envelope, parts, serializer)
-    }
-
-    #[inline]
-    fn write_json<D, P>(
-        envelope: &Envelope<'_, D>,
-        parts: &P,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), serde_json::Error>
-    where
-        D: Serialize + ?Sized,
-        P: VariantParts,
-    {
-        T::DECLARATION.write_json(envelope, parts, buf)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: serde::Deserializer<'de>,
-    {
-        T::DECLARATION.deserialize(deserializer)
-    }
-
-    fn decode_with<'de, R: DetailsReader<'de>>(
-        body: &'de [u8],
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        T::DECLARATION.decode_pair(body)
-    }
+    declared_methods!(T::DECLARATION);
 }
 
 impl Declaration {

@@ -1,13 +1,8 @@
 //! The `nested` format: one `error` object with code, message, details, request id and
 //! timestamp.
 
-use serde::{Deserializer, Serialize, Serializer};
-
-use super::declared::{
-    Declaration, EnvelopeOnly, Part, Value, VariantParts, member, optional, part,
-};
+use super::declared::{Declaration, Part, Value, declared_methods, member, optional, part};
 use crate::format::Format;
-use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
 /// `{"error":{"code":"…","message":"…","details":{…},"request_id":"…","timestamp":"…"}}`.
 ///
@@ -28,40 +23,7 @@ impl Format for Nested {
         crate::openapi::envelopes::nested(doc)
     }
 
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
-    }
-
-    #[inline]
-    fn write_json<D, P>(
-        envelope: &Envelope<'_, D>,
-        parts: &P,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), serde_json::Error>
-    where
-        D: Serialize + ?Sized,
-        P: VariantParts,
-    {
-        DECLARATION.write_json(envelope, parts, buf)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: Deserializer<'de>,
-    {
-        DECLARATION.deserialize(deserializer)
-    }
-
-    #[inline]
-    fn decode_with<'de, R: DetailsReader<'de>>(
-        body: &'de [u8],
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        DECLARATION.decode_pair(body)
-    }
+    declared_methods!(DECLARATION);
 }
 
 /// The format, declared: `{"error":{"code":"{code}","message":"{message}","details":{details?},"request_id":"{request_id?}","timestamp":"{timestamp?}"}}`.

@@ -1,12 +1,7 @@
 //! The `problem` format: RFC 9457 problem details (`application/problem+json`).
 
-use serde::{Deserializer, Serialize, Serializer};
-
-use super::declared::{
-    Declaration, EnvelopeOnly, Extensions, Part, VariantParts, member, optional, part,
-};
+use super::declared::{Declaration, Extensions, Part, declared_methods, member, optional, part};
 use crate::format::Format;
-use crate::format::{DetailsReader, Envelope, RawEnvelope};
 
 /// The members `problem` defines itself; no extension member may take these names.
 const STANDARD_MEMBERS: [&str; 8] = [
@@ -76,40 +71,7 @@ impl Format for Problem {
         crate::openapi::envelopes::problem(doc)
     }
 
-    fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        D: Serialize + ?Sized,
-    {
-        DECLARATION.encode(envelope, &EnvelopeOnly, serializer)
-    }
-
-    #[inline]
-    fn write_json<D, P>(
-        envelope: &Envelope<'_, D>,
-        parts: &P,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), serde_json::Error>
-    where
-        D: Serialize + ?Sized,
-        P: VariantParts,
-    {
-        DECLARATION.write_json(envelope, parts, buf)
-    }
-
-    fn deserialize<'de, De>(deserializer: De) -> Result<RawEnvelope<'de>, De::Error>
-    where
-        De: Deserializer<'de>,
-    {
-        DECLARATION.deserialize(deserializer)
-    }
-
-    #[inline]
-    fn decode_with<'de, R: DetailsReader<'de>>(
-        body: &'de [u8],
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        DECLARATION.decode_pair(body)
-    }
+    declared_methods!(DECLARATION);
 }
 
 /// The format, declared: the standard members in order, then the details as extension

@@ -76,52 +76,7 @@ macro_rules! top_level_format {
                 $crate::openapi::envelopes::top_level::<Self>(doc)
             }
 
-            fn serialize<S, D>(
-                envelope: &$crate::format::envelope::Envelope<'_, D>,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-                D: ::serde::Serialize + ?Sized,
-            {
-                Self::DECLARATION.encode(
-                    envelope,
-                    &$crate::format::declared::EnvelopeOnly,
-                    serializer,
-                )
-            }
-
-            #[inline]
-            fn write_json<D, P>(
-                envelope: &$crate::format::envelope::Envelope<'_, D>,
-                parts: &P,
-                buf: &mut ::std::vec::Vec<u8>,
-            ) -> ::core::result::Result<(), ::serde_json::Error>
-            where
-                D: ::serde::Serialize + ?Sized,
-                P: $crate::format::declared::VariantParts,
-            {
-                Self::DECLARATION.write_json(envelope, parts, buf)
-            }
-
-            fn deserialize<'de, De>(
-                deserializer: De,
-            ) -> ::core::result::Result<$crate::format::envelope::RawEnvelope<'de>, De::Error>
-            where
-                De: ::serde::Deserializer<'de>,
-            {
-                Self::DECLARATION.deserialize(deserializer)
-            }
-
-            #[inline]
-            fn decode_with<'de, R: $crate::format::DetailsReader<'de>>(
-                body: &'de [u8],
-            ) -> ::core::result::Result<
-                ($crate::format::envelope::RawEnvelope<'de>, R),
-                ::serde_json::Error,
-            > {
-                Self::DECLARATION.decode_pair(body)
-            }
+            $crate::format::declared::declared_methods!(Self::DECLARATION);
         }
 
         impl $crate::format::top_level::TopLevel for $format {
