@@ -81,9 +81,11 @@
 //!   beside the error ([`ResponseMeta`](decode::ResponseMeta): status, `Retry-After`,
 //!   rate limits, request id, and the body's code, message and timestamp as received).
 //! - [`format`](mod@format): the six wire formats (`plain`, `nested`, `fields`, `reason`,
-//!   `flat`, `problem`), [`format::Auto`] to recognise a body's shape, and for a format of
-//!   your own the [`Format`](format::Format) trait, the envelope view, the raw parts and
-//!   [`format::object`], the lenient object walker the built-in formats read with.
+//!   `flat`, `problem`), each a [declaration](format::declared) run by one lenient
+//!   single-pass reader and writer, the same that run a vendor's format declared in
+//!   `#[api_error(format(json = "…"))]`; [`format::Auto`] to recognise a body's shape; and
+//!   for a shape no declaration can say, the [`Format`](format::Format) trait, the envelope
+//!   view, the raw parts and [`format::object`], a lenient object walker.
 //! - [`retry`](mod@retry): [`RetryPolicy`](retry::RetryPolicy) (pure delays: exponential,
 //!   capped, jittered, with `Retry-After` as a floor), [`CircuitBreaker`](retry::CircuitBreaker),
 //!   [`RetryBudget`](retry::RetryBudget), [`RetryDriver`](retry::RetryDriver), and what a
