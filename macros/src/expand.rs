@@ -988,7 +988,6 @@ impl Codegen<'_> {
     }
 
     fn deserialize_impl(&self) -> TokenStream {
-        let local_raw = mixed("__raw");
         let local_deserializer = mixed("__deserializer");
         if !self.input.deserializes() {
             return TokenStream::new();
@@ -1008,10 +1007,7 @@ impl Codegen<'_> {
                 fn deserialize<__D: #p::serde::Deserializer<'__de>>(
                     #local_deserializer: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
-                    // A deserializer cannot be rewound: read the careful way at once.
-                    let #local_raw = #p::careful(|| <#format as #p::Format>::deserialize(#local_deserializer))?;
-                    <Self as #p::ApiError>::__decode(&#p::DecodeInput::from_body(#local_raw))
-                        .map_err(<__D::Error as #p::serde::de::Error>::custom)
+                    #p::deserialize_body::<#format, Self, __D>(#local_deserializer)
                 }
             }
         }

@@ -18,14 +18,13 @@ pub use crate::catalogue::ErrorSpec;
 pub use crate::decode::in_place::{
     InPlaceDetails, decode as decode_in_place, decode_with_meta as decode_in_place_with_meta,
 };
-pub use crate::decode::input::DecodeInput;
+pub use crate::decode::input::{DecodeInput, deserialize_body};
 pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
 pub use crate::format::declared::{
     Declaration, EnvelopeOnly, Literal as DeclaredLiteral, Member as DeclaredMember,
     Part as DeclaredPart, Slot as DeclaredSlot, Value as DeclaredValue, VariantParts,
 };
 pub use crate::format::envelope::Context;
-pub use crate::format::object::careful;
 pub use crate::format::{
     Declare, Declared, Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem,
     Reason,

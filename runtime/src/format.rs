@@ -27,9 +27,8 @@
 //! [`Message`], details, [`Context`]) and reads a body into a [`RawEnvelope`] (with
 //! undecoded [`RawDetails`]). [`object`] is a lenient object walker for it: a
 //! [`Members`](object::Members) type per object, and readers for a member's value that
-//! drop a value of the wrong type. To decode details in the same pass too, it overrides
-//! [`Format::deserialize_with`] and reads its details member with
-//! [`object::details_with`]. The `custom_format` example in the repository builds an
+//! drop a value of the wrong type. [`Format::decode`] runs it over the same reader as the
+//! declared formats, in one pass. The `custom_format` example in the repository builds an
 //! OAuth 2.0 (RFC 6749) format from these items alone.
 
 use serde::{Deserializer, Serialize, Serializer};
@@ -98,25 +97,6 @@ pub trait Format {
     where
         De: Deserializer<'de>;
 
-    /// [`deserialize`](Format::deserialize), handing the members that hold the details to
-    /// `R` as they are met, so that details can be decoded in the same pass. Returns the
-    /// reader with what it decoded.
-    ///
-    /// The default reads with [`deserialize`](Format::deserialize) and hands `R` nothing:
-    /// the details are kept as text and decoded after, which is correct, only slower. The
-    /// built-in formats override it.
-    ///
-    /// # Errors
-    ///
-    /// As [`deserialize`](Format::deserialize), and what `R` reports.
-    fn deserialize_with<'de, De, R>(deserializer: De) -> Result<(RawEnvelope<'de>, R), De::Error>
-    where
-        De: Deserializer<'de>,
-        R: DetailsReader<'de>,
-    {
-        Self::deserialize(deserializer).map(|raw| (raw, R::default()))
-    }
-
     /// Reads a complete body; see [`deserialize`](Format::deserialize).
     ///
     /// # Errors
@@ -126,33 +106,25 @@ pub trait Format {
         Self::decode_with::<Undecoded>(body).map(|(raw, _)| raw)
     }
 
-    /// Reads a complete body with `R` reading the details; see
-    /// [`deserialize_with`](Format::deserialize_with).
+    /// Reads a complete body, with `R` reading the details where the format hands them
+    /// over, and returns the reader with what it decoded.
     ///
-    /// When the first read fails (a value the fast readers reject, details that do not fit
-    /// the type `R` decoded them as, or details `R` decoded for a code a later member
-    /// replaced), the body is read once more the careful way, with every value kept as
-    /// text: see [`object::careful`].
+    /// The default runs [`deserialize`](Format::deserialize) once over the crate's own
+    /// reader of the body (the one every declared format runs on), which hands `R`
+    /// nothing: the details are kept as text and decoded once a variant is chosen. That
+    /// reader gives the [`object`] readers every value they drop consumed, so nothing is
+    /// read twice. A declared format decodes details in place as it meets them.
     ///
     /// # Errors
     ///
-    /// When the body is not complete JSON of this format's shape.
+    /// When the body is not complete JSON (the parser's error, with its position), or
+    /// not of this format's shape.
     #[inline]
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        object::fast_then_careful(|| {
-            let mut deserializer = serde_json::Deserializer::from_slice(body);
-            let read = Self::deserialize_with::<_, R>(&mut deserializer)?;
-            deserializer.end()?;
-            if read.1.fits(&read.0) {
-                Ok(read)
-            } else {
-                Err(serde::de::Error::custom(
-                    "the details were decoded for a code a later member replaced",
-                ))
-            }
-        })
+        json::de::read_body(body, |deserializer| Self::deserialize(deserializer))
+            .map(|raw| (raw, R::default()))
     }
 
     /// Writes `envelope` with the named parts `parts` has (key parts and member fields of

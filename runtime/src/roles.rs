@@ -111,9 +111,9 @@ pub trait DetailsField: Sized {
     ///
     /// When they neither fit nor can be left out.
     fn decode_details(raw: &RawEnvelope<'_>) -> Result<Self, DecodeErrorKind>;
-    /// Reads a details member in place (see
-    /// [`DetailsReader::read`](crate::format::DetailsReader::read) for `part`); `None`,
-    /// with the value not read, when the type is not read from `part`.
+    /// Reads a details value in place (`part` as in
+    /// [`InPlaceDetails::read_details`](crate::__private::InPlaceDetails::read_details));
+    /// `None`, with the value not read, when the type is not read from `part`.
     ///
     /// # Errors
     ///
@@ -138,8 +138,8 @@ impl<T: Serialize + DeserializeOwned> DetailsField for T {
     ) -> Result<Option<Self>, A::Error> {
         match part {
             Some(name) if crate::format::extensions::read_from::<Self>() != Some(name) => Ok(None),
-            // `null` leaves the details as an earlier member set them, which only the
-            // careful read knows: fail this one.
+            // `null` leaves the details as an earlier member set them: fail, and the
+            // decoder keeps it as text, where the rule is applied.
             _ => match map.next_value::<NotNull<Self>>()?.0 {
                 Some(details) => Ok(Some(details)),
                 None => Err(serde::de::Error::custom("null details")),

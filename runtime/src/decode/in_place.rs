@@ -7,24 +7,20 @@
 //! where they are met, and the variant takes them from its slot; otherwise they are kept
 //! as text and decoded once the variant is chosen, as a format of its own reads them.
 //!
-//! It stays as lenient as reading the text first. In a declared format (the built-in ones
-//! included), details that do not fit the slot's type are skipped from where they
-//! started and kept as text, and so are details decoded for a code that a later member
-//! replaced. In a format of your own read through [`object`](crate::format::object),
-//! such details fail the fast read, and the body is read again the careful way (see
-//! [`object::careful`](crate::format::object::careful)).
+//! It stays as lenient as reading the text first: details that do not fit the slot's
+//! type are skipped from where they started and kept as text, and so are details decoded
+//! for a code that a later member replaced. A format of your own keeps every details
+//! value as text (see [`Format::decode_with`](crate::format::Format::decode_with)).
 
 use std::fmt;
 use std::time::SystemTime;
 
 use http::{HeaderMap, StatusCode};
-use serde::de::{self, MapAccess};
-use serde_json::value::RawValue;
+use serde::de::MapAccess;
 
 use super::input::DecodeInput;
 use super::{DecodeError, ResponseMeta};
 use crate::api_error::ApiError;
-use crate::format::object;
 use crate::format::{DeclaredValue, DetailsReader, RawEnvelope};
 
 /// What the derive implements for an enum so that its details decode in the same pass.
@@ -32,9 +28,10 @@ pub trait InPlaceDetails: Sized {
     /// A slot per variant that decodes in place: `(Option<T0>, (Option<T1>, ()))`.
     type Slots: Default;
 
-    /// Decodes a details member (see [`DetailsReader::read`] for `part`) into the slot of
-    /// the variant with `code`, and returns that code; `None`, with the value not read,
-    /// when no slot's variant has `code` or its type is not read from `part`.
+    /// Decodes a details value into the slot of the variant with `code`, and returns that
+    /// code; `None`, with the value not read, when no slot's variant has `code` or its
+    /// type is not read from `part` (`None` for a member holding the whole details, else
+    /// the name of one of the loose members that together form them).
     ///
     /// # Errors
     ///
@@ -80,27 +77,6 @@ impl<E: InPlaceDetails> fmt::Debug for InPlace<E> {
 }
 
 impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
-    #[inline]
-    fn read<A: MapAccess<'de>>(
-        &mut self,
-        code: Option<&str>,
-        part: Option<&str>,
-        map: &mut A,
-    ) -> Result<Option<&'de RawValue>, A::Error> {
-        if let Some(code) = code
-            && !object::is_careful()
-            && let Some(decoded) = E::read_details(&mut self.slots, code, part, map)?
-        {
-            // A repeated member replaces the earlier one, unless it is `null`: the
-            // careful read knows which, this one does not.
-            return match self.decoded.replace(decoded) {
-                None => Ok(None),
-                Some(_) => Err(de::Error::custom("details repeated")),
-            };
-        }
-        object::raw(map).map(Some)
-    }
-
     fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
         self.decoded
             .is_none_or(|decoded| raw.code.as_deref() == Some(decoded))

@@ -895,7 +895,7 @@ impl Declaration {
         // JSON is UTF-8: a body that is not is no envelope, whatever member holds the bad
         // bytes (one pass, and every string read after is text or an escape problem).
         let Ok(text) = std::str::from_utf8(body) else {
-            return Err(malformed(body));
+            return Err(json::malformed(body));
         };
         let mut reader = Reader::new(text);
         let read = match reader.kind() {
@@ -906,7 +906,7 @@ impl Declaration {
             Err(invalid) => Err(invalid),
         };
         if read.is_err() {
-            return Err(malformed(body));
+            return Err(json::malformed(body));
         }
         let mut raw = gathered.raw;
         if self.literals > 0 {
@@ -914,16 +914,6 @@ impl Declaration {
                 Some(!gathered.literal_contradicted && gathered.literals_met == self.literals);
         }
         Ok((raw, gathered.extensions, gathered.in_place))
-    }
-}
-
-/// The parser's own error for a body the reader rejected: its kind and position, found on
-/// the failure path only.
-fn malformed(body: &[u8]) -> serde_json::Error {
-    match serde_json::from_slice::<Box<serde_json::value::RawValue>>(body) {
-        Err(error) => error,
-        // Unreachable while the reader is as strict as the parser; not an envelope anyway.
-        Ok(_) => serde::de::Error::custom("not an error envelope"),
     }
 }
 

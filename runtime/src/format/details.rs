@@ -1,49 +1,24 @@
 //! Reading the details in the same pass as the rest of the envelope.
 
 use serde::de::MapAccess;
-use serde_json::value::RawValue;
 
 use super::RawEnvelope;
-use super::object;
 
-/// What a [`Format`](super::Format) hands the members that hold an envelope's details to,
-/// as it meets them: a reader may decode a value in place, or leave it as JSON text for
-/// the format to keep in [`RawEnvelope::details`].
+/// What a declared [`Format`](super::Format) hands the values that hold an envelope's
+/// details to, as it meets them: a reader may decode a value in place, or leave it as
+/// JSON text for the format to keep in [`RawEnvelope::details`].
 ///
 /// The derive implements one per enum: when the code was read before the details and
 /// names a variant, the details are decoded into that variant's type in the same pass;
 /// otherwise (the code comes after them, or there is none) they are kept as text and
-/// decoded once a variant is chosen. [`Undecoded`] keeps everything as text.
-///
-/// A format of your own opts in by overriding
-/// [`Format::deserialize_with`](super::Format::deserialize_with) and reading its details
-/// members with [`object::details_with`]; without that, details are kept as text, which is
-/// correct, only slower.
+/// decoded once a variant is chosen. [`Undecoded`] keeps everything as text, and so does
+/// a format of your own (see [`Format::decode_with`](super::Format::decode_with)): that is
+/// correct, only slower when a body has details.
 pub trait DetailsReader<'de>: Default {
-    /// Reads the value of a member that holds details, or skips nothing and returns its
-    /// JSON text to keep. `code` is the envelope's code as read so far; `part` is `None`
-    /// when the member holds the whole details (`details`, `errors`), and the member's
-    /// name when it is one of the loose members that together form them (`problem`'s
-    /// extension members).
-    ///
-    /// Returns the value's JSON text when the reader left it undecoded, `None` when it
-    /// decoded it. The value must be consumed either way.
-    ///
-    /// # Errors
-    ///
-    /// For input that is not JSON, and for details that do not fit the type they were
-    /// decoded as: [`Format::decode_with`](super::Format::decode_with) then reads the body
-    /// again, with every value kept as text (see [`object::careful`]).
-    fn read<A: MapAccess<'de>>(
-        &mut self,
-        code: Option<&str>,
-        part: Option<&str>,
-        map: &mut A,
-    ) -> Result<Option<&'de RawValue>, A::Error>;
-
     /// Whether what the reader decoded belongs with `raw`, the envelope as read to its
     /// end: not when a later `code` member replaced the one the details were decoded for.
-    /// When not, the body is read again with every value kept as text.
+    /// When not, the format keeps those details as text after all (it skipped past them,
+    /// so it has their text), and the reader is cleared.
     fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
         let _ = raw;
         true
@@ -99,13 +74,4 @@ impl<'de> MapAccess<'de> for DeclaredValue<'_, 'de> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Undecoded;
 
-impl<'de> DetailsReader<'de> for Undecoded {
-    fn read<A: MapAccess<'de>>(
-        &mut self,
-        _: Option<&str>,
-        _: Option<&str>,
-        map: &mut A,
-    ) -> Result<Option<&'de RawValue>, A::Error> {
-        object::raw(map).map(Some)
-    }
-}
+impl DetailsReader<'_> for Undecoded {}

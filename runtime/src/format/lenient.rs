@@ -8,23 +8,38 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+/// The newtype name a [`LenientStr`] asks the crate's reader for: a string's text, and
+/// any other value (a string that is not text, a number out of range) consumed as a unit.
+/// Any other deserializer hands the visitor itself (`visit_newtype_struct`).
+pub(crate) const STR: &str = "$apierror::lenient::str";
+/// As [`STR`], for a [`LenientU16`]: an integer in `0..=65535`, or a unit.
+pub(crate) const U16: &str = "$apierror::lenient::u16";
+/// As [`STR`], for a [`MaybeObject`](super::object::MaybeObject): an object's members, or a
+/// unit.
+pub(crate) const OBJECT: &str = "$apierror::lenient::object";
+
 /// A string member, borrowed from the input where possible; `None` for any other type.
+///
+/// Read by a format's [`decode`](super::Format::decode), a string that is not text (a
+/// lone surrogate escape) and a number out of range are dropped too; `serde_json`'s own
+/// deserializer rejects them before a visitor sees them.
 #[derive(Debug, Default)]
 pub struct LenientStr<'a>(pub Option<Cow<'a, str>>);
 
 impl<'de> Deserialize<'de> for LenientStr<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor::<StrKind>::default())
+        deserializer.deserialize_newtype_struct(STR, LenientVisitor::<StrKind>::default())
     }
 }
 
-/// An integer member that fits `u16` (a status code); `None` for anything else.
+/// An integer member that fits `u16` (a status code); `None` for anything else (see
+/// [`LenientStr`] on what `serde_json` rejects first).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LenientU16(pub Option<u16>);
 
 impl<'de> Deserialize<'de> for LenientU16 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor::<U16Kind>::default())
+        deserializer.deserialize_newtype_struct(U16, LenientVisitor::<U16Kind>::default())
     }
 }
 
@@ -99,6 +114,9 @@ impl<'de, K: Kind<'de>> Visitor<'de> for LenientVisitor<K> {
         Ok(K::Out::default())
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<K::Out, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<K::Out, D::Error> {
         d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<K::Out, A::Error> {

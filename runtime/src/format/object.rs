@@ -11,12 +11,12 @@
 //! they contain escapes, and a name that does not unescape to text still reads (it
 //! matches no member).
 //!
-//! The readers read each value once. The few values `serde_json` rejects in a typed parse
-//! though the lenient rules drop them (a lone surrogate escape, a number out of range)
-//! fail that read; [`careful`] reads them as any mistyped value.
-//! [`Format::decode`](super::Format::decode) retries a failed read carefully, so a
-//! format's `deserialize` needs nothing for it; call `read_object` inside [`careful`]
-//! when reading outside `decode`.
+//! The readers read each value once. A format's [`decode`](super::Format::decode) hands
+//! its [`deserialize`](super::Format::deserialize) the crate's own reader of the body,
+//! which gives the lenient readers every value they drop consumed, including the few
+//! that `serde_json` rejects before a visitor sees them (a lone surrogate escape, a
+//! number out of range): one read, never a second. Read with `serde_json`'s deserializer
+//! instead (as in the example), those values fail the read.
 //!
 //! ```
 //! use std::borrow::Cow;
@@ -53,7 +53,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -62,70 +61,8 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::value::RawValue;
 
 use crate::format::RawDetails;
-use crate::format::details::{DetailsReader, Undecoded};
 
 pub use super::lenient::{LenientStr, LenientU16};
-
-/// How the readers read: see [`careful`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Values typed; member names as bytes, so a name that is not text still reads.
-    Fast,
-    /// Inside [`fast_then_careful`]'s first read, which a failure sends to the careful
-    /// one: member names are read as text too, the parser's quicker path.
-    FastRetried,
-    /// Every value's JSON text first.
-    Careful,
-}
-
-thread_local! {
-    /// The readers' mode on this thread.
-    static MODE: Cell<Mode> = const { Cell::new(Mode::Fast) };
-}
-
-/// Whether the readers are in careful mode.
-#[inline]
-pub(crate) fn is_careful() -> bool {
-    MODE.with(Cell::get) == Mode::Careful
-}
-
-/// Runs `read` in `mode`, putting the previous mode back after, also when `read` panics.
-fn in_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
-    struct Restore(Mode);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            MODE.with(|m| m.set(self.0));
-        }
-    }
-    let _restore = Restore(MODE.with(|m| m.replace(mode)));
-    read()
-}
-
-/// Runs `read` with the readers in careful mode.
-///
-/// The readers have two ways to read a member, with the same results. The fast way reads
-/// each value once, as a typed parse. It fails the whole read on the few values whose
-/// typed parse `serde_json` rejects although the lenient rules drop them: a string with a
-/// lone surrogate escape (`"\ud800"`), a number out of range (`1e400`), nesting past
-/// the parser's limit. The careful way reads each value's JSON text first and interprets
-/// it after, so those values are dropped, at the cost of reading values twice.
-/// [`Format::decode`](super::Format::decode) reads the fast way and, when that fails,
-/// once more the careful way; decoding through `Deserialize` reads the careful way,
-/// since a deserializer cannot be rewound.
-pub fn careful<T>(read: impl FnOnce() -> T) -> T {
-    in_mode(Mode::Careful, read)
-}
-
-/// `read` the fast way, then, if it failed, the careful way: what a fast read rejects
-/// but the lenient rules accept is read as before, and input that is not JSON fails
-/// both (with the careful read's error).
-#[inline]
-pub(crate) fn fast_then_careful<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
-    match MODE.with(Cell::get) {
-        Mode::Fast => in_mode(Mode::FastRetried, &read).or_else(|_| careful(read)),
-        Mode::FastRetried | Mode::Careful => read(),
-    }
-}
 
 /// The members of one kind of JSON object, collected as they are read.
 pub trait Members<'de>: Default {
@@ -195,23 +132,13 @@ pub struct MaybeObject<M>(pub Option<M>);
 
 impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if !is_careful() {
-            return deserializer.deserialize_any(MaybeObjectVisitor(PhantomData));
-        }
-        let text = <&'de RawValue>::deserialize(deserializer)?.get();
-        if !text.starts_with('{') {
-            return Ok(MaybeObject(None));
-        }
-        // The text is a well-formed object and every member is read leniently, so this
-        // fails only past the parser's nesting limit.
-        read_object(&mut serde_json::Deserializer::from_str(text))
-            .map(|members| MaybeObject(Some(members)))
-            .map_err(de::Error::custom)
+        deserializer
+            .deserialize_newtype_struct(super::lenient::OBJECT, MaybeObjectVisitor(PhantomData))
     }
 }
 
-/// The fast way to read a [`MaybeObject`]: an object's members in the same pass, and
-/// any other value consumed and dropped.
+/// How a [`MaybeObject`] is read: an object's members in the same pass, and any other
+/// value consumed and dropped.
 struct MaybeObjectVisitor<M>(PhantomData<M>);
 
 impl<'de, M: Members<'de>> Visitor<'de> for MaybeObjectVisitor<M> {
@@ -228,6 +155,9 @@ impl<'de, M: Members<'de>> Visitor<'de> for MaybeObjectVisitor<M> {
         Ok(MaybeObject(None))
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
@@ -263,14 +193,8 @@ struct MemberName<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for MemberName<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if MODE.with(Cell::get) == Mode::FastRetried {
-            // Text, the parser's quicker path: a name it rejects fails this read, and
-            // the careful one that follows reads it as bytes.
-            deserializer.deserialize_str(MemberNameVisitor)
-        } else {
-            // Bytes: serde_json then unescapes without rejecting surrogates.
-            deserializer.deserialize_bytes(MemberNameVisitor)
-        }
+        // Bytes: a deserializer then unescapes without rejecting surrogates.
+        deserializer.deserialize_bytes(MemberNameVisitor)
     }
 }
 
@@ -313,12 +237,7 @@ pub fn string<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Cow<'de, str>>,
 ) -> Result<(), A::Error> {
-    let value = if is_careful() {
-        lenient_str(raw(map)?.get())
-    } else {
-        map.next_value::<LenientStr<'de>>()?.0
-    };
-    if let Some(value) = value {
+    if let Some(value) = map.next_value::<LenientStr<'de>>()?.0 {
         *slot = Some(value);
     }
     Ok(())
@@ -332,12 +251,7 @@ pub fn string<'de, A: MapAccess<'de>>(
 /// As [`raw`].
 #[inline]
 pub fn status<'de, A: MapAccess<'de>>(map: &mut A, slot: &mut Option<u16>) -> Result<(), A::Error> {
-    let value = if is_careful() {
-        lenient_u16(raw(map)?.get())
-    } else {
-        map.next_value::<LenientU16>()?.0
-    };
-    if let Some(value) = value {
+    if let Some(value) = map.next_value::<LenientU16>()?.0 {
         *slot = Some(value);
     }
     Ok(())
@@ -391,30 +305,8 @@ pub fn details<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<RawDetails<'de>>,
 ) -> Result<(), A::Error> {
-    details_with(map, None, &mut Undecoded, slot)
-}
-
-/// Reads a member holding the whole details through `reader`, with `code` the code read
-/// so far: decoded in place when the reader decodes it, else kept in `slot` as undecoded
-/// JSON (`null` leaves `slot` as it was).
-///
-/// # Errors
-///
-/// As [`DetailsReader::read`].
-#[inline]
-pub fn details_with<'de, A, R>(
-    map: &mut A,
-    code: Option<&str>,
-    reader: &mut R,
-    slot: &mut Option<RawDetails<'de>>,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    R: DetailsReader<'de>,
-{
-    if let Some(value) = reader.read(code, None, map)?
-        && value.get() != "null"
-    {
+    let value = raw(map)?;
+    if value.get() != "null" {
         *slot = Some(RawDetails::Value(Cow::Borrowed(value)));
     }
     Ok(())
@@ -492,6 +384,16 @@ mod tests {
         }
     }
 
+    /// Reads an object from `body` as a format's `decode` does: with the crate's reader.
+    fn ours<'a, M: Members<'a>>(body: &'a str) -> Result<M, serde_json::Error> {
+        crate::format::json::de::read_body(body.as_bytes(), |d| read_object(d))
+    }
+
+    /// Reads a value from `body` with the crate's reader.
+    fn ours_value<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, serde_json::Error> {
+        crate::format::json::de::read_body(body.as_bytes(), |d| T::deserialize(d))
+    }
+
     #[test]
     fn names_borrow_unless_escaped() {
         let body = r#"{"plain":1,"esc\"aped":{"x":[1,2]}}"#;
@@ -536,9 +438,7 @@ mod tests {
                 }
             }
         }
-        let read = |body: &'static str| -> Two<'static> {
-            careful(|| read_object(&mut serde_json::Deserializer::from_str(body))).unwrap()
-        };
+        let read = |body: &'static str| -> Two<'static> { ours(body).unwrap() };
         for body in [
             r#"{"s":1e400,"n":1e400}"#,
             r#"{"s":"\ud800","n":"\udc00"}"#,
@@ -571,20 +471,57 @@ mod tests {
     #[test]
     fn maybe_object_drops_values_the_parser_rejects() {
         for body in ["1e400", "\"\\ud800\"", "[1e400]"] {
-            let value: MaybeObject<Names<'_>> = careful(|| serde_json::from_str(body)).unwrap();
+            let value: MaybeObject<Names<'_>> = ours_value(body).unwrap();
             assert!(value.0.is_none(), "{body}");
         }
-        // The fast way rejects the first two (skipping `[1e400]` never reads the number),
-        // and `Format::decode` then reads carefully.
+        // `serde_json`'s own deserializer rejects the first two before a visitor sees
+        // them (skipping `[1e400]` never reads the number).
         for body in ["1e400", "\"\\ud800\""] {
             assert!(
                 serde_json::from_str::<MaybeObject<Names<'_>>>(body).is_err(),
                 "{body}"
             );
         }
-        let value: MaybeObject<Names<'_>> =
-            careful(|| serde_json::from_str(r#"{"a":1e400,"b":"\ud800"}"#)).unwrap();
+        let value: MaybeObject<Names<'_>> = ours_value(r#"{"a":1e400,"b":"\ud800"}"#).unwrap();
         assert_eq!(value.0.unwrap().0, ["a", "b"]);
+    }
+
+    #[test]
+    fn the_crate_reader_reads_what_serde_json_reads() {
+        #[derive(Default, Debug, PartialEq)]
+        struct Both<'de>(Option<Cow<'de, str>>, Option<u16>, Option<String>);
+        impl<'de> Members<'de> for Both<'de> {
+            fn member<A: MapAccess<'de>>(
+                &mut self,
+                name: Cow<'de, str>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match &*name {
+                    "s" => string(map, &mut self.0),
+                    "n" => status(map, &mut self.1),
+                    "raw" => {
+                        self.2 = Some(raw(map)?.get().to_owned());
+                        Ok(())
+                    }
+                    "o" => map
+                        .next_value::<MaybeObject<Names<'de>>>()
+                        .map(|o| self.2 = o.0.map(|n| n.0.join("+"))),
+                    _ => skip(map),
+                }
+            }
+        }
+        for body in [
+            r#"{"s":"a\"b","n":7,"raw":[1, {"x" : 2}],"z":{}}"#,
+            r#"{"s":7,"n":"7","o":{"p":1,"q":[]},"s":"late"}"#,
+            r#"{"n":-5,"raw":"\u00e9","o":3}"#,
+        ] {
+            let theirs: Both<'_> =
+                read_object(&mut serde_json::Deserializer::from_str(body)).unwrap();
+            assert_eq!(ours::<Both<'_>>(body).unwrap(), theirs, "{body}");
+        }
+        for bad in ["[]", "{", r#"{"s":1}x"#, r#"{"s" 1}"#] {
+            assert!(ours::<Both<'_>>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

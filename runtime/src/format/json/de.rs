@@ -1,15 +1,23 @@
 //! A `serde::Deserializer` over the [`Reader`]: what decodes a variant's details in place,
-//! in the same pass as the envelope around them.
+//! in the same pass as the envelope around them, and what a format of your own reads a
+//! body with.
 //!
-//! It is as strict as `serde_json`'s typed parse: a string that is not text is an error
-//! here, not a dropped value, and so is nesting past [`MAX_DEPTH`]. The caller keeps the
-//! value's start, so that on any error it can skip the value and keep it as text instead.
+//! For typed values it is as strict as `serde_json`'s typed parse: a string that is not
+//! text is an error here, not a dropped value, and so is a number out of range or nesting
+//! past [`MAX_DEPTH`]. The caller keeps the value's start, so that on any error it can
+//! skip the value and keep it as text instead. The lenient readers
+//! ([`LenientStr`](crate::format::object::LenientStr), [`LenientU16`](crate::format::object::LenientU16),
+//! [`MaybeObject`](crate::format::object::MaybeObject)) ask for their value under a
+//! newtype name of their own, and get any value they would drop consumed and handed
+//! over as a unit: nothing a lenient reader drops fails the read. A `RawValue` gets its
+//! JSON text borrowed from the body, as from `serde_json`.
 
 use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::{Kind, Reader, Str};
+use crate::format::lenient;
 
 /// How deep a value deserialized in place may nest, as in `serde_json`.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -84,6 +92,35 @@ impl<'de> de::Deserializer<'de> for JsonText<'de> {
         deserialize_identifier(),
         deserialize_ignored_any(),
     }
+}
+
+/// Reads a whole body with `read` over a [`ValueDeserializer`], and checks that nothing
+/// but whitespace follows: what a format of your own decodes with.
+///
+/// # Errors
+///
+/// The parser's own error (its kind and position) for a body that is not JSON (or not
+/// UTF-8), else what `read` reports.
+pub(crate) fn read_body<'a, T>(
+    body: &'a [u8],
+    read: impl FnOnce(ValueDeserializer<'_, 'a>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(super::malformed(body));
+    };
+    let mut reader = Reader::new(text);
+    let read = read(ValueDeserializer {
+        reader: &mut reader,
+        depth: 0,
+    })
+    .and_then(|value| reader.end().map_err(syntax).map(|()| value));
+    // On the failure path only: whether the body is JSON at all decides whose error it is.
+    read.map_err(
+        |error| match serde_json::from_slice::<de::IgnoredAny>(body) {
+            Err(not_json) if not_json.is_syntax() || not_json.is_eof() => not_json,
+            _ => error,
+        },
+    )
 }
 
 /// Deserializes one value from the reader.
@@ -197,24 +234,45 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, 'de> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
+        match name {
+            RAW_VALUE => {
+                let text = self.reader.span().map_err(syntax)?;
+                visitor.visit_map(RawValueAccess(Some(text)))
+            }
+            lenient::STR => match self.reader.text().map_err(syntax)? {
+                Some(Cow::Borrowed(text)) => visitor.visit_borrowed_str(text),
+                Some(Cow::Owned(text)) => visitor.visit_string(text),
+                None => visitor.visit_unit(),
+            },
+            lenient::U16 => match self.reader.u16().map_err(syntax)? {
+                Some(n) => visitor.visit_u64(u64::from(n)),
+                None => visitor.visit_unit(),
+            },
+            lenient::OBJECT => {
+                if self.reader.kind().map_err(syntax)? == Kind::Object {
+                    self.deserialize_any(visitor)
+                } else {
+                    self.reader.skip().map_err(syntax)?;
+                    visitor.visit_unit()
+                }
+            }
+            _ => visitor.visit_newtype_struct(self),
+        }
     }
 
+    /// A string's bytes; a string that does not unescape to text gives its text with
+    /// U+FFFD for each escape that is not a character (as a member name is read), and any
+    /// other value is read as by `deserialize_any`.
     fn deserialize_bytes<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
         if self.reader.kind().map_err(syntax)? != Kind::String {
             return self.deserialize_any(visitor);
         }
-        let text = self.string()?;
-        if text.escaped {
-            match text.text() {
-                Some(text) => visitor.visit_byte_buf(text.into_owned().into_bytes()),
-                None => Err(de::Error::custom("a string that is not text")),
-            }
-        } else {
-            visitor.visit_borrowed_bytes(text.inner.as_bytes())
+        match self.string()?.text_lossy() {
+            Cow::Borrowed(text) => visitor.visit_borrowed_bytes(text.as_bytes()),
+            Cow::Owned(text) => visitor.visit_byte_buf(text.into_bytes()),
         }
     }
 
@@ -255,6 +313,36 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, 'de> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+/// The name `serde_json` gives the newtype a `RawValue` deserializes as: such a value is
+/// handed over as its JSON text, borrowed from the body.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// The one member of the map a `RawValue` reads: its marker name, then its text.
+struct RawValueAccess<'a>(Option<&'a str>);
+
+impl<'de> de::MapAccess<'de> for RawValueAccess<'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(RAW_VALUE))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let text = self
+            .0
+            .take()
+            .ok_or_else(|| de::Error::custom("a raw value read twice"))?;
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(text))
     }
 }
 
@@ -423,6 +511,19 @@ impl<'de> de::Deserializer<'de> for Key<'de> {
         visitor.visit_some(self)
     }
 
+    /// The name's bytes, with U+FFFD for each escape that is not a character: how a
+    /// lenient reader takes a name, so that one that is not text matches nothing.
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.text_lossy() {
+            Cow::Borrowed(text) => visitor.visit_borrowed_bytes(text.as_bytes()),
+            Cow::Owned(text) => visitor.visit_byte_buf(text.into_bytes()),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_bytes(visitor)
+    }
+
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _: &'static str,
@@ -448,7 +549,7 @@ impl<'de> de::Deserializer<'de> for Key<'de> {
     }
 
     serde::forward_to_deserialize_any! {
-        bool i128 u128 f32 f64 char str string bytes byte_buf unit unit_struct seq tuple
+        bool i128 u128 f32 f64 char str string unit unit_struct seq tuple
         tuple_struct map struct identifier ignored_any
     }
 }

@@ -13,6 +13,16 @@ use std::borrow::Cow;
 
 pub(crate) mod de;
 
+/// The parser's own error for a body the reader rejected: its kind and position, found on
+/// the failure path only.
+pub(crate) fn malformed(body: &[u8]) -> serde_json::Error {
+    match serde_json::from_slice::<Box<serde_json::value::RawValue>>(body) {
+        Err(error) => error,
+        // Unreachable while the reader is as strict as the parser; not an envelope anyway.
+        Ok(_) => serde::de::Error::custom("not an error envelope"),
+    }
+}
+
 /// Where and why a body stopped being JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Invalid {
@@ -39,6 +49,17 @@ impl<'a> Str<'a> {
             unescape(self.inner).map(Cow::Owned)
         } else {
             Some(Cow::Borrowed(self.inner))
+        }
+    }
+
+    /// The string's text with each escape that is not a character (a lone surrogate)
+    /// replaced by U+FFFD.
+    pub(crate) fn text_lossy(self) -> Cow<'a, str> {
+        if self.escaped {
+            // Only an escape can fail, and the lossy reading replaces it.
+            Cow::Owned(unescape_with(self.inner, true).unwrap_or_default())
+        } else {
+            Cow::Borrowed(self.inner)
         }
     }
 
@@ -497,6 +518,12 @@ impl Open {
 
 /// The text of a string's escaped contents, or `None` when they do not unescape to text.
 fn unescape(inner: &str) -> Option<String> {
+    unescape_with(inner, false)
+}
+
+/// Unescapes a string's inner text; with `lossy`, an escape that is not a character (a
+/// lone surrogate) becomes U+FFFD instead of failing.
+fn unescape_with(inner: &str, lossy: bool) -> Option<String> {
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;
     let hex = |digits: &str| -> Option<u32> { u32::from_str_radix(digits.get(..4)?, 16).ok() };
@@ -516,19 +543,25 @@ fn unescape(inner: &str) -> Option<String> {
             b'u' => {
                 let first = hex(rest)?;
                 rest = rest.get(4..)?;
-                let code = if (0xD800..0xDC00).contains(&first) {
-                    // A high surrogate must be followed by an escaped low one.
+                // A high surrogate must be followed by an escaped low one.
+                let pair = (0xD800..0xDC00).contains(&first).then(|| {
                     let low = rest.strip_prefix("\\u")?;
-                    let second = hex(low)?;
-                    if !(0xDC00..0xE000).contains(&second) {
-                        return None;
+                    let second = hex(low).filter(|s| (0xDC00..0xE000).contains(s))?;
+                    Some((low.get(4..)?, second))
+                });
+                let code = match pair {
+                    Some(Some((after, second))) => {
+                        rest = after;
+                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
                     }
-                    rest = low.get(4..)?;
-                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                } else {
-                    first
+                    Some(None) => u32::MAX,
+                    None => first,
                 };
-                char::from_u32(code)?
+                match char::from_u32(code) {
+                    Some(ch) => ch,
+                    None if lossy => char::REPLACEMENT_CHARACTER,
+                    None => return None,
+                }
             }
             _ => return None,
         };
