@@ -65,6 +65,10 @@ const LOCALS: &[&str] = &[
     "__headers",
     "__body",
     "__now",
+    "__slots",
+    "__code",
+    "__map",
+    "__in_place",
 ];
 
 /// A function named after each local and field binding of the generated code, beside
@@ -1038,4 +1042,34 @@ fn template_args(variant: &Variant, template: &template::Template) -> Vec<TokenS
         }
     }
     seen.iter().map(|b| quote!(#b = #b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LOCALS;
+
+    /// Every local the expansion names with `mixed("…")` is shielded: a `const` of the
+    /// same name in the user's scope would otherwise turn its binding into a pattern.
+    #[test]
+    fn every_local_is_shielded() {
+        let sources = [
+            include_str!("expand.rs"),
+            include_str!("expand/declared.rs"),
+        ];
+        let mut named = 0;
+        for source in sources {
+            for (_, rest) in source
+                .match_indices("mixed(\"")
+                .map(|(at, _)| source.split_at(at + 7))
+            {
+                let name = &rest[..rest.find('"').unwrap()];
+                if name.is_empty() || !name.starts_with("__") {
+                    continue;
+                }
+                named += 1;
+                assert!(LOCALS.contains(&name), "`{name}` is not in LOCALS");
+            }
+        }
+        assert!(named > 10, "the scan found the locals");
+    }
 }

@@ -13,6 +13,21 @@ const __serializer: u8 = 5;
 const __context: u8 = 6;
 const __field_0: u8 = 7;
 const __field_fields: u8 = 8;
+const __sink: u8 = 9;
+const __buf: u8 = 10;
+const __part: u8 = 11;
+const __key_0: u8 = 12;
+const __slots: u8 = 13;
+const __body: u8 = 14;
+const __status: u8 = 15;
+const __headers: u8 = 16;
+const __now: u8 = 17;
+const __code: u8 = 18;
+const __chosen: u8 = 19;
+const __map: u8 = 20;
+const __in_place: u8 = 21;
+const __deserializer: u8 = 22;
+const __field_param: u8 = 23;
 
 /// A type parameter with a default, a lifetime, a const generic and a where clause.
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -44,8 +59,62 @@ where
     Other(Unknown),
 }
 
+/// A declared format on a generic enum: a key part, a member field of a type parameter,
+/// and details of another.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#))]
+enum Vendor<P, D = FieldErrors>
+where
+    P: std::fmt::Debug,
+    D: std::fmt::Debug,
+{
+    #[error("declined")]
+    #[status(402)]
+    #[api_error(key(type = "card_error", code = "card_declined"))]
+    Declined {
+        #[api_error(member)]
+        param: Option<P>,
+    },
+    #[error("invalid")]
+    #[status(400)]
+    #[api_error(key(type = "invalid_request_error"))]
+    Invalid {
+        #[api_error(details)]
+        fields: D,
+    },
+    #[api_error(unknown)]
+    #[error("{0}")]
+    Other(Unknown),
+}
+
 fn main() {
     let _ = (__raw, __input, __kind, __value, __serializer, __context, __field_0, __field_fields);
+    let _ = (__sink, __buf, __part, __key_0, __slots, __body, __status, __headers, __now);
+    let _ = (__code, __chosen, __map, __in_place, __deserializer, __field_param);
+
+    let declined: Vendor<String> = Vendor::Declined {
+        param: Some("number".to_owned()),
+    };
+    let body = declined.to_body();
+    assert_eq!(
+        String::from_utf8(body.clone()).unwrap(),
+        r#"{"error":{"type":"card_error","code":"card_declined","message":"declined","param":"number"}}"#
+    );
+    let back = Vendor::<String>::from_response(
+        apierror::http::StatusCode::PAYMENT_REQUIRED,
+        &apierror::http::HeaderMap::new(),
+        &body,
+    )
+    .unwrap();
+    assert!(matches!(back, Vendor::Declined { param: Some(p) } if p == "number"));
+    let invalid = Vendor::<u32>::from_response(
+        apierror::http::StatusCode::BAD_REQUEST,
+        &apierror::http::HeaderMap::new(),
+        br#"{"error":{"details":{"a":["b"]},"type":"invalid_request_error","message":"m"}}"#,
+    )
+    .unwrap();
+    assert!(matches!(invalid, Vendor::Invalid { .. }));
+
     // Width and precision arguments name fields, as in thiserror.
     let conflict: Error<'_> = Error::Conflict {
         resource: "order",
