@@ -80,26 +80,41 @@ impl FieldErrors {
 
     /// `field`'s messages, the field added at the end (with none) if new.
     fn messages_mut(&mut self, field: String) -> &mut Vec<String> {
-        let position = if let Some(position) = self.position(&field) {
-            position
-        } else {
-            let position = self.entries.len();
-            if let Some(index) = &mut self.index {
-                index.insert(field.clone(), position);
-            }
-            self.entries.push((field, Vec::new()));
-            if self.index.is_none() && self.entries.len() > SCAN_UP_TO {
-                self.index = Some(
-                    self.entries
-                        .iter()
-                        .enumerate()
-                        .map(|(position, (name, _))| (name.clone(), position))
-                        .collect(),
-                );
-            }
-            position
+        let position = match self.position(&field) {
+            Some(position) => position,
+            None => self.push(field, Vec::new()),
         };
         &mut self.entries[position].1
+    }
+
+    /// Appends `messages` to `field`'s, adding the field at the end if new (taking the
+    /// list as it is, without copying it).
+    fn extend(&mut self, field: String, messages: Vec<String>) {
+        match self.position(&field) {
+            Some(position) => self.entries[position].1.extend(messages),
+            None => {
+                self.push(field, messages);
+            }
+        }
+    }
+
+    /// Adds a field that is not there yet at the end, and returns its position.
+    fn push(&mut self, field: String, messages: Vec<String>) -> usize {
+        let position = self.entries.len();
+        if let Some(index) = &mut self.index {
+            index.insert(field.clone(), position);
+        }
+        self.entries.push((field, messages));
+        if self.index.is_none() && self.entries.len() > SCAN_UP_TO {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(position, (name, _))| (name.clone(), position))
+                    .collect(),
+            );
+        }
+        position
     }
 
     /// Builder form of [`add`](Self::add).
@@ -210,7 +225,7 @@ impl<'de> Visitor<'de> for FieldErrorsVisitor {
         // A field that appears twice keeps its first place and gets both lists.
         while let Some(field) = map.next_key::<String>()? {
             let Messages(messages) = map.next_value()?;
-            errors.messages_mut(field).extend(messages);
+            errors.extend(field, messages);
         }
         Ok(errors)
     }
@@ -231,7 +246,8 @@ impl<'de> Deserialize<'de> for Messages {
                 Ok(Messages(vec![v.to_owned()]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Messages, A::Error> {
-                let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64));
+                // Most lists hold one or two messages: room for two saves the regrowth.
+                let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(2).min(64));
                 while let Some(item) = seq.next_element::<MaybeString>()? {
                     if let Some(message) = item.0 {
                         messages.push(message);

@@ -730,6 +730,10 @@ impl<'a> RawParts<'a> {
     }
 
     fn set(&mut self, index: u8, text: &'a str) {
+        if self.0.capacity() == 0 {
+            // Room for a vendor's usual handful at once, rather than growing twice.
+            self.0.reserve(8);
+        }
         self.0.push((index, Cow::Borrowed(text)));
     }
 }
@@ -929,7 +933,7 @@ fn read_top<'a>(
     }
     reader.object(|reader, name| {
         let path = Path::Member(&Path::Root, name);
-        if let Some(member) = declaration.members.iter().find(|m| name.is(m.name)) {
+        if let Some(member) = name.find(declaration.members, |m| m.name) {
             read_value(reader, &member.value, &path, true, out)
         } else {
             read_extension(reader, name, &path, out)
@@ -990,7 +994,7 @@ fn read_object<'a>(
 ) -> json::Result<()> {
     reader.object(|reader, name| {
         let path = Path::Member(path, name);
-        if let Some(member) = members.iter().find(|m| name.is(m.name)) {
+        if let Some(member) = name.find(members, |m| m.name) {
             read_value(reader, &member.value, &path, counts_literals, out)
         } else {
             let span = reader.span()?;

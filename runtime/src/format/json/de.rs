@@ -56,11 +56,61 @@ macro_rules! through_reader {
     };
 }
 
+impl<'a> JsonText<'a> {
+    /// The text of a string value without escapes (most member values): its contents as
+    /// they stand. The text is one well-formed value, so a string's contents without a
+    /// backslash hold no quote or control character.
+    #[inline]
+    fn plain_string(self) -> Option<&'a str> {
+        let inner = self.0.strip_prefix('"')?.strip_suffix('"')?;
+        (!inner.as_bytes().contains(&b'\\')).then_some(inner)
+    }
+}
+
+/// A string value without escapes is handed over as it stands; anything else goes
+/// through the reader.
+macro_rules! plain_or_reader {
+    ($($method:ident,)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.plain_string() {
+                Some(text) => visitor.visit_borrowed_str(text),
+                None => {
+                    let mut reader = Reader::new(self.0);
+                    let value = ValueDeserializer { reader: &mut reader, depth: 0 }
+                        .$method(visitor)?;
+                    reader.end().map_err(syntax)?;
+                    Ok(value)
+                }
+            }
+        })*
+    };
+}
+
 impl<'de> de::Deserializer<'de> for JsonText<'de> {
     type Error = Error;
 
+    plain_or_reader! {
+        deserialize_any,
+        deserialize_str,
+        deserialize_string,
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.plain_string().is_some() {
+            visitor.visit_some(self)
+        } else {
+            let mut reader = Reader::new(self.0);
+            let value = ValueDeserializer {
+                reader: &mut reader,
+                depth: 0,
+            }
+            .deserialize_option(visitor)?;
+            reader.end().map_err(syntax)?;
+            Ok(value)
+        }
+    }
+
     through_reader! {
-        deserialize_any(),
         deserialize_bool(),
         deserialize_i8(),
         deserialize_i16(),
@@ -75,11 +125,8 @@ impl<'de> de::Deserializer<'de> for JsonText<'de> {
         deserialize_f32(),
         deserialize_f64(),
         deserialize_char(),
-        deserialize_str(),
-        deserialize_string(),
         deserialize_bytes(),
         deserialize_byte_buf(),
-        deserialize_option(),
         deserialize_unit(),
         deserialize_unit_struct(name: &'static str),
         deserialize_newtype_struct(name: &'static str),

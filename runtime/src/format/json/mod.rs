@@ -64,12 +64,32 @@ impl<'a> Str<'a> {
     }
 
     /// Whether the string's text is `expected`, without unescaping when it has no escapes.
+    #[inline]
     pub(crate) fn is(self, expected: &str) -> bool {
         if self.escaped {
-            self.text().is_some_and(|text| text == expected)
+            self.escaped_is(expected)
         } else {
             self.inner == expected
         }
+    }
+
+    #[cold]
+    fn escaped_is(self, expected: &str) -> bool {
+        self.text().is_some_and(|text| text == expected)
+    }
+
+    /// The position of the first of `names` (by `name`) that this string's text is: the
+    /// lengths compared first, in line, so that most names cost no comparison of bytes.
+    #[inline]
+    pub(crate) fn find<T>(self, names: &[T], name: impl Fn(&T) -> &str) -> Option<&T> {
+        if self.escaped {
+            return names.iter().find(|n| self.escaped_is(name(n)));
+        }
+        let len = self.inner.len();
+        names.iter().find(|n| {
+            let candidate = name(n);
+            candidate.len() == len && candidate.as_bytes() == self.inner.as_bytes()
+        })
     }
 }
 
@@ -102,6 +122,7 @@ impl<'a> Reader<'a> {
 
     /// The text from `start` to `end`: both at ASCII bytes (or the ends), so never
     /// between the bytes of a character; an error, not a panic, if they were.
+    #[inline]
     fn slice(&self, start: usize, end: usize) -> Result<&'a str> {
         self.text.get(start..end).ok_or_else(|| self.invalid())
     }
@@ -113,6 +134,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -120,6 +142,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte after whitespace, not consumed.
+    #[inline]
     fn peek(&mut self) -> Result<u8> {
         self.skip_ws();
         self.bytes
@@ -128,6 +151,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.invalid())
     }
 
+    #[inline]
     fn expect(&mut self, byte: u8) -> Result<()> {
         if self.peek()? == byte {
             self.pos += 1;
@@ -138,6 +162,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The kind of the next value.
+    #[inline]
     pub(crate) fn kind(&mut self) -> Result<Kind> {
         match self.peek()? {
             b'{' => Ok(Kind::Object),
@@ -381,17 +406,20 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte after whitespace, if any.
+    #[inline]
     pub(crate) fn peek_byte(&mut self) -> Option<u8> {
         self.peek().ok()
     }
 
     /// Where the reader is, after whitespace: the start of the next value.
+    #[inline]
     pub(crate) fn position(&mut self) -> usize {
         self.skip_ws();
         self.pos
     }
 
     /// The text from `start` to where the reader is.
+    #[inline]
     pub(crate) fn since(&self, start: usize) -> Result<&'a str> {
         self.slice(start, self.pos)
     }
@@ -450,8 +478,8 @@ static SPECIAL: [bool; 256] = {
 };
 
 /// The end of the run of bytes from `from` that a string holds as they are: the position
-/// of the first quote, backslash or control character (or the end). Eight bytes at a time
-/// while none of them is one, then byte by byte.
+/// of the first quote, backslash or control character (or the end). Eight bytes at a time,
+/// and byte by byte for the last few.
 #[inline]
 fn plain_run(bytes: &[u8], mut from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -466,7 +494,9 @@ fn plain_run(bytes: &[u8], mut from: usize) -> usize {
             | zero(word ^ (ONES * u64::from(b'\\')))
             | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
         if special != 0 {
-            break;
+            // The lowest flagged byte is a special one (a borrow only ever flags bytes
+            // above a true match): the run ends there.
+            return from + (special.trailing_zeros() / 8) as usize;
         }
         from += 8;
     }
@@ -574,6 +604,38 @@ fn unescape_with(inner: &str, lossy: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_run_ends_at_the_first_special_byte_wherever_it_is() {
+        let naive = |bytes: &[u8], from: usize| {
+            (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(bytes.len())
+        };
+        // Specials at every offset, after bytes that borrow (0x00, 0x01, 0x21, 0x5d, 0xe9).
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    for filler in [b'a', 0x21, 0x5d, 0xe9, 0x7f, 0xff] {
+                        let mut bytes = vec![filler; len];
+                        if at < len {
+                            bytes[at] = special;
+                        }
+                        for from in 0..=len.min(3) {
+                            assert_eq!(
+                                plain_run(&bytes, from),
+                                naive(&bytes, from),
+                                "{bytes:?} from {from}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // A special byte with another above it: the lower one ends the run.
+        let bytes = b"abc\"\x01\\defgh";
+        assert_eq!(plain_run(bytes, 0), 3);
+    }
 
     fn skip_all(body: &str) -> Result<usize> {
         let mut reader = Reader::new(body);
