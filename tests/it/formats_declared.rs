@@ -1,6 +1,7 @@
 //! Formats declared in the attribute: the vendors' documented bodies encoded byte for
 //! byte from their variants and decoded back, with every member kept.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use apierror::http::{HeaderMap, StatusCode};
@@ -255,6 +256,67 @@ fn google_elements_it_does_not_know_are_kept() {
     );
     let pointers: Vec<&str> = back.meta.unbound.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(pointers, ["/error/details/0", "/error/details/1/extra"]);
+}
+
+#[test]
+fn a_google_element_is_read_as_its_members_came() {
+    // Members in another order than declared, a repeated one (the later wins), members
+    // the declaration does not bind (kept, in order), and more than eight members.
+    let extra = (0..9).fold(String::new(), |mut out, i| {
+        let _ = write!(out, r#","x{i}":{{"n":[{i}]}}"#);
+        out
+    });
+    let body = format!(
+        r#"{{"error":{{"code":429,"message":"m","status":"RESOURCE_EXHAUSTED","details":[{{"domain":"first.example","metadata":{{"a":"1"}},"reason":"RATE_LIMIT_EXCEEDED","@type":"type.googleapis.com/google.rpc.ErrorInfo","domain":"googleapis.com"{extra}}},{{"retryDelay":"30s","@type":"type.googleapis.com/google.rpc.RetryInfo"}}]}}}}"#
+    );
+    let back = decoded::<GoogleError>(429, &HeaderMap::new(), &body);
+    let GoogleError::RateLimitExceeded {
+        domain,
+        metadata,
+        retry_delay,
+        ..
+    } = &back.error
+    else {
+        panic!("{:?}", back.error);
+    };
+    assert_eq!(domain.as_deref(), Some("googleapis.com"));
+    assert_eq!(
+        metadata
+            .as_ref()
+            .and_then(|m| m.get("a"))
+            .map(String::as_str),
+        Some("1")
+    );
+    assert_eq!(retry_delay.as_deref(), Some("30s"));
+    let unbound: Vec<(&str, &str)> = back
+        .meta
+        .unbound
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let expected: Vec<(String, String)> = (0..9)
+        .map(|i| {
+            (
+                format!("/error/details/0/x{i}"),
+                format!(r#"{{"n":[{i}]}}"#),
+            )
+        })
+        .collect();
+    let expected: Vec<(&str, &str)> = expected
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(unbound, expected);
+    // A repeated discriminator that contradicts the first: the element is no ErrorInfo.
+    let body = r#"{"error":{"code":429,"message":"m","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","@type":"type.googleapis.com/google.rpc.Help"}]}}"#;
+    let back = decoded::<GoogleError>(429, &HeaderMap::new(), body);
+    assert!(
+        !matches!(back.error, GoogleError::RateLimitExceeded { .. }),
+        "{:?}",
+        back.error
+    );
+    let pointers: Vec<&str> = back.meta.unbound.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(pointers, ["/error/details/0"]);
 }
 
 /// The body `write_body` writes, and what `Serialize` writes.

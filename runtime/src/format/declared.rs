@@ -1041,6 +1041,11 @@ fn read_value<'a>(
 
 /// Reads one array element as the first declared element it matches; an element that
 /// matches none is kept as unbound.
+///
+/// An object element is read once: its members' names and value texts are noted as the
+/// element is chosen, and the chosen declaration then reads only the values it binds, from
+/// their text, in the order received (as reading the object again would, without reading
+/// its names, its literals or the values it keeps unread).
 fn read_element<'a>(
     reader: &mut Reader<'a>,
     elements: &'static [Value],
@@ -1048,23 +1053,83 @@ fn read_element<'a>(
     out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
     let start = reader.position();
-    let chosen = choose_element(reader, elements)?;
+    let mut noted = Noted::default();
+    let chosen = choose_element(reader, elements, &mut noted)?;
     let span = reader.since(start)?;
-    if let Some(element) = chosen {
-        read_value(&mut Reader::new(span), element, path, false, out)
-    } else {
-        out.unbound(path, span);
-        Ok(())
+    match chosen {
+        Some(Value::Object(members)) if noted.object => {
+            for &(name, text) in noted.iter() {
+                let path = Path::Member(path, name);
+                match name.find(members, |m| m.name) {
+                    // A named part is its text: no need to read it again.
+                    Some(Member {
+                        value:
+                            Value::Slot(Slot {
+                                part: Part::Named(index),
+                                ..
+                            }),
+                        ..
+                    }) => out.raw.parts.set(*index, text),
+                    Some(member) => {
+                        read_value(&mut Reader::new(text), &member.value, &path, false, out)?;
+                    }
+                    None => out.unbound(&path, text),
+                }
+            }
+            Ok(())
+        }
+        Some(element) => read_value(&mut Reader::new(span), element, path, false, out),
+        None => {
+            out.unbound(path, span);
+            Ok(())
+        }
+    }
+}
+
+/// The members of an object element as received: each name with its value's text. The
+/// first eight are kept in place, any more in a vector.
+struct Noted<'a> {
+    /// Whether the element was an object (and so its members were noted).
+    object: bool,
+    inline: [(Str<'a>, &'a str); 8],
+    len: usize,
+    more: Vec<(Str<'a>, &'a str)>,
+}
+
+impl Default for Noted<'_> {
+    fn default() -> Self {
+        Noted {
+            object: false,
+            inline: [(Str::EMPTY, ""); 8],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Noted<'a> {
+    fn push(&mut self, member: (Str<'a>, &'a str)) {
+        if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = member;
+            self.len += 1;
+        } else {
+            self.more.push(member);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Str<'a>, &'a str)> {
+        self.inline[..self.len].iter().chain(&self.more)
     }
 }
 
 /// Reads past one received element and returns the first declared element it is: for
 /// an object, one whose every literal member it has, with its value; for anything else,
 /// a declared value of its own kind. One pass over the element, whatever the number of
-/// declared elements.
-fn choose_element(
-    reader: &mut Reader<'_>,
+/// declared elements; an object's members are noted in `noted`.
+fn choose_element<'a>(
+    reader: &mut Reader<'a>,
     elements: &'static [Value],
+    noted: &mut Noted<'a>,
 ) -> json::Result<Option<&'static Value>> {
     let start = reader.position();
     let kind = reader.kind()?;
@@ -1078,6 +1143,7 @@ fn choose_element(
             Value::Slot(_) => true,
         }));
     }
+    noted.object = true;
     // Per declared element: how many of its literal members the received one has with
     // their value, and whether one has another value.
     let mut inline = [(0_usize, false); 8];
@@ -1090,6 +1156,9 @@ fn choose_element(
     };
     reader.object(|reader, name| {
         let value = reader.span()?;
+        noted.push((name, value));
+        // The value as a string, read once however many literals it is compared with.
+        let mut string = None;
         for (element, (met, contradicted)) in elements.iter().zip(tally.iter_mut()) {
             let Value::Object(members) = element else {
                 continue;
@@ -1098,7 +1167,13 @@ fn choose_element(
                 if let Value::Literal(literal) = member.value
                     && name.is(member.name)
                 {
-                    if literal_is(literal, value) {
+                    let is = match literal {
+                        Literal::Str(text) => string
+                            .get_or_insert_with(|| string_of(value))
+                            .is_some_and(|s: Str<'_>| s.is(text)),
+                        _ => literal_is(literal, value),
+                    };
+                    if is {
                         *met += 1;
                     } else {
                         *contradicted = true;
@@ -1131,10 +1206,17 @@ fn literal_is(literal: Literal, span: &str) -> bool {
         Literal::Bool(true) => span == "true",
         Literal::Bool(false) => span == "false",
         Literal::Int(n) => span.parse().ok() == Some(n),
-        Literal::Str(text) => {
-            let mut reader = Reader::new(span);
-            matches!(reader.kind(), Ok(Kind::String)) && reader.string().is_ok_and(|s| s.is(text))
-        }
+        Literal::Str(text) => string_of(span).is_some_and(|s| s.is(text)),
+    }
+}
+
+/// The string a value's text is, if it is one.
+fn string_of(span: &str) -> Option<Str<'_>> {
+    let mut reader = Reader::new(span);
+    if reader.kind() == Ok(Kind::String) {
+        reader.string().ok()
+    } else {
+        None
     }
 }
 

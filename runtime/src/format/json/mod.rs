@@ -42,6 +42,12 @@ pub(crate) struct Str<'a> {
 }
 
 impl<'a> Str<'a> {
+    /// The empty string.
+    pub(crate) const EMPTY: Str<'static> = Str {
+        inner: "",
+        escaped: false,
+    };
+
     /// The string's text, borrowed unless it has escapes; `None` when it does not unescape
     /// to text (a lone surrogate escape).
     pub(crate) fn text(self) -> Option<Cow<'a, str>> {
