@@ -35,6 +35,7 @@
 
 mod breaker;
 mod budget;
+mod call;
 mod classify;
 mod clock;
 mod driver;

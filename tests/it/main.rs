@@ -20,5 +20,6 @@ mod openapi_server;
 mod public_api;
 mod retry_breaker;
 mod retry_budget;
+mod retry_call;
 mod retry_policy;
 mod server_e2e;

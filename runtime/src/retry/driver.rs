@@ -6,14 +6,15 @@ use std::future::{Future, Ready, poll_fn};
 use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::breaker::{CircuitBreaker, Outcome};
 use super::budget::RetryBudget;
+use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Failure, Idempotency, IdempotencyKey};
 use super::clock::{Clock, Sleep, SystemClock};
 use super::gate::ThrottleGate;
-use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
+use super::policy::{RetryPolicy, StopReason};
 use super::rng::{Rng, SplitMix64};
 use super::trace::{AttemptSpan, CallSpan};
 use crate::retry_class::Retry;
@@ -111,6 +112,7 @@ pub struct RetryError<E> {
     attempts: u32,
     last: Option<E>,
     retry_after: Option<Duration>,
+    resumes_at: Option<SystemTime>,
     waited: Duration,
     timed_out: bool,
 }
@@ -143,6 +145,14 @@ impl<E> RetryError<E> {
         self.retry_after
     }
 
+    /// When the service takes requests again, by the system clock: set when the driver
+    /// stopped because the server's hint (or the hold another call's hint put on every
+    /// caller) asked for a longer wait than the policy allows
+    /// ([`StopReason::RetryAfterTooLong`]).
+    pub fn resumes_at(&self) -> Option<SystemTime> {
+        self.resumes_at
+    }
+
     /// The time waited between attempts, in all.
     pub fn waited(&self) -> Duration {
         self.waited
@@ -163,7 +173,15 @@ impl<E> fmt::Display for RetryError<E> {
             f,
             "gave up after {} attempt(s): {}",
             self.attempts, self.reason
-        )
+        )?;
+        if let Some(at) = self.resumes_at {
+            write!(
+                f,
+                "; the service takes requests again at {}",
+                httpdate::fmt_http_date(at)
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -504,19 +522,15 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         if let Some(breaker) = &self.breaker {
             breaker.adopt_clock(|| Arc::clone(&self.clock) as Arc<dyn Clock>);
         }
-        let start = self.clock.now();
-        if let Some(budget) = &self.budget {
-            budget.deposit();
-        }
+        let mut call_state = Call::start(self.shared(), self.clock.now(), idempotency);
         let mut run = Run {
             attempts: 0,
             waited: Duration::ZERO,
             last: None,
             retry_after: None,
         };
-        let mut previous_delay = Duration::ZERO;
         loop {
-            if let Err(reason) = self.hold_back(span, start, &mut run).await {
+            if let Err(reason) = self.hold_back(span, &call_state, &mut run).await {
                 return Err(self.give_up(span, reason, run));
             }
             let permit = match self.breaker.as_deref().map(CircuitBreaker::try_acquire) {
@@ -524,8 +538,9 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 Some(Ok(permit)) => Some(permit),
                 None => None,
             };
-            run.attempts = run.attempts.saturating_add(1);
-            let limit = self.attempt_limit(start);
+            call_state.attempt();
+            run.attempts = call_state.attempts();
+            let limit = self.attempt_limit(call_state.started());
             let attempt_span = span.attempt(run.attempts);
             let outcome = attempt_span
                 .enter(self.attempt(call(run.attempts), limit))
@@ -542,59 +557,57 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 None => None,
             };
             let failure = self.failed(&attempt_span, error.as_ref(), &mut run);
-            let hint = run.retry_after;
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
             }
             run.last = error;
-
-            if failure.class != Retry::Never && failure.sent && !idempotency.is_idempotent() {
-                return Err(self.give_up(span, StopReason::NotIdempotent, run));
-            }
-            let state = RetryState::new(
-                run.attempts,
-                self.clock.now().saturating_duration_since(start),
-                previous_delay,
-            );
-            let decision = {
+            let next = {
                 let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
-                self.policy.decide(failure.class, &state, hint, &mut *rng)
+                call_state.after_failure(
+                    self.shared(),
+                    &failure,
+                    run.retry_after,
+                    self.clock.now(),
+                    self.breaker
+                        .as_deref()
+                        .and_then(CircuitBreaker::remaining_open),
+                    &mut *rng,
+                )
             };
-            let delay = match decision {
-                Decision::Stop(reason) => return Err(self.give_up(span, reason, run)),
-                Decision::Retry(delay) => delay,
-            };
-
-            if failure.class == Retry::Reauthenticate {
-                // Taken: the credentials are refreshed at most once per call.
-                let Some(mut refresh) = refresh.take() else {
-                    return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
-                };
-                span.reauthenticating(run.attempts.saturating_add(1));
-                self.emit(&RetryEvent::Reauthenticating {
-                    next_attempt: run.attempts.saturating_add(1),
-                });
-                if !refresh().await {
-                    return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
+            match next {
+                Next::Stop(reason) => return Err(self.give_up(span, reason, run)),
+                Next::Reauthenticate => {
+                    // Taken: the credentials are refreshed at most once per call.
+                    let Some(mut refresh) = refresh.take() else {
+                        return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
+                    };
+                    span.reauthenticating(run.attempts.saturating_add(1));
+                    self.emit(&RetryEvent::Reauthenticating {
+                        next_attempt: run.attempts.saturating_add(1),
+                    });
+                    if !refresh().await {
+                        return Err(self.give_up(span, StopReason::ReauthenticationFailed, run));
+                    }
                 }
-            } else {
-                if self.open_longer_than(delay) {
-                    return Err(self.give_up(span, StopReason::CircuitOpen, run));
+                Next::Retry(delay) => {
+                    span.retrying(run.attempts.saturating_add(1), delay);
+                    self.emit(&RetryEvent::Retrying {
+                        next_attempt: run.attempts.saturating_add(1),
+                        delay,
+                    });
+                    self.sleep.sleep(delay).await;
+                    run.waited = run.waited.saturating_add(delay);
                 }
-                if let Some(budget) = &self.budget
-                    && !budget.try_withdraw()
-                {
-                    return Err(self.give_up(span, StopReason::BudgetExhausted, run));
-                }
-                span.retrying(run.attempts.saturating_add(1), delay);
-                self.emit(&RetryEvent::Retrying {
-                    next_attempt: run.attempts.saturating_add(1),
-                    delay,
-                });
-                self.sleep.sleep(delay).await;
-                run.waited = run.waited.saturating_add(delay);
-                previous_delay = delay;
             }
+        }
+    }
+
+    /// What the call's state machine shares with other calls.
+    fn shared(&self) -> Shared<'_> {
+        Shared {
+            policy: &self.policy,
+            budget: self.budget.as_deref(),
+            gate: &self.gate,
         }
     }
 
@@ -617,24 +630,25 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     ///
     /// # Errors
     ///
-    /// When the hold ends past the deadline.
+    /// When the hold is longer than the policy waits for a hint, or ends past the
+    /// deadline ([`StopReason::RetryAfterTooLong`] with what remains of it).
     async fn hold_back<E>(
         &self,
         span: &CallSpan,
-        start: std::time::Instant,
+        call_state: &Call,
         run: &mut Run<E>,
     ) -> Result<(), StopReason> {
-        let Some(wait) = self.gate.remaining(self.clock.now()) else {
-            return Ok(());
+        let wait = match call_state.hold(self.shared(), self.clock.now()) {
+            Ok(Some(wait)) => wait,
+            Ok(None) => return Ok(()),
+            Err(reason) => {
+                if let StopReason::RetryAfterTooLong(wait) = reason {
+                    // The earliest a caller may try again is when the hold ends.
+                    run.retry_after = Some(wait);
+                }
+                return Err(reason);
+            }
         };
-        let elapsed = self.clock.now().saturating_duration_since(start);
-        if self
-            .policy
-            .deadline()
-            .is_some_and(|deadline| elapsed.saturating_add(wait) > deadline)
-        {
-            return Err(StopReason::RetryAfterTooLong(wait));
-        }
         span.held_back(run.attempts.saturating_add(1), wait);
         self.emit(&RetryEvent::HeldBack {
             next_attempt: run.attempts.saturating_add(1),
@@ -646,8 +660,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     }
 
     /// Classifies a failed attempt (`None`: it timed out, a transient failure), reports
-    /// it to the attempt's span and the observer, records its hint in `run`, and holds
-    /// every caller back for a 429's hint.
+    /// it to the attempt's span and the observer, and records its hint in `run`.
     fn failed<E: Classify>(
         &self,
         attempt_span: &AttemptSpan,
@@ -674,13 +687,6 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         run.retry_after = failure
             .retry_after
             .map(|hint| hint.delay_from(self.clock.system_now()));
-        if failure.class == Retry::Throttled
-            && let Some(until) = run
-                .retry_after
-                .and_then(|hint| self.clock.now().checked_add(hint))
-        {
-            self.gate.hold_until(until);
-        }
         failure
     }
 
@@ -731,22 +737,18 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             reason,
             waited: run.waited,
         });
+        let resumes_at = match reason {
+            StopReason::RetryAfterTooLong(wait) => self.clock.system_now().checked_add(wait),
+            _ => None,
+        };
         RetryError {
             reason,
+            resumes_at,
             attempts: run.attempts,
             timed_out: run.attempts > 0 && run.last.is_none(),
             last: run.last,
             retry_after: run.retry_after,
             waited: run.waited,
         }
-    }
-
-    /// Whether the breaker will still refuse calls after `delay`: then waiting is
-    /// pointless and the call fails fast.
-    fn open_longer_than(&self, delay: Duration) -> bool {
-        self.breaker
-            .as_deref()
-            .and_then(CircuitBreaker::remaining_open)
-            .is_some_and(|remaining| remaining > delay)
     }
 }

@@ -2,14 +2,14 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
 
 use super::budget::RetryBudget;
+use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Idempotency};
 use super::clock::{Clock, Sleep, SystemClock};
-use super::policy::{Decision, RetryPolicy, RetryState};
+use super::gate::ThrottleGate;
+use super::policy::RetryPolicy;
 use super::rng::{Rng, SplitMix64};
-use crate::retry_class::Retry;
 
 /// A request the tower policy can repeat: it can be cloned before it is sent, and it
 /// knows whether repeating it is safe.
@@ -72,11 +72,11 @@ pub struct TowerRetryPolicy<S, C = SystemClock, R = SplitMix64> {
     clock: Arc<C>,
     rng: Arc<Mutex<R>>,
     budget: Option<Arc<RetryBudget>>,
+    gate: Arc<ThrottleGate>,
     /// Overrides each request's own idempotency when set.
     idempotency: Option<Idempotency>,
-    attempts: u32,
-    previous_delay: Duration,
-    started: Option<Instant>,
+    /// The current request's call, from its first result on.
+    call: Option<Call>,
 }
 
 impl<S, C, R> Clone for TowerRetryPolicy<S, C, R> {
@@ -87,10 +87,9 @@ impl<S, C, R> Clone for TowerRetryPolicy<S, C, R> {
             clock: Arc::clone(&self.clock),
             rng: Arc::clone(&self.rng),
             budget: self.budget.clone(),
+            gate: Arc::clone(&self.gate),
             idempotency: self.idempotency,
-            attempts: self.attempts,
-            previous_delay: self.previous_delay,
-            started: self.started,
+            call: self.call,
         }
     }
 }
@@ -101,7 +100,7 @@ impl<S, C, R> fmt::Debug for TowerRetryPolicy<S, C, R> {
             .field("policy", &self.policy)
             .field("budget", &self.budget)
             .field("idempotency", &self.idempotency)
-            .field("attempts", &self.attempts)
+            .field("attempts", &self.attempts())
             .finish_non_exhaustive()
     }
 }
@@ -116,10 +115,9 @@ impl<S: Sleep> TowerRetryPolicy<S> {
             clock: Arc::new(SystemClock),
             rng: Arc::new(Mutex::new(SplitMix64::from_entropy())),
             budget: None,
+            gate: Arc::new(ThrottleGate::new()),
             idempotency: None,
-            attempts: 0,
-            previous_delay: Duration::ZERO,
-            started: None,
+            call: None,
         }
     }
 }
@@ -142,10 +140,9 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
             clock: Arc::new(clock),
             rng: self.rng,
             budget: self.budget,
+            gate: self.gate,
             idempotency: self.idempotency,
-            attempts: self.attempts,
-            previous_delay: self.previous_delay,
-            started: self.started,
+            call: self.call,
         }
     }
 
@@ -157,10 +154,9 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
             clock: self.clock,
             rng: Arc::new(Mutex::new(rng)),
             budget: self.budget,
+            gate: self.gate,
             idempotency: self.idempotency,
-            attempts: self.attempts,
-            previous_delay: self.previous_delay,
-            started: self.started,
+            call: self.call,
         }
     }
 
@@ -168,6 +164,14 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
     #[must_use]
     pub fn with_budget(mut self, budget: Arc<RetryBudget>) -> Self {
         self.budget = Some(budget);
+        self
+    }
+
+    /// Holds requests back with `gate`, shared with the drivers and policies calling the
+    /// same service: a throttled response's hint makes every retry through it wait.
+    #[must_use]
+    pub fn with_gate(mut self, gate: Arc<ThrottleGate>) -> Self {
+        self.gate = gate;
         self
     }
 
@@ -183,7 +187,7 @@ impl<S, C, R> TowerRetryPolicy<S, C, R> {
 
     /// Attempts made for the current request (per clone).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.call.map_or(0, |call| call.attempts())
     }
 }
 
@@ -200,47 +204,34 @@ where
 
     fn retry(&mut self, req: &mut Req, result: &mut Result<Res, E>) -> Option<S::Future> {
         let now = self.clock.now();
-        let started = if let Some(started) = self.started {
-            started
-        } else {
-            // First result for this request: the request counts towards the budget.
-            if let Some(budget) = &self.budget {
-                budget.deposit();
-            }
-            self.started = Some(now);
-            now
+        let shared = Shared {
+            policy: &self.policy,
+            budget: self.budget.as_deref(),
+            gate: &self.gate,
         };
-        self.attempts = self.attempts.saturating_add(1);
+        // The first result for this request starts its call (and its budget deposit).
+        let idempotency = self.idempotency.unwrap_or_else(|| req.idempotency());
+        let call = self
+            .call
+            .get_or_insert_with(|| Call::start(shared, now, idempotency));
+        call.attempt();
         let failure = result.failure()?;
-        let safe = self
-            .idempotency
-            .unwrap_or_else(|| req.idempotency())
-            .is_idempotent();
-        if failure.class == Retry::Reauthenticate || (failure.sent && !safe) {
-            return None;
-        }
-        let state = RetryState {
-            attempts: self.attempts,
-            elapsed: now.saturating_duration_since(started),
-            previous_delay: self.previous_delay,
-        };
         let hint = failure
             .retry_after
             .map(|hint| hint.delay_from(self.clock.system_now()));
-        let decision = {
+        let next = {
             let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
-            self.policy.decide(failure.class, &state, hint, &mut *rng)
+            call.after_failure(shared, &failure, hint, now, None, &mut *rng)
         };
-        let Decision::Retry(delay) = decision else {
+        let Next::Retry(delay) = next else {
+            // Credentials cannot be refreshed from a policy: a reauthentication stops too.
             return None;
         };
-        if let Some(budget) = &self.budget
-            && !budget.try_withdraw()
-        {
-            return None;
-        }
-        self.previous_delay = delay;
-        Some(self.sleep.sleep(delay))
+        // What the gate still holds after the delay is waited too, as the driver waits it
+        // before its next attempt; a hold longer than the policy allows stops.
+        let then = now.checked_add(delay).unwrap_or(now);
+        let held = call.hold(shared, then).ok()?.unwrap_or_default();
+        Some(self.sleep.sleep(delay.saturating_add(held)))
     }
 
     fn clone_request(&mut self, req: &Req) -> Option<Req> {
