@@ -691,12 +691,25 @@ impl Codegen<'_> {
         let local_now = mixed("__now");
         let krate = self.krate;
         let p = quote!(#krate::__private);
+        // A non-generic enum registers its family once, so that it classifies as itself
+        // behind `dyn Error` (a generic one has no static of its own to register with).
+        let register = self.input.generics.params.is_empty().then(|| {
+            let local_registered = mixed("__REGISTERED");
+            quote! {
+                {
+                    use #p::register_probe::{RegisterProbe, ViaError as _, ViaNone as _};
+                    static #local_registered: ::std::sync::Once = ::std::sync::Once::new();
+                    #local_registered.call_once(|| (&RegisterProbe::<Self>::new()).register());
+                }
+            }
+        });
         quote! {
             fn from_response(
                 #local_status: #p::StatusCode,
                 #local_headers: &#p::HeaderMap,
                 #local_body: &[u8],
             ) -> ::core::result::Result<Self, #p::DecodeError> {
+                #register
                 // The clock is read only if a `Retry-After` date needs it.
                 #p::decode_in_place::<Self>(
                     #local_status, #local_headers, #local_body, ::core::option::Option::None,
@@ -709,6 +722,7 @@ impl Codegen<'_> {
                 #local_body: &[u8],
                 #local_now: #p::SystemTime,
             ) -> ::core::result::Result<Self, #p::DecodeError> {
+                #register
                 #p::decode_in_place::<Self>(
                     #local_status, #local_headers, #local_body, ::core::option::Option::Some(#local_now),
                 )
@@ -720,6 +734,7 @@ impl Codegen<'_> {
                 #local_body: &[u8],
                 #local_now: ::core::option::Option<#p::SystemTime>,
             ) -> (::core::result::Result<Self, #p::DecodeError>, #p::ResponseMeta) {
+                #register
                 #p::decode_in_place_with_meta::<Self>(#local_status, #local_headers, #local_body, #local_now)
             }
 
@@ -1063,7 +1078,12 @@ mod tests {
                 .map(|(at, _)| source.split_at(at + 7))
             {
                 let name = &rest[..rest.find('"').unwrap()];
-                if name.is_empty() || !name.starts_with("__") {
+                // An upper-case name is an item declared in its own block (a static),
+                // which shadows a constant rather than clashing with it.
+                if name.is_empty()
+                    || !name.starts_with("__")
+                    || name.chars().any(|c| c.is_ascii_uppercase())
+                {
                     continue;
                 }
                 named += 1;

@@ -30,6 +30,7 @@ pub use crate::format::{
     Reason,
 };
 pub use crate::log_level::LogLevel;
+pub use crate::retry::register_probe;
 pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry_class::Retry;
 pub use crate::roles::{

@@ -198,8 +198,10 @@ impl std::error::Error for MalformedBody {}
 pub struct Decoded<E> {
     /// The decoded error.
     pub error: E,
-    /// Status, headers of interest, what the body said, and the start of the raw body.
-    pub meta: ResponseMeta,
+    /// Status, headers of interest, what the body said, and the start of the raw body:
+    /// boxed, so that a `Result<T, Decoded<E>>` stays small (the metadata is about 250
+    /// bytes, more than clippy's `result_large_err` allows for an error).
+    pub meta: Box<ResponseMeta>,
 }
 
 impl<E: ApiError> Decoded<E> {
@@ -216,7 +218,10 @@ impl<E: ApiError> Decoded<E> {
     ) -> Result<Self, DecodeError> {
         // The clock is read only if a `Retry-After` date needs it.
         let (error, meta) = decode_with_meta::<E>(status, headers, body, None);
-        error.map(|error| Decoded { error, meta })
+        error.map(|error| Decoded {
+            error,
+            meta: Box::new(meta),
+        })
     }
 
     /// Decodes a response into `E`, keeping its metadata, with `now` as the time an
@@ -233,7 +238,10 @@ impl<E: ApiError> Decoded<E> {
         now: SystemTime,
     ) -> Result<Self, DecodeError> {
         let (error, meta) = decode_with_meta::<E>(status, headers, body, Some(now));
-        error.map(|error| Decoded { error, meta })
+        error.map(|error| Decoded {
+            error,
+            meta: Box::new(meta),
+        })
     }
 }
 

@@ -67,9 +67,9 @@ pub enum ClientError<E> {
     /// enum that has no `unknown` variant.
     Undecodable {
         /// Why no variant matched.
-        error: DecodeError,
+        error: Box<DecodeError>,
         /// The response's metadata.
-        meta: ResponseMeta,
+        meta: Box<ResponseMeta>,
     },
     /// A success body longer than the limit.
     TooLarge {
@@ -274,8 +274,14 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     let _ = read_into(&mut response, limit, &mut body).await;
     // One parse of the body serves the error and the metadata, whichever way it goes.
     match crate::decode::decode_with_meta::<E>(status, &headers, &body, None) {
-        (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
-        (Err(error), meta) => ClientError::Undecodable { error, meta },
+        (Ok(error), meta) => ClientError::Api(Decoded {
+            error,
+            meta: Box::new(meta),
+        }),
+        (Err(error), meta) => ClientError::Undecodable {
+            error: Box::new(error),
+            meta: Box::new(meta),
+        },
     }
 }
 
@@ -338,8 +344,14 @@ async fn read_success<E: ApiError>(
     if <E::Format as Format>::is_error_body(&body.bytes) {
         return Err(
             match crate::decode::decode_with_meta::<E>(status, &headers, &body.bytes, None) {
-                (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
-                (Err(error), meta) => ClientError::Undecodable { error, meta },
+                (Ok(error), meta) => ClientError::Api(Decoded {
+                    error,
+                    meta: Box::new(meta),
+                }),
+                (Err(error), meta) => ClientError::Undecodable {
+                    error: Box::new(error),
+                    meta: Box::new(meta),
+                },
             },
         );
     }

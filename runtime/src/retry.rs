@@ -53,6 +53,8 @@ pub use breaker::{
     Outcome,
 };
 pub use budget::RetryBudget;
+#[doc(hidden)]
+pub use classify::register_probe;
 pub use classify::{Classify, Failure, Idempotency, IdempotencyKey, Summary};
 pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]

@@ -21,5 +21,6 @@ mod public_api;
 mod retry_breaker;
 mod retry_budget;
 mod retry_call;
+mod retry_classify;
 mod retry_policy;
 mod server_e2e;

@@ -203,17 +203,231 @@ impl Classify for std::convert::Infallible {
     }
 }
 
-impl Classify for Box<dyn std::error::Error + Send + Sync> {
-    /// A transport error of the `reqwest` feature is classified as such; any other boxed
-    /// error (a tower timeout, a dropped connection) is a transient
-    /// [`Retry::Backoff`].
+impl<T: Classify + ?Sized> Classify for Box<T> {
     fn failure(&self) -> Option<Failure> {
-        #[cfg(feature = "reqwest")]
-        if let Some(error) = self.downcast_ref::<reqwest::Error>() {
-            return error.failure();
-        }
-        Some(Failure::new(Retry::Backoff))
+        (**self).failure()
     }
+
+    fn summary(&self) -> Summary<'_> {
+        (**self).summary()
+    }
+}
+
+impl<T: Classify + ?Sized> Classify for std::sync::Arc<T> {
+    fn failure(&self) -> Option<Failure> {
+        (**self).failure()
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        (**self).summary()
+    }
+}
+
+impl<T: Classify + ?Sized> Classify for &T {
+    fn failure(&self) -> Option<Failure> {
+        (**self).failure()
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        (**self).summary()
+    }
+}
+
+/// An error of any type, as a closure returning mixed errors boxes it
+/// (`Box<dyn Error + Send + Sync>`): classified as what it is. The error and then its
+/// sources are tried in turn against the crate's error types (`DecodeError`, a
+/// `reqwest::Error`, an `io::Error`, and, for every derived enum `E` that has decoded a
+/// response, `E`, `Decoded<E>` and `ClientError<E>`); the first that is one classifies
+/// it. An error of no known type is [`Retry::Backoff`] as sent: retried only when the
+/// call is idempotent.
+impl Classify for dyn std::error::Error + Send + Sync + 'static {
+    fn failure(&self) -> Option<Failure> {
+        Some(classify_any(self))
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        summarize_any(self)
+    }
+}
+
+/// As for `dyn Error + Send + Sync`.
+impl Classify for dyn std::error::Error + Send + 'static {
+    fn failure(&self) -> Option<Failure> {
+        Some(classify_any(self))
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        summarize_any(self)
+    }
+}
+
+/// As for `dyn Error + Send + Sync`.
+impl Classify for dyn std::error::Error + 'static {
+    fn failure(&self) -> Option<Failure> {
+        Some(classify_any(self))
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        summarize_any(self)
+    }
+}
+
+/// Classifies an error of a type the caller cannot name: see the impl for `dyn Error`.
+fn classify_any(error: &(dyn std::error::Error + 'static)) -> Failure {
+    std::iter::successors(Some(error), |error| error.source())
+        .find_map(classify_known)
+        .unwrap_or(Failure::new(Retry::Backoff))
+}
+
+/// The summary of the first error in the chain that has one.
+fn summarize_any<'a>(error: &'a (dyn std::error::Error + 'static)) -> Summary<'a> {
+    std::iter::successors(Some(error), |error| error.source())
+        .find_map(|error| {
+            if let Some(error) = error.downcast_ref::<DecodeError>() {
+                return Some(error.summary());
+            }
+            registered()
+                .iter()
+                .find_map(|classifier| (classifier.summary)(error))
+        })
+        .unwrap_or_default()
+}
+
+/// The class of one error whose type the crate knows, if it is one.
+fn classify_known(error: &(dyn std::error::Error + 'static)) -> Option<Failure> {
+    if let Some(error) = error.downcast_ref::<DecodeError>() {
+        return error.failure();
+    }
+    #[cfg(feature = "reqwest")]
+    if let Some(error) = error.downcast_ref::<reqwest::Error>() {
+        return error.failure();
+    }
+    if let Some(error) = error.downcast_ref::<std::io::Error>() {
+        return Some(io_failure(error));
+    }
+    registered()
+        .iter()
+        .find_map(|classifier| (classifier.failure)(error))
+}
+
+/// An I/O error: transient, and never sent when the connection was refused.
+fn io_failure(error: &std::io::Error) -> Failure {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::ConnectionRefused => Failure::new(Retry::Backoff).with_sent(false),
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe
+        | ErrorKind::TimedOut
+        | ErrorKind::UnexpectedEof
+        | ErrorKind::Interrupted => Failure::new(Retry::Backoff),
+        _ => Failure::new(Retry::Never),
+    }
+}
+
+/// How an error of one derived enum's family is recognised behind `dyn Error`.
+struct Classifier {
+    failure: fn(&(dyn std::error::Error + 'static)) -> Option<Failure>,
+    summary: for<'a> fn(&'a (dyn std::error::Error + 'static)) -> Option<Summary<'a>>,
+}
+
+/// The derived enums that have decoded a response, in the order they first did.
+static REGISTERED: std::sync::RwLock<Vec<Classifier>> = std::sync::RwLock::new(Vec::new());
+
+fn registered() -> std::sync::RwLockReadGuard<'static, Vec<Classifier>> {
+    REGISTERED
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Not a public API: how a derived enum's decoder registers its family once (through a
+/// `Once`), when the enum is an `Error` (`(&RegisterProbe::<E>::new()).register()`, with
+/// both traits in scope, registers an `Error` and does nothing for another type).
+#[doc(hidden)]
+pub mod register_probe {
+    use std::marker::PhantomData;
+
+    use crate::api_error::ApiError;
+
+    /// The enum whose family is registered.
+    pub struct RegisterProbe<E>(PhantomData<fn() -> E>);
+
+    impl<E> RegisterProbe<E> {
+        /// The probe.
+        #[allow(clippy::new_without_default)]
+        pub const fn new() -> Self {
+            RegisterProbe(PhantomData)
+        }
+    }
+
+    /// Chosen for an enum that is an `Error`.
+    pub trait ViaError {
+        /// Registers the enum's family.
+        fn register(&self);
+    }
+
+    impl<E: ApiError + std::error::Error + 'static> ViaError for RegisterProbe<E> {
+        fn register(&self) {
+            super::register::<E>();
+        }
+    }
+
+    /// Chosen otherwise: nothing to register, since no `dyn Error` holds one.
+    pub trait ViaNone {
+        /// Does nothing.
+        fn register(&self) {}
+    }
+
+    impl<E> ViaNone for &RegisterProbe<E> {}
+}
+
+/// Registers `E`, `Decoded<E>` and `ClientError<E>` to be classified behind `dyn Error`.
+fn register<E>()
+where
+    E: ApiError + std::error::Error + 'static,
+{
+    REGISTERED
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(Classifier {
+            failure: failure_of::<E>,
+            summary: summary_of::<E>,
+        });
+}
+
+fn failure_of<E>(error: &(dyn std::error::Error + 'static)) -> Option<Failure>
+where
+    E: ApiError + std::error::Error + 'static,
+{
+    if let Some(decoded) = error.downcast_ref::<Decoded<E>>() {
+        return decoded.failure();
+    }
+    if let Some(error) = error.downcast_ref::<E>() {
+        let hint = error.retry_after().map(RetryAfter::Delay);
+        return Some(Failure::new(error.retry()).with_retry_after(hint));
+    }
+    #[cfg(feature = "reqwest")]
+    if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
+        return error.failure();
+    }
+    None
+}
+
+fn summary_of<'a, E>(error: &'a (dyn std::error::Error + 'static)) -> Option<Summary<'a>>
+where
+    E: ApiError + std::error::Error + 'static,
+{
+    if let Some(decoded) = error.downcast_ref::<Decoded<E>>() {
+        return Some(decoded.summary());
+    }
+    if let Some(error) = error.downcast_ref::<E>() {
+        return Some(Summary::new(Some(error.status()), Some(error.code()), None));
+    }
+    #[cfg(feature = "reqwest")]
+    if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
+        return Some(error.summary());
+    }
+    None
 }
 
 /// Whether a request may be repeated without changing the outcome.
