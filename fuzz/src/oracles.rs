@@ -108,15 +108,18 @@ pub fn check_rate_limit(headers: &HeaderMap, read: Option<RateLimit>) {
         assert_eq!(read, None, "a rate limit without rate-limit headers");
     }
     let Some(read) = read else {
-        // Nothing read: no header held a limit, a remaining count or a reset delay.
-        for name in [X_PREFIXED[0], X_PREFIXED[1], BARE[0], BARE[1]] {
+        // Nothing read: no header held a limit, a remaining count or a reset (a delay or
+        // a Unix time).
+        for name in [
+            X_PREFIXED[0],
+            X_PREFIXED[1],
+            BARE[0],
+            BARE[1],
+            X_PREFIXED[2],
+            BARE[2],
+        ] {
             assert_eq!(number(headers, name), None, "{name} ignored");
         }
-        let reset = number(headers, X_PREFIXED[2]).or_else(|| number(headers, BARE[2]));
-        assert!(
-            reset.is_none_or(|s| s > UNIX_TIME_FROM),
-            "reset {reset:?} ignored"
-        );
         return;
     };
     assert_ne!(read, RateLimit::default(), "an empty Some");
@@ -140,5 +143,24 @@ pub fn check_rate_limit(headers: &HeaderMap, read: Option<RateLimit>) {
         && Duration::from_secs(seconds) <= MAX_RETRY_AFTER
     {
         assert_eq!(read.reset, Some(Duration::from_secs(seconds)), "reset");
+    }
+    // A reset past 10⁹ seconds is a Unix time, kept as one; never both kinds.
+    assert!(
+        read.reset.is_none() || read.reset_at.is_none(),
+        "two resets"
+    );
+    if let Some(seconds) = first_reset
+        && seconds > UNIX_TIME_FROM
+    {
+        assert_eq!(
+            read.reset_at,
+            std::time::UNIX_EPOCH.checked_add(Duration::from_secs(seconds)),
+            "reset_at"
+        );
+        assert_eq!(
+            read.exhausted_until().is_some(),
+            read.remaining == Some(0),
+            "exhausted"
+        );
     }
 }

@@ -338,6 +338,7 @@ impl Codegen<'_> {
         let message = self.message_fn();
         let retry = self.retry_fn();
         let retry_after = self.retry_after_fn();
+        let retry_pinned = self.retry_pinned_fn();
         let log_level = self.log_level_fn();
         let encode = self.encode_fn();
         let decode = self.decode_fn();
@@ -351,6 +352,7 @@ impl Codegen<'_> {
             #[inline]
             fn retry(&self) -> #krate::__private::Retry { #retry }
             #retry_after
+            #retry_pinned
             #log_level
             #encode
             #decode
@@ -542,6 +544,30 @@ impl Codegen<'_> {
                 quote!(#pat => #krate::__private::Retry::#class,)
             }
         })
+    }
+
+    /// `__retry_pinned`: whether a variant said `#[retryable(false)]`, so that no signal
+    /// in the response (an exhausted rate limit, a `Retry-After`) makes it retryable.
+    fn retry_pinned_fn(&self) -> TokenStream {
+        let pinned: Vec<TokenStream> = self
+            .input
+            .variants
+            .iter()
+            .filter(|v| {
+                v.retryable
+                    .as_ref()
+                    .is_some_and(|r| r.value == crate::attr::RetryableAttr::No)
+            })
+            .map(|v| pattern(v, &[], false))
+            .collect();
+        if pinned.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            fn __retry_pinned(&self) -> bool {
+                ::core::matches!(self, #(#pinned)|*)
+            }
+        }
     }
 
     fn retry_after_fn(&self) -> TokenStream {

@@ -109,6 +109,14 @@ pub trait ApiError: Sized {
         None
     }
 
+    /// Not a public API: whether the variant said `#[retryable(false)]`, which no signal
+    /// in a response overrides (an exhausted rate limit or a `Retry-After` makes a
+    /// response that is otherwise [`Retry::Never`] retryable).
+    #[doc(hidden)]
+    fn __retry_pinned(&self) -> bool {
+        false
+    }
+
     /// The delay a server asks clients to wait before retrying (`Retry-After`), when the
     /// variant carries one in an `#[api_error(retry_after)]` field.
     fn retry_after(&self) -> Option<Duration> {

@@ -23,4 +23,5 @@ mod retry_budget;
 mod retry_call;
 mod retry_classify;
 mod retry_policy;
+mod retry_vendors;
 mod server_e2e;

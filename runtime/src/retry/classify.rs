@@ -50,22 +50,38 @@ impl Failure {
     /// The failure an error status means by default ([`Retry::for_status`]), with the
     /// hint its headers give.
     pub fn for_status(status: StatusCode, headers: &HeaderMap) -> Self {
-        let class = Retry::for_status(status);
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
-            .and_then(RetryAfter::from_header)
-            .or_else(|| throttle_hint(class, RateLimit::from_headers(headers)));
-        Failure::new(class).with_retry_after(retry_after)
+            .and_then(RetryAfter::from_header);
+        Failure::signalled(
+            Retry::for_status(status),
+            false,
+            retry_after,
+            RateLimit::from_headers(headers),
+        )
     }
-}
 
-/// For a throttled response without `Retry-After`, the rate-limit window's reset when no
-/// request is left in it.
-fn throttle_hint(class: Retry, limit: Option<RateLimit>) -> Option<RetryAfter> {
-    let limit = limit?;
-    (class == Retry::Throttled && limit.remaining == Some(0))
-        .then_some(limit.reset?)
-        .map(RetryAfter::Delay)
+    /// A failure of `class` with what the server signalled: its `Retry-After`, else (for
+    /// a throttled failure) an exhausted rate limit's reset. A failure the status alone
+    /// would not retry ([`Retry::Never`]) is [`Retry::Throttled`] when the server sent
+    /// either signal (GitHub's 403 with `x-ratelimit-remaining: 0`, or with
+    /// `retry-after: 60`): the server said when to come back. `pinned` (a variant's
+    /// `#[retryable(false)]`) keeps the class as it is.
+    pub fn signalled(
+        class: Retry,
+        pinned: bool,
+        retry_after: Option<RetryAfter>,
+        limit: Option<RateLimit>,
+    ) -> Self {
+        let exhausted = limit.and_then(|limit| limit.exhausted_until());
+        let class = if class == Retry::Never && !pinned && (retry_after.or(exhausted)).is_some() {
+            Retry::Throttled
+        } else {
+            class
+        };
+        let hint = retry_after.or(exhausted.filter(|_| class == Retry::Throttled));
+        Failure::new(class).with_retry_after(hint)
+    }
 }
 
 /// What an attempt's outcome says about retrying: `None` for a success, a [`Failure`]
@@ -117,13 +133,16 @@ impl<'a> Summary<'a> {
 
 impl<E: ApiError> Classify for Decoded<E> {
     fn failure(&self) -> Option<Failure> {
-        let class = self.error.retry();
         let retry_after = self
             .meta
             .retry_after
-            .or_else(|| self.error.retry_after().map(RetryAfter::Delay))
-            .or_else(|| throttle_hint(class, self.meta.rate_limit));
-        Some(Failure::new(class).with_retry_after(retry_after))
+            .or_else(|| self.error.retry_after().map(RetryAfter::Delay));
+        Some(Failure::signalled(
+            self.error.retry(),
+            self.error.__retry_pinned(),
+            retry_after,
+            self.meta.rate_limit,
+        ))
     }
 
     fn summary(&self) -> Summary<'_> {
@@ -151,11 +170,12 @@ impl Classify for DecodeError {
 impl Classify for ResponseMeta {
     /// The failure the response's status means by default, with its hint.
     fn failure(&self) -> Option<Failure> {
-        let class = Retry::for_status(self.status);
-        let retry_after = self
-            .retry_after
-            .or_else(|| throttle_hint(class, self.rate_limit));
-        Some(Failure::new(class).with_retry_after(retry_after))
+        Some(Failure::signalled(
+            Retry::for_status(self.status),
+            false,
+            self.retry_after,
+            self.rate_limit,
+        ))
     }
 
     fn summary(&self) -> Summary<'_> {

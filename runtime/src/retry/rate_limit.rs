@@ -1,8 +1,8 @@
 //! Rate-limit headers: `X-RateLimit-*`, `RateLimit-*`, and the structured `RateLimit`.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::retry_after::MAX_RETRY_AFTER;
+use super::retry_after::{MAX_RETRY_AFTER, RetryAfter};
 
 use http::{HeaderMap, HeaderValue};
 
@@ -17,6 +17,9 @@ pub struct RateLimit {
     pub remaining: Option<u64>,
     /// Time until the window resets, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
     pub reset: Option<Duration>,
+    /// When the window resets, for a reset sent as a Unix time (GitHub's
+    /// `x-ratelimit-reset: 1735689600`): a value above 10⁹ seconds is read as one.
+    pub reset_at: Option<SystemTime>,
 }
 
 impl RateLimit {
@@ -27,14 +30,37 @@ impl RateLimit {
             limit,
             remaining,
             reset: reset.map(|reset| reset.min(MAX_RETRY_AFTER)),
+            reset_at: None,
         }
+    }
+
+    /// The same quota, resetting at `at` (a Unix time as sent).
+    #[must_use]
+    pub fn with_reset_at(mut self, at: SystemTime) -> Self {
+        self.reset_at = Some(at);
+        self
+    }
+
+    /// When the window resets, as a hint: the delay, else the time.
+    pub fn reset_hint(&self) -> Option<RetryAfter> {
+        self.reset
+            .map(RetryAfter::Delay)
+            .or(self.reset_at.map(RetryAfter::At))
+    }
+
+    /// The reset, when no request is left in the window: how long every caller must
+    /// wait, whatever the response's status.
+    pub fn exhausted_until(&self) -> Option<RetryAfter> {
+        (self.remaining == Some(0))
+            .then(|| self.reset_hint())
+            .flatten()
     }
 
     /// Reads the headers, or `None` when there are none. Recognised:
     /// `X-RateLimit-Limit`/`-Remaining`/`-Reset`, `RateLimit-Limit`/`-Remaining`/`-Reset`,
     /// and the structured `RateLimit: limit=10, remaining=0, reset=30` and
-    /// `RateLimit: "default";r=0;t=30` forms. A reset larger than 10⁹ is taken as a Unix
-    /// time and ignored, since it cannot be turned into a delay without a clock.
+    /// `RateLimit: "default";r=0;t=30` forms. A reset larger than 10⁹ is a Unix time
+    /// ([`reset_at`](Self::reset_at)); a smaller one is a delay.
     ///
     /// ```
     /// use apierror::retry::RateLimit;
@@ -90,10 +116,12 @@ impl<'a> RateLimitScan<'a> {
                 .flatten()
                 .find_map(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
         };
+        let (reset, reset_at) = split_reset(number(2));
         let mut limit = RateLimit {
             limit: number(0),
             remaining: number(1),
-            reset: number(2).and_then(reset_delay),
+            reset,
+            reset_at,
         };
         if let Some(structured) = self.structured.and_then(|v| v.to_str().ok()) {
             limit.merge_structured(structured);
@@ -114,14 +142,24 @@ impl RateLimit {
             match key.trim().to_ascii_lowercase().as_str() {
                 "limit" | "l" => self.limit = self.limit.or(Some(number)),
                 "remaining" | "r" => self.remaining = self.remaining.or(Some(number)),
-                "reset" | "t" => self.reset = self.reset.or_else(|| reset_delay(number)),
+                "reset" | "t" if self.reset.is_none() && self.reset_at.is_none() => {
+                    (self.reset, self.reset_at) = split_reset(Some(number));
+                }
                 _ => {}
             }
         }
     }
 }
 
-/// A reset in seconds as a delay, clamped like `Retry-After` to [`MAX_RETRY_AFTER`].
-fn reset_delay(seconds: u64) -> Option<Duration> {
-    (seconds <= 1_000_000_000).then(|| Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+/// A reset in seconds: up to 10⁹ a delay, clamped like `Retry-After` to
+/// [`MAX_RETRY_AFTER`]; above, a Unix time (10⁹ seconds is 2001: no window is that long).
+fn split_reset(seconds: Option<u64>) -> (Option<Duration>, Option<SystemTime>) {
+    match seconds {
+        Some(seconds) if seconds <= 1_000_000_000 => (
+            Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER)),
+            None,
+        ),
+        Some(seconds) => (None, UNIX_EPOCH.checked_add(Duration::from_secs(seconds))),
+        None => (None, None),
+    }
 }

@@ -1,0 +1,207 @@
+//! Vendors' retry signals, with no wrapper: the decoded error goes to the driver as it is,
+//! on a manual clock, over scripted responses.
+
+use std::sync::Mutex;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use apierror::http::{HeaderMap, HeaderValue, StatusCode};
+use apierror::retry::{
+    Classify, Clock, Idempotency, ManualClock, ManualSleep, RateLimit, RetryDriver, RetryPolicy,
+    SplitMix64, StopReason,
+};
+use apierror::{ApiError, Decoded, Retry, Unknown};
+use apierror_examples::vendors::github::GitHubError;
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(value) = future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            return value;
+        }
+    }
+}
+
+/// A clock at a fixed wall time (2025-01-01T00:00:00Z), and a sleep that advances it.
+fn clock() -> (ManualClock, ManualSleep) {
+    let clock = ManualClock::starting_at(UNIX_EPOCH + Duration::from_secs(1_735_689_600));
+    let sleep = ManualSleep::new(clock.clone());
+    (clock, sleep)
+}
+
+fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in pairs {
+        headers.insert(*name, HeaderValue::from_str(value).unwrap());
+    }
+    headers
+}
+
+fn epoch(at: SystemTime) -> String {
+    at.duration_since(UNIX_EPOCH).unwrap().as_secs().to_string()
+}
+
+const RATE_LIMITED: &str = r#"{"message":"API rate limit exceeded for 203.0.113.7.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api","status":"403"}"#;
+
+/// Runs a GET whose first attempt gets `first` (status, headers) and whose second
+/// succeeds: what the sleep waited, and how the call ended.
+fn github_then_ok(
+    clock: &ManualClock,
+    sleep: &ManualSleep,
+    first: impl Fn() -> (u16, HeaderMap),
+) -> Result<u32, StopReason> {
+    let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+        .with_clock(clock.clone())
+        .with_rng(SplitMix64::new(4));
+    let seen = Mutex::new(0);
+    block_on(driver.run(Idempotency::Idempotent, |attempt| {
+        *seen.lock().unwrap() += 1;
+        let response = (attempt == 1).then(&first);
+        async move {
+            match response {
+                Some((status, headers)) => Err(Decoded::<GitHubError>::from_response(
+                    StatusCode::from_u16(status).unwrap(),
+                    &headers,
+                    RATE_LIMITED.as_bytes(),
+                )
+                .unwrap()),
+                None => Ok(attempt),
+            }
+        }
+    }))
+    .map_err(|e| e.reason())
+}
+
+#[test]
+fn github_primary_limit_403_waits_until_the_reset() {
+    let (clock, sleep) = clock();
+    let reset = clock.system_now() + Duration::from_secs(45);
+    let first = || {
+        (
+            403,
+            headers(&[
+                ("x-ratelimit-limit", "5000".into()),
+                ("x-ratelimit-remaining", "0".into()),
+                ("x-ratelimit-reset", epoch(reset)),
+            ]),
+        )
+    };
+    assert_eq!(github_then_ok(&clock, &sleep, first), Ok(2));
+    // Exactly until the reset: the hint is a lower bound, and the first backoff (1 s) is
+    // below it.
+    assert_eq!(sleep.slept(), [Duration::from_secs(45)]);
+}
+
+#[test]
+fn github_secondary_limit_403_waits_its_retry_after() {
+    let (clock, sleep) = clock();
+    let first = || (403, headers(&[("retry-after", "60".into())]));
+    assert_eq!(github_then_ok(&clock, &sleep, first), Ok(2));
+    assert_eq!(sleep.slept(), [Duration::from_secs(60)]);
+}
+
+#[test]
+fn github_reset_past_the_policys_cap_stops_and_says_when() {
+    let (clock, sleep) = clock();
+    let reset = clock.system_now() + Duration::from_secs(40 * 60);
+    let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+        .with_clock(clock.clone())
+        .with_rng(SplitMix64::new(4));
+    let error = block_on(driver.run(Idempotency::Idempotent, |_| {
+        let headers = headers(&[
+            ("x-ratelimit-remaining", "0".into()),
+            ("x-ratelimit-reset", epoch(reset)),
+        ]);
+        async move {
+            Err::<(), _>(
+                Decoded::<GitHubError>::from_response(
+                    StatusCode::FORBIDDEN,
+                    &headers,
+                    RATE_LIMITED.as_bytes(),
+                )
+                .unwrap(),
+            )
+        }
+    }))
+    .unwrap_err();
+    assert_eq!(
+        error.reason(),
+        StopReason::RetryAfterTooLong(Duration::from_secs(40 * 60))
+    );
+    assert_eq!(error.resumes_at(), Some(reset));
+    assert!(sleep.slept().is_empty());
+    // Every later call is held back by the gate, and stops at once too.
+    clock.advance(Duration::from_secs(60));
+    let later = block_on(driver.run(Idempotency::Idempotent, |_| async {
+        Ok::<(), Decoded<GitHubError>>(())
+    }))
+    .unwrap_err();
+    assert_eq!(
+        later.reason(),
+        StopReason::RetryAfterTooLong(Duration::from_secs(39 * 60))
+    );
+    assert_eq!(later.resumes_at(), Some(reset));
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "flat")]
+enum Pinned {
+    #[error("forbidden")]
+    #[status(403)]
+    #[retryable(false)]
+    Forbidden,
+    #[error("not found")]
+    #[status(404)]
+    NotFound,
+    #[api_error(unknown)]
+    #[error("{0}")]
+    Other(Unknown),
+}
+
+#[test]
+fn an_exhausted_rate_limit_throttles_any_status_unless_the_variant_says_never() {
+    let exhausted = headers(&[
+        ("x-ratelimit-remaining", "0".into()),
+        ("x-ratelimit-reset", "30".into()),
+    ]);
+    let decode = |status: u16, code: &str, headers: &HeaderMap| {
+        let body = format!(r#"{{"error":"{code}","message":"m"}}"#);
+        Decoded::<Pinned>::from_response(
+            StatusCode::from_u16(status).unwrap(),
+            headers,
+            body.as_bytes(),
+        )
+        .unwrap()
+    };
+    let not_found = decode(404, "not_found", &exhausted).failure().unwrap();
+    assert_eq!(not_found.class, Retry::Throttled);
+    assert_eq!(
+        not_found.retry_after,
+        Some(apierror::retry::RetryAfter::Delay(Duration::from_secs(30)))
+    );
+    let pinned = decode(403, "forbidden", &exhausted).failure().unwrap();
+    assert_eq!(pinned.class, Retry::Never);
+    // Quota left: nothing changes.
+    let left = headers(&[
+        ("x-ratelimit-remaining", "10".into()),
+        ("x-ratelimit-reset", "30".into()),
+    ]);
+    assert_eq!(
+        decode(404, "not_found", &left).failure().unwrap().class,
+        Retry::Never
+    );
+    // A Unix-time reset is read as one.
+    let at = headers(&[
+        ("x-ratelimit-remaining", "0".into()),
+        ("x-ratelimit-reset", "1735689645".into()),
+    ]);
+    let limit = RateLimit::from_headers(&at).unwrap();
+    assert_eq!(limit.reset, None);
+    assert_eq!(
+        limit.reset_at,
+        Some(UNIX_EPOCH + Duration::from_secs(1_735_689_645))
+    );
+}
