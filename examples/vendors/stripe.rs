@@ -1,15 +1,19 @@
 //! Stripe: `{"error":{"code":"…","decline_code":"…","doc_url":"…","message":"…","param":"…","type":"…"}}`,
 //! keyed by `type` and, for some errors, `code`; the request id comes in the `Request-Id`
-//! header.
+//! header, and `Stripe-Should-Retry: true|false` says whether to retry, whatever the
+//! status.
 
 use apierror::{ApiError, Unknown};
 
 /// Stripe's errors, keyed by (`type`, `code`): the most specific key a body matches wins,
 /// so `InvalidRequest` is any `invalid_request_error` whose code no other variant names.
 #[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format(
-    json = r#"{"error":{"code":"{code?}","decline_code":"{decline_code?}","doc_url":"{doc_url?}","message":"{message}","param":"{param?}","request_log_url":"{request_log_url?}","type":"{type}"}}"#
-))]
+#[api_error(
+    format(
+        json = r#"{"error":{"code":"{code?}","decline_code":"{decline_code?}","doc_url":"{doc_url?}","message":"{message}","param":"{param?}","request_log_url":"{request_log_url?}","type":"{type}"}}"#
+    ),
+    retry(should_retry = "Stripe-Should-Retry")
+)]
 pub enum StripeError {
     /// The card was declined; `decline_code` says why.
     #[error("{message}")]

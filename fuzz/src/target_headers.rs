@@ -17,7 +17,7 @@ use apierror::decode::ResponseMeta;
 use apierror::format::Format;
 use apierror::format::Nested;
 use apierror::http::{HeaderValue, StatusCode, header};
-use apierror::retry::{MAX_RETRY_AFTER, RateLimit, RetryAfter};
+use apierror::retry::{HintUnit, MAX_RETRY_AFTER, RateLimit, RetryAfter, RetrySignals};
 
 use super::input::{self, Bytes};
 use super::oracles;
@@ -35,6 +35,7 @@ pub fn run(data: &[u8]) {
     let value = bytes.rest();
 
     check_parse(&String::from_utf8_lossy(value), now);
+    check_units(&String::from_utf8_lossy(value), now);
     if let Ok(value) = HeaderValue::from_bytes(value) {
         let hint = RetryAfter::from_header(&value);
         assert_eq!(hint, value.to_str().ok().and_then(RetryAfter::parse));
@@ -58,6 +59,41 @@ pub fn run(data: &[u8]) {
     let raw = Nested::decode(body).ok();
     oracles::check_meta(&meta, status, &headers, body, raw.as_ref());
     oracles::check_rate_limit(&headers, RateLimit::from_headers(&headers));
+}
+
+/// Every declared hint unit reads any text without panicking, clamps a delay like
+/// `Retry-After`, and agrees with `Retry-After` where it is one; a should-retry header is
+/// `true`, `false` or no answer.
+fn check_units(text: &str, now: SystemTime) {
+    for name in HintUnit::NAMES {
+        let unit = HintUnit::from_name(name).expect("a known unit");
+        let hint = unit.parse(text);
+        if let Some(hint) = hint {
+            check_delay(hint, now);
+            if let RetryAfter::Delay(delay) = hint {
+                assert!(delay <= MAX_RETRY_AFTER, "{name}: {delay:?} not clamped");
+            }
+        }
+        if unit == HintUnit::RetryAfter {
+            assert_eq!(hint, RetryAfter::parse(text), "retry_after is Retry-After");
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(text) {
+        let mut headers = apierror::http::HeaderMap::new();
+        headers.insert("x-should-retry", value);
+        let answer = RetrySignals::NONE
+            .with_should_retry("x-should-retry")
+            .should_retry(&headers);
+        let trimmed = text.trim();
+        let expected = if trimmed.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if trimmed.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
+        };
+        assert_eq!(answer, expected, "should-retry {text:?}");
+    }
 }
 
 /// The Unix epoch moved by `seconds` and `nanos`, or the epoch when that is not a time.

@@ -283,6 +283,8 @@ pub(crate) struct Input<'a> {
     pub(crate) unknown_rename: Option<LitStr>,
     /// Attributes on an enum that belong on its variants, with where they are.
     pub(crate) misplaced: Vec<(&'static str, Span)>,
+    /// `#[api_error(retry(...))]`.
+    pub(crate) retry: Option<attr::RetrySpec>,
 }
 
 impl Input<'_> {
@@ -402,6 +404,7 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
         mistakes,
         unknown_rename,
         misplaced,
+        retry: container.retry.clone(),
     })
 }
 

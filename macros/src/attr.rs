@@ -35,6 +35,23 @@ pub(crate) struct ContainerAttrs {
     pub(crate) expose: Flag,
     #[darling(default)]
     pub(crate) log: Option<LitStr>,
+    #[darling(default)]
+    pub(crate) retry: Option<RetrySpec>,
+}
+
+/// `#[api_error(retry(header = "…", unit = "…", should_retry = "…"))]`: the vendor's
+/// retry signals beyond `Retry-After` and the rate-limit headers.
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct RetrySpec {
+    /// A header holding the retry hint.
+    #[darling(default)]
+    pub(crate) header: Option<LitStr>,
+    /// The hint's unit (`retry_after` when not given).
+    #[darling(default)]
+    pub(crate) unit: Option<LitStr>,
+    /// A header saying whether to retry (`true`/`false`).
+    #[darling(default)]
+    pub(crate) should_retry: Option<LitStr>,
 }
 
 /// A variant's `#[api_error(...)]` plus its forwarded short attributes.
@@ -239,6 +256,7 @@ pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("message", Place::Container, Form::Str),
     ("expose", Place::Container, Form::Flag),
     ("log", Place::Container, Form::Str),
+    ("retry", Place::Container, Form::List),
     ("message", Place::Variant, Form::Str),
     ("expose", Place::Variant, Form::Flag),
     ("log", Place::Variant, Form::Str),

@@ -343,8 +343,10 @@ impl Codegen<'_> {
         let encode = self.encode_fn();
         let decode = self.decode_fn();
         let catalogue = self.catalogue();
+        let signals = self.retry_signals();
         quote! {
             type Format = #format;
+            #signals
             #catalogue
             #status
             #code
@@ -544,6 +546,34 @@ impl Codegen<'_> {
                 quote!(#pat => #krate::__private::Retry::#class,)
             }
         })
+    }
+
+    /// `const RETRY_SIGNALS`, from `#[api_error(retry(...))]`.
+    fn retry_signals(&self) -> TokenStream {
+        let Some(retry) = &self.input.retry else {
+            return TokenStream::new();
+        };
+        let krate = self.krate;
+        let p = quote!(#krate::__private);
+        let mut signals = quote!(#p::RetrySignals::NONE);
+        if let Some(header) = &retry.header {
+            let name = header.value().to_ascii_lowercase();
+            let unit = retry
+                .unit
+                .as_ref()
+                .map_or_else(|| "retry_after".to_owned(), LitStr::value);
+            let variant = crate::valid::HINT_UNITS
+                .iter()
+                .find(|(n, _)| *n == unit)
+                .map_or("RetryAfter", |(_, v)| *v);
+            let variant = Ident::new(variant, Span::call_site());
+            signals = quote!(#signals.with_header(#name, #p::HintUnit::#variant));
+        }
+        if let Some(header) = &retry.should_retry {
+            let name = header.value().to_ascii_lowercase();
+            signals = quote!(#signals.with_should_retry(#name));
+        }
+        quote!(const RETRY_SIGNALS: #p::RetrySignals = #signals;)
     }
 
     /// `__retry_pinned`: whether a variant said `#[retryable(false)]`, so that no signal

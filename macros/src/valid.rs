@@ -258,6 +258,9 @@ fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
         let message = unknown_name("#[api_error(rename_all)] rule", &lit.value(), &known);
         error(errors, lit.span(), message);
     }
+    if let Some(retry) = &input.retry {
+        check_retry(retry, errors);
+    }
     for (name, span) in &input.misplaced {
         let message = match *name {
             "code" | "retryable" => format!(
@@ -266,6 +269,50 @@ fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
             _ => format!("#[api_error({name})] belongs on a variant, not on the enum"),
         };
         error(errors, *span, message);
+    }
+}
+
+/// The units `#[api_error(retry(unit = "…"))]` knows (as `apierror::retry::HintUnit`).
+pub(crate) const HINT_UNITS: [(&str, &str); 6] = [
+    ("retry_after", "RetryAfter"),
+    ("seconds", "Seconds"),
+    ("ms", "Milliseconds"),
+    ("unix", "UnixTime"),
+    ("duration", "ProtoDuration"),
+    ("http_date", "HttpDate"),
+];
+
+fn check_retry(retry: &crate::attr::RetrySpec, errors: &mut Accumulator) {
+    for lit in [&retry.header, &retry.should_retry].into_iter().flatten() {
+        let name = lit.value();
+        // RFC 9110's token: the characters a field name may have.
+        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(token) {
+            error(
+                errors,
+                lit.span(),
+                format!(
+                    "`{name}` is not a header name: letters, digits and `-` (RFC 9110 token characters)"
+                ),
+            );
+        }
+    }
+    if let Some(unit) = &retry.unit {
+        if retry.header.is_none() {
+            error(
+                errors,
+                unit.span(),
+                "a unit needs a header to read it from: add `header = \"…\"`",
+            );
+        }
+        let known: Vec<&str> = HINT_UNITS.iter().map(|(n, _)| *n).collect();
+        if !known.contains(&unit.value().as_str()) {
+            error(
+                errors,
+                unit.span(),
+                unknown_name("retry hint unit", &unit.value(), &known),
+            );
+        }
     }
 }
 

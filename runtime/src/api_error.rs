@@ -84,6 +84,10 @@ pub trait ApiError: Sized {
     /// The wire format of the envelope.
     type Format: Format;
 
+    /// The retry signals the declaration names beyond `Retry-After` and the rate-limit
+    /// headers (`#[api_error(retry(...))]`): none by default.
+    const RETRY_SIGNALS: crate::retry::RetrySignals = crate::retry::RetrySignals::NONE;
+
     /// One entry per declared variant except `unknown`, in declaration order: what a
     /// documentation page or a compile-time check needs (see [`catalogue`](crate::catalogue)).
     /// Empty for a hand-written impl unless it says otherwise.
@@ -245,7 +249,8 @@ pub trait ApiError: Sized {
         now: Option<SystemTime>,
     ) -> (Result<Self, DecodeError>, crate::decode::ResponseMeta) {
         let now = now.unwrap_or_else(SystemTime::now);
-        let input = DecodeInput::read_at::<Self::Format>(status, headers, body, now);
+        let input = DecodeInput::read_at::<Self::Format>(status, headers, body, now)
+            .with_signals(&Self::RETRY_SIGNALS);
         (Self::__decode(&input), input.meta())
     }
 

@@ -314,6 +314,10 @@ pub struct ResponseMeta {
     /// declaration has no place for it. Bounded like the rest (see
     /// [`RawEnvelope::unbound`](crate::format::RawEnvelope::unbound)).
     pub unbound: Vec<(String, String)>,
+    /// What the header the enum declares for it said about retrying
+    /// ([`RetrySignals::should_retry`](crate::retry::RetrySignals)): Stripe's
+    /// `Stripe-Should-Retry`.
+    pub should_retry: Option<bool>,
 }
 
 impl ResponseMeta {
@@ -330,6 +334,7 @@ impl ResponseMeta {
             timestamp: None,
             body: Vec::new(),
             unbound: Vec::new(),
+            should_retry: None,
         }
     }
 
@@ -344,7 +349,7 @@ impl ResponseMeta {
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(RetryAfter::from_header);
-        Self::from_parts(status, headers, body, raw.as_ref(), retry_after)
+        Self::from_parts(status, headers, body, raw.as_ref(), retry_after, None)
     }
 
     /// The metadata, from what the body's decoder already read (if anything) and the
@@ -355,6 +360,7 @@ impl ResponseMeta {
         body: &[u8],
         raw: Option<&RawEnvelope<'_>>,
         retry_after: Option<RetryAfter>,
+        should_retry: Option<bool>,
     ) -> Self {
         // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
         let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
@@ -396,6 +402,7 @@ impl ResponseMeta {
                     .map(|member| (member.pointer.clone(), member.value.to_string()))
                     .collect()
             }),
+            should_retry,
         }
     }
 }

@@ -205,3 +205,128 @@ fn an_exhausted_rate_limit_throttles_any_status_unless_the_variant_says_never() 
         Some(UNIX_EPOCH + Duration::from_secs(1_735_689_645))
     );
 }
+
+mod stripe {
+    use super::*;
+    use apierror::retry::IdempotencyKey;
+    use apierror_examples::vendors::stripe::StripeError;
+
+    const IDEMPOTENCY: &str = r#"{"error":{"message":"Keys for idempotent requests can only be used with the same parameters they were first used with.","type":"idempotency_error"}}"#;
+    const API_ERROR: &str =
+        r#"{"error":{"message":"An unknown error occurred","type":"api_error"}}"#;
+
+    fn decoded(status: u16, should_retry: Option<&str>, body: &str) -> Decoded<StripeError> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = should_retry {
+            headers.insert("stripe-should-retry", HeaderValue::from_str(value).unwrap());
+        }
+        Decoded::<StripeError>::from_response(
+            StatusCode::from_u16(status).unwrap(),
+            &headers,
+            body.as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_500_with_should_retry_false_is_not_retried() {
+        let (clock, sleep) = clock();
+        let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+            .with_clock(clock)
+            .with_rng(SplitMix64::new(4));
+        let error = block_on(driver.run(Idempotency::Idempotent, |_| async {
+            Err::<(), _>(decoded(500, Some("false"), API_ERROR))
+        }))
+        .unwrap_err();
+        assert_eq!(
+            (error.attempts(), error.reason()),
+            (1, StopReason::NotRetryable)
+        );
+        // Without the header, a 500 is retried.
+        assert_eq!(
+            decoded(500, None, API_ERROR).failure().unwrap().class,
+            Retry::Backoff
+        );
+    }
+
+    #[test]
+    fn a_409_idempotency_error_with_should_retry_true_is_retried_with_the_same_key() {
+        let (clock, sleep) = clock();
+        let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+            .with_clock(clock)
+            .with_rng(SplitMix64::new(4));
+        let keys: Mutex<Vec<IdempotencyKey>> = Mutex::new(Vec::new());
+        let result = block_on(driver.run_keyed(|attempt, key| {
+            keys.lock().unwrap().push(key.clone());
+            async move {
+                if attempt == 1 {
+                    Err(decoded(409, Some("true"), IDEMPOTENCY))
+                } else {
+                    Ok(attempt)
+                }
+            }
+        }));
+        assert_eq!(result.unwrap(), 2);
+        let keys = keys.into_inner().unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(keys[0], keys[1]);
+        // Without the header, a 409 is not retried.
+        assert_eq!(
+            decoded(409, None, IDEMPOTENCY).failure().unwrap().class,
+            Retry::Never
+        );
+        // Anything but true or false is no answer.
+        assert_eq!(
+            decoded(409, Some("maybe"), IDEMPOTENCY)
+                .failure()
+                .unwrap()
+                .class,
+            Retry::Never
+        );
+    }
+}
+
+mod declared_hint_header {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "flat", retry(header = "X-Retry-In-Ms", unit = "ms"))]
+    enum Vendor {
+        #[error("busy")]
+        #[status(503)]
+        Busy {
+            #[api_error(retry_after)]
+            retry_after: Option<Duration>,
+        },
+        #[api_error(unknown)]
+        #[error("{0}")]
+        Other(Unknown),
+    }
+
+    #[test]
+    fn a_declared_header_gives_the_hint_in_its_unit_and_the_later_hint_wins() {
+        let body = br#"{"error":"busy","message":"m"}"#;
+        let decode = |pairs: &[(&'static str, String)]| {
+            Decoded::<Vendor>::from_response(StatusCode::SERVICE_UNAVAILABLE, &headers(pairs), body)
+                .unwrap()
+        };
+        let only = decode(&[("x-retry-in-ms", "2500".into())]);
+        assert_eq!(only.error.retry_after(), Some(Duration::from_millis(2500)));
+        let both = decode(&[
+            ("x-retry-in-ms", "2500".into()),
+            ("retry-after", "7".into()),
+        ]);
+        assert_eq!(both.error.retry_after(), Some(Duration::from_secs(7)));
+        let longer = decode(&[
+            ("x-retry-in-ms", "9000".into()),
+            ("retry-after", "7".into()),
+        ]);
+        assert_eq!(longer.error.retry_after(), Some(Duration::from_secs(9)));
+        assert_eq!(
+            longer.failure().unwrap().retry_after,
+            Some(apierror::retry::RetryAfter::Delay(Duration::from_secs(9)))
+        );
+        let garbage = decode(&[("x-retry-in-ms", "soon".into())]);
+        assert_eq!(garbage.error.retry_after(), None);
+    }
+}

@@ -110,7 +110,8 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> Result<E, DecodeError> {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now)
+        .with_signals(&E::RETRY_SIGNALS);
     let mut reader = input.take_reader();
     E::choose(&input, &mut reader.slots)
 }
@@ -124,7 +125,8 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now)
+        .with_signals(&E::RETRY_SIGNALS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())
 }

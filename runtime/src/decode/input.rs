@@ -8,7 +8,8 @@ use serde::de::value::{MapDeserializer, UnitDeserializer};
 
 use super::{DecodeError, DecodeErrorKind, MAX_DECODED_BODY, MalformedBody, ResponseMeta};
 use crate::format::{DetailsReader, Format, RawEnvelope, Undecoded};
-use crate::retry::RetryAfter;
+use crate::retry::hint::later;
+use crate::retry::{RetryAfter, RetrySignals};
 use crate::unknown::Unknown;
 
 /// A response, as a derived decoder sees it: the status, the body, what the enum's
@@ -21,7 +22,10 @@ pub struct DecodeInput<'a, R = Undecoded> {
     body: &'a [u8],
     /// The format's read, kept as the format returned it, or why the body was not read.
     read: Result<Result<(RawEnvelope<'a>, R), serde_json::Error>, Unread>,
+    /// The headers' hint: `Retry-After`, or the later of it and a declared header's.
     retry_after: Option<RetryAfter>,
+    /// What a declared header said about retrying.
+    should_retry: Option<bool>,
     /// `None`: the system clock, read only if needed.
     now: Option<SystemTime>,
 }
@@ -63,6 +67,7 @@ impl<'a> DecodeInput<'a> {
             body: &[],
             read: Ok(Ok((raw, Undecoded))),
             retry_after: None,
+            should_retry: None,
             now: Some(SystemTime::UNIX_EPOCH),
         }
     }
@@ -123,6 +128,7 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
             body,
             read,
             retry_after,
+            should_retry: None,
             now,
         }
     }
@@ -162,6 +168,23 @@ impl<'a, R> DecodeInput<'a, R> {
         self.now.unwrap_or_else(SystemTime::now)
     }
 
+    /// This input with the enum's declared retry signals read from its headers: a hint
+    /// header (the later of it and `Retry-After` counts) and a should-retry header.
+    #[must_use]
+    pub fn with_signals(mut self, signals: &RetrySignals) -> Self {
+        if signals.is_none() {
+            return self;
+        }
+        if let Some(headers) = self.headers {
+            let declared = signals.header_hint(headers);
+            if declared.is_some() {
+                self.retry_after = later(self.retry_after, declared, self.now());
+            }
+            self.should_retry = signals.should_retry(headers);
+        }
+        self
+    }
+
     /// What the response said beside the error, from the parse this input already made.
     pub(crate) fn meta(&self) -> ResponseMeta {
         let empty = HeaderMap::new();
@@ -170,19 +193,29 @@ impl<'a, R> DecodeInput<'a, R> {
             self.headers.unwrap_or(&empty),
             self.body,
             self.raw().ok(),
-            self.retry_after,
+            self.retry_after_hint(),
+            self.should_retry,
         )
     }
 
-    /// The `Retry-After` delay the response asked for, from the time the input was read
-    /// at.
+    /// The delay the response asked for, from the time the input was read at: the later
+    /// of its headers' hint and its body's.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after.map(|hint| hint.delay_from(self.now()))
+        self.retry_after_hint()
+            .map(|hint| hint.delay_from(self.now()))
     }
 
-    /// The `Retry-After` hint as the response gave it.
+    /// The hint as the response gave it: the headers' (`Retry-After`, a declared header),
+    /// or the body's, or the later of the two.
     pub fn retry_after_hint(&self) -> Option<RetryAfter> {
-        self.retry_after
+        let body = match &self.read {
+            Ok(Ok((raw, _))) => raw.retry_after,
+            _ => None,
+        };
+        match body {
+            None => self.retry_after,
+            Some(_) => later(self.retry_after, body, self.now()),
+        }
     }
 
     /// What the format read.

@@ -240,6 +240,8 @@ pub struct RawEnvelope<'a> {
     pub request_id: Option<Cow<'a, str>>,
     /// The timestamp the body carries.
     pub timestamp: Option<Cow<'a, str>>,
+    /// The retry hint the body carries (a declared `{retry_after:…}` placeholder).
+    pub retry_after: Option<crate::retry::RetryAfter>,
     /// The named parts a [declared format](crate::format::declared) read: key values and
     /// members bound to variant fields.
     pub parts: RawParts<'a>,
@@ -267,6 +269,7 @@ impl RawEnvelope<'_> {
             details: self.details.map(RawDetails::into_owned),
             request_id: owned(self.request_id),
             timestamp: owned(self.timestamp),
+            retry_after: self.retry_after,
             parts: self.parts.into_owned(),
             unbound: self
                 .unbound

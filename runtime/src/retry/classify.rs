@@ -82,6 +82,21 @@ impl Failure {
         let hint = retry_after.or(exhausted.filter(|_| class == Retry::Throttled));
         Failure::new(class).with_retry_after(hint)
     }
+
+    /// This failure as a should-retry header has it (Stripe's `Stripe-Should-Retry`):
+    /// `false` is never retried; `true` retries (with backoff) what would not be, unless
+    /// `pinned` (the variant's `#[retryable(false)]`).
+    #[must_use]
+    pub const fn with_should_retry(mut self, should_retry: Option<bool>, pinned: bool) -> Self {
+        match should_retry {
+            Some(false) => self.class = Retry::Never,
+            Some(true) if !pinned && matches!(self.class, Retry::Never) => {
+                self.class = Retry::Backoff;
+            }
+            _ => {}
+        }
+        self
+    }
 }
 
 /// What an attempt's outcome says about retrying: `None` for a success, a [`Failure`]
@@ -137,12 +152,16 @@ impl<E: ApiError> Classify for Decoded<E> {
             .meta
             .retry_after
             .or_else(|| self.error.retry_after().map(RetryAfter::Delay));
-        Some(Failure::signalled(
-            self.error.retry(),
-            self.error.__retry_pinned(),
-            retry_after,
-            self.meta.rate_limit,
-        ))
+        let pinned = self.error.__retry_pinned();
+        Some(
+            Failure::signalled(
+                self.error.retry(),
+                pinned,
+                retry_after,
+                self.meta.rate_limit,
+            )
+            .with_should_retry(self.meta.should_retry, pinned),
+        )
     }
 
     fn summary(&self) -> Summary<'_> {
@@ -170,12 +189,15 @@ impl Classify for DecodeError {
 impl Classify for ResponseMeta {
     /// The failure the response's status means by default, with its hint.
     fn failure(&self) -> Option<Failure> {
-        Some(Failure::signalled(
-            Retry::for_status(self.status),
-            false,
-            self.retry_after,
-            self.rate_limit,
-        ))
+        Some(
+            Failure::signalled(
+                Retry::for_status(self.status),
+                false,
+                self.retry_after,
+                self.rate_limit,
+            )
+            .with_should_retry(self.should_retry, false),
+        )
     }
 
     fn summary(&self) -> Summary<'_> {
