@@ -3,6 +3,7 @@
 //! `google.rpc.ErrorInfo`, and the status is repeated as a number and as gRPC's name.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use apierror::{ApiError, Unknown};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
     format(
         json = r#"{"error":{"code":{status},"message":"{message}","status":"{status:grpc}","details":[
         {"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"{code?}","domain":"{domain?}","metadata":{metadata?}},
-        {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"{retry_delay?}"},
+        {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"{retry_after:duration?}"},
         {"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":{details?}}
     ]}}"#
     )
@@ -34,9 +35,10 @@ pub enum GoogleError {
         /// Which service and quota.
         #[api_error(member)]
         metadata: Option<BTreeMap<String, String>>,
-        /// How long to wait, as a protobuf Duration (`"30s"`).
-        #[api_error(member)]
-        retry_delay: Option<String>,
+        /// How long to wait: `RetryInfo`'s `retryDelay`, a protobuf Duration (`"30s"`) on
+        /// the wire. The client waits the later of it and a `Retry-After` header.
+        #[api_error(retry_after)]
+        retry_delay: Option<Duration>,
     },
     /// The request is invalid: each violation names a field.
     #[error("{message}")]

@@ -19,6 +19,7 @@ pub(crate) const PARTS: &[&str] = &[
     "request_id",
     "timestamp",
     "status",
+    "retry_after",
 ];
 
 /// A parsed declaration.
@@ -76,6 +77,8 @@ pub(crate) enum Part {
     Status,
     StatusText,
     StatusName,
+    /// The retry hint, in the unit named as in `#[api_error(retry(unit = "…"))]`.
+    RetryAfter(&'static str),
     /// By its index in [`Shape::names`].
     Named(usize),
 }
@@ -480,11 +483,33 @@ impl Parser<'_> {
             ("status", None) if quoted => Part::StatusText,
             ("status", None) => Part::Status,
             ("status", Some("grpc")) => Part::StatusName,
+            ("retry_after", None) => {
+                Part::RetryAfter(if quoted { "retry_after" } else { "seconds" })
+            }
+            ("retry_after", Some(unit)) => {
+                let Some((name, _)) = crate::valid::HINT_UNITS.iter().find(|(n, _)| *n == unit)
+                else {
+                    let units: Vec<String> = crate::valid::HINT_UNITS
+                        .iter()
+                        .map(|(n, _)| format!("`{n}`"))
+                        .collect();
+                    return Err(self.fail_at(
+                        at,
+                        &format!(
+                            "unknown filter `{unit}`: the retry hint's unit is one of {}",
+                            units.join(", ")
+                        ),
+                    ));
+                };
+                Part::RetryAfter(name)
+            }
             (_, Some(filter)) => {
                 let what = if name == "status" {
                     "the status takes only the filter `grpc`".to_owned()
                 } else {
-                    format!("only `status` takes a filter (`{{status:grpc}}`), not `{name}`")
+                    format!(
+                        "only `status` and `retry_after` take a filter (`{{status:grpc}}`, `{{retry_after:duration}}`), not `{name}`"
+                    )
                 };
                 return Err(self.fail_at(at, &format!("unknown filter `{filter}`: {what}")));
             }
@@ -505,6 +530,12 @@ impl Parser<'_> {
                 Part::Named(index)
             }
         };
+        if !optional && matches!(part, Part::RetryAfter(_)) {
+            return Err(self.fail_at(
+                at,
+                "most errors carry no retry hint: write `{retry_after?}`, so that it is omitted when absent",
+            ));
+        }
         if optional && matches!(part, Part::Status | Part::StatusText | Part::StatusName) {
             return Err(self.fail_at(
                 at,

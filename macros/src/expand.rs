@@ -659,6 +659,12 @@ impl Codegen<'_> {
         let format = &self.format;
         let p = self.private();
         let declared = self.input.shape().is_some();
+        let has_hint_slot = self.input.shape().is_some_and(|shape| {
+            shape
+                .slots()
+                .iter()
+                .any(|slot| matches!(slot.part, crate::declared::Part::RetryAfter(_)))
+        });
         let body = self.arms(|v| {
             let pat = pattern(v, &[Role::Unknown, Role::Details], true);
             if v.is_unknown() {
@@ -717,9 +723,13 @@ impl Codegen<'_> {
             } else {
                 quote!(&#p::EnvelopeOnly)
             };
+            // A declared place in the body for the retry hint takes the variant's.
+            let hint = (has_hint_slot && v.field(Role::RetryAfter).is_some()).then(|| {
+                quote!(.with_retry_after(<Self as #p::ApiError>::retry_after(self)))
+            });
             quote! {
                 #pat => #local_sink.write::<#format, #details_ty, _>(
-                    &#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details,
+                    &#p::Envelope::new(#p::status(#status), #code, #message, #local_context)#details #hint,
                     #parts,
                 ),
             }

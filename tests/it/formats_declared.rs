@@ -222,7 +222,7 @@ fn google_bodies_are_written_byte_for_byte_and_read_back() {
         panic!("{:?}", back.error)
     };
     assert_eq!(domain.as_deref(), Some("googleapis.com"));
-    assert_eq!(retry_delay.as_deref(), Some("30s"));
+    assert_eq!(*retry_delay, Some(Duration::from_secs(30)));
     assert_eq!(
         metadata.as_ref().unwrap()["service"],
         "pubsub.googleapis.com"
@@ -287,7 +287,7 @@ fn a_google_element_is_read_as_its_members_came() {
             .map(String::as_str),
         Some("1")
     );
-    assert_eq!(retry_delay.as_deref(), Some("30s"));
+    assert_eq!(*retry_delay, Some(Duration::from_secs(30)));
     let unbound: Vec<(&str, &str)> = back
         .meta
         .unbound

@@ -330,3 +330,141 @@ mod declared_hint_header {
         assert_eq!(garbage.error.retry_after(), None);
     }
 }
+
+mod google_and_slack {
+    use super::*;
+    use apierror_examples::vendors::google::GoogleError;
+    use apierror_examples::vendors::slack::SlackError;
+
+    const QUOTA: &str = r#"{"error":{"code":429,"message":"Quota exceeded for quota metric 'Read requests'.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","domain":"googleapis.com","metadata":{"service":"pubsub.googleapis.com"}},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"30s"}]}}"#;
+
+    /// A GET that first gets `first()`, then succeeds: what was slept.
+    fn waits<E: ApiError + std::fmt::Debug>(
+        status: u16,
+        pairs: &[(&'static str, String)],
+        body: &'static str,
+    ) -> Vec<Duration> {
+        let (clock, sleep) = clock();
+        let driver = RetryDriver::new(RetryPolicy::new(), sleep.clone())
+            .with_clock(clock)
+            .with_rng(SplitMix64::new(4));
+        let headers = headers(pairs);
+        let result = block_on(driver.run(Idempotency::Idempotent, |attempt| {
+            let first = (attempt == 1).then(|| {
+                Decoded::<E>::from_response(
+                    StatusCode::from_u16(status).unwrap(),
+                    &headers,
+                    body.as_bytes(),
+                )
+                .unwrap()
+            });
+            async move {
+                match first {
+                    Some(decoded) => Err(decoded),
+                    None => Ok(()),
+                }
+            }
+        }));
+        assert!(result.is_ok());
+        sleep.slept()
+    }
+
+    #[test]
+    fn googles_retry_info_is_waited_and_wins_over_a_shorter_header() {
+        assert_eq!(
+            waits::<GoogleError>(429, &[], QUOTA),
+            [Duration::from_secs(30)]
+        );
+        assert_eq!(
+            waits::<GoogleError>(429, &[("retry-after", "5".into())], QUOTA),
+            [Duration::from_secs(30)]
+        );
+        // A longer header wins over the body.
+        assert_eq!(
+            waits::<GoogleError>(429, &[("retry-after", "45".into())], QUOTA),
+            [Duration::from_secs(45)]
+        );
+        // The hint is the variant's field too, and written back as it came.
+        let decoded = Decoded::<GoogleError>::from_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &HeaderMap::new(),
+            QUOTA.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(decoded.error.retry_after(), Some(Duration::from_secs(30)));
+        assert_eq!(String::from_utf8(decoded.error.to_body()).unwrap(), QUOTA);
+    }
+
+    #[test]
+    fn slacks_429_waits_its_retry_after() {
+        assert_eq!(
+            waits::<SlackError>(
+                429,
+                &[("retry-after", "30".into())],
+                r#"{"ok":false,"error":"ratelimited"}"#
+            ),
+            [Duration::from_secs(30)]
+        );
+    }
+}
+
+mod body_hint_in_seconds {
+    use super::*;
+
+    #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    #[api_error(format(json = r#"{"message":"{message}","retry_after":{retry_after?}}"#))]
+    enum Discord {
+        #[error("You are being rate limited.")]
+        #[status(429)]
+        RateLimited {
+            #[api_error(retry_after)]
+            retry_after: Option<Duration>,
+        },
+        #[api_error(unknown)]
+        #[error("{0}")]
+        Other(Unknown),
+    }
+
+    #[test]
+    fn a_float_of_seconds_in_the_body_is_the_hint_and_is_written_back() {
+        let body = r#"{"message":"You are being rate limited.","retry_after":64.57}"#;
+        let decoded = Decoded::<Discord>::from_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            decoded.error,
+            Discord::RateLimited {
+                retry_after: Some(Duration::from_secs_f64(64.57))
+            }
+        );
+        assert_eq!(String::from_utf8(decoded.error.to_body()).unwrap(), body);
+        let whole = Discord::RateLimited {
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert_eq!(
+            String::from_utf8(whole.to_body()).unwrap(),
+            r#"{"message":"You are being rate limited.","retry_after":3}"#
+        );
+        let none = Discord::RateLimited { retry_after: None };
+        assert_eq!(
+            String::from_utf8(none.to_body()).unwrap(),
+            r#"{"message":"You are being rate limited."}"#
+        );
+        // A hint of the wrong kind is kept aside, not lost.
+        let odd = r#"{"message":"m","retry_after":"soon"}"#;
+        let decoded = Decoded::<Discord>::from_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &HeaderMap::new(),
+            odd.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(decoded.meta.retry_after, None);
+        assert_eq!(
+            decoded.meta.unbound,
+            [("/retry_after".to_owned(), r#""soon""#.to_owned())]
+        );
+    }
+}

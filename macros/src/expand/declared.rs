@@ -279,6 +279,14 @@ fn node(p: &TokenStream, node: &Node) -> TokenStream {
                 Part::Status => quote!(Status),
                 Part::StatusText => quote!(StatusText),
                 Part::StatusName => quote!(StatusName),
+                Part::RetryAfter(unit) => {
+                    let variant = crate::valid::HINT_UNITS
+                        .iter()
+                        .find(|(n, _)| n == unit)
+                        .map_or("Seconds", |(_, v)| *v);
+                    let variant = proc_macro2::Ident::new(variant, proc_macro2::Span::call_site());
+                    quote!(RetryAfter(#p::HintUnit::#variant))
+                }
                 Part::Named(index) => {
                     let index = u8::try_from(*index).unwrap_or(u8::MAX);
                     quote!(Named(#index))

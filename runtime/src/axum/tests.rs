@@ -145,6 +145,7 @@ impl ApiError for TestError {
             message: crate::format::envelope::Message::Str(&message),
             details,
             context,
+            retry_after: None,
         };
         Flatish::serialize(&envelope, serializer)
     }

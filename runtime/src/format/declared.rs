@@ -40,6 +40,7 @@ use super::flatten::{self, Flattened};
 use super::json::{self, Kind, Reader, Str};
 use super::{DeclaredValue, DetailsReader, Envelope, RawDetails, RawEnvelope};
 use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
+use crate::retry::hint::HintText;
 
 /// A declared envelope: its name and content type, and its members.
 #[derive(Debug)]
@@ -243,6 +244,10 @@ pub enum Part {
     Title,
     /// RFC 9457's `instance`, from the [`Context`](crate::Context). Not read back.
     Instance,
+    /// `{retry_after}` (seconds, a number), `"{retry_after}"` (as `Retry-After`) or
+    /// `{retry_after:unit}`: the retry hint, in its unit. Read into
+    /// [`RawEnvelope::retry_after`]; written from the variant's `retry_after` field.
+    RetryAfter(crate::retry::HintUnit),
     /// Any other name: a part of the variant's key (`key(type = "card_error")`) or a
     /// field of the variant bound as a member, by its index in the declaration's names.
     Named(u8),
@@ -398,6 +403,7 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
             Part::Details => self.details.is_some(),
             Part::RequestId => context.request_id.is_some(),
             Part::Timestamp => context.timestamp.is_some(),
+            Part::RetryAfter(_) => self.envelope.retry_after.is_some(),
             Part::Named(_) => self.parts.has(slot.part),
         }
     }
@@ -510,6 +516,10 @@ impl<D: Serialize + ?Sized, P: VariantParts> Serialize for ValueOut<'_, '_, '_, 
                     serializer.serialize_str(crate::status::reason_phrase(envelope.status))
                 }
                 Part::Instance => envelope.context.instance.serialize(serializer),
+                Part::RetryAfter(unit) => envelope
+                    .retry_after
+                    .map(|delay| HintText(delay, unit))
+                    .serialize(serializer),
                 Part::Named(_) => writer.parts.write(slot.part, serializer),
             },
         }
@@ -671,6 +681,10 @@ impl<D: Serialize + ?Sized, P: VariantParts> Writer<'_, '_, D, P> {
                         crate::status::reason_phrase(envelope.status),
                     ),
                     Part::Instance => envelope.context.instance.serialize(&mut json),
+                    Part::RetryAfter(unit) => envelope
+                        .retry_after
+                        .map(|delay| HintText(delay, unit))
+                        .serialize(&mut json),
                     Part::Named(_) => self.parts.write(slot.part, &mut json),
                 }
             }
@@ -1277,6 +1291,18 @@ fn read_slot<'a>(
         Part::Named(index) => {
             raw.parts.set(index, span);
             true
+        }
+        // A string's text or a number's, in the declared unit.
+        Part::RetryAfter(unit) => {
+            let text = match value.kind()? {
+                Kind::String => value.text()?,
+                Kind::Number => Some(Cow::Borrowed(span)),
+                _ => None,
+            };
+            set(
+                &mut raw.retry_after,
+                text.as_deref().and_then(|text| unit.parse(text)),
+            )
         }
         Part::Code | Part::Message | Part::RequestId | Part::Timestamp => false,
     };

@@ -164,6 +164,9 @@ pub struct Envelope<'a, D: ?Sized = NoDetails> {
     pub details: Option<&'a D>,
     /// Per-response values (request id, timestamp, problem type and instance).
     pub context: &'a Context<'a>,
+    /// The variant's retry hint, for a format with a place for it in the body (a declared
+    /// `{retry_after:…}`); the `Retry-After` header is written apart from the body.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl<'a> Envelope<'a, NoDetails> {
@@ -180,6 +183,7 @@ impl<'a> Envelope<'a, NoDetails> {
             message,
             details: None,
             context,
+            retry_after: None,
         }
     }
 }
@@ -193,7 +197,15 @@ impl<'a, D: ?Sized> Envelope<'a, D> {
             message: self.message,
             details: Some(details),
             context: self.context,
+            retry_after: self.retry_after,
         }
+    }
+
+    /// The same envelope with the variant's retry hint.
+    #[must_use]
+    pub const fn with_retry_after(mut self, retry_after: Option<std::time::Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
     }
 }
 
@@ -364,6 +376,7 @@ mod tests {
             message: Message::Str("m"),
             details,
             context: &Context::EMPTY,
+            retry_after: None,
         };
         assert!(envelope(Some(&none)).present_details().is_none());
         assert!(envelope(None).present_details().is_none());

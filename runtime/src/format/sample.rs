@@ -43,6 +43,7 @@ pub(crate) fn encode<F: Format, D: Serialize + ?Sized>(
         message: crate::format::envelope::Message::Str(message),
         details,
         context,
+        retry_after: None,
     };
     let mut out = Vec::new();
     F::serialize(&envelope, &mut serde_json::Serializer::new(&mut out)).unwrap();

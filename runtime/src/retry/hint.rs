@@ -160,6 +160,58 @@ impl RetrySignals {
     }
 }
 
+/// A delay written in a unit: what a declared `{retry_after:…}` placeholder holds on the
+/// wire. Seconds and milliseconds are numbers (whole when they are), a Unix time is whole
+/// seconds (rounded up), a protobuf Duration is `"30s"`/`"1.5s"`, `retry_after` is
+/// delta-seconds as text (rounded up), and an HTTP-date is the time the delay ends.
+pub(crate) struct HintText(pub(crate) Duration, pub(crate) HintUnit);
+
+impl serde::Serialize for HintText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let HintText(delay, unit) = *self;
+        let ceil_secs = delay
+            .as_secs()
+            .saturating_add(u64::from(delay.subsec_nanos() > 0));
+        match unit {
+            HintUnit::Seconds if delay.subsec_nanos() == 0 => {
+                serializer.serialize_u64(delay.as_secs())
+            }
+            HintUnit::Seconds => serializer.serialize_f64(delay.as_secs_f64()),
+            HintUnit::Milliseconds if delay.subsec_nanos() % 1_000_000 == 0 => {
+                serializer.serialize_u64(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX))
+            }
+            HintUnit::Milliseconds => serializer.serialize_f64(delay.as_secs_f64() * 1e3),
+            HintUnit::UnixTime => {
+                let at = SystemTime::now().checked_add(delay).unwrap_or(far_future());
+                let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+                serializer.serialize_u64(
+                    since
+                        .as_secs()
+                        .saturating_add(u64::from(since.subsec_nanos() > 0)),
+                )
+            }
+            HintUnit::ProtoDuration => {
+                let nanos = delay.subsec_nanos();
+                if nanos == 0 {
+                    serializer.collect_str(&format_args!("{}s", delay.as_secs()))
+                } else {
+                    let fraction = format!("{nanos:09}");
+                    serializer.collect_str(&format_args!(
+                        "{}.{}s",
+                        delay.as_secs(),
+                        fraction.trim_end_matches('0')
+                    ))
+                }
+            }
+            HintUnit::RetryAfter => serializer.collect_str(&ceil_secs),
+            HintUnit::HttpDate => {
+                let at = SystemTime::now().checked_add(delay).unwrap_or(far_future());
+                serializer.collect_str(&httpdate::fmt_http_date(at))
+            }
+        }
+    }
+}
+
 /// A time no clock reaches; its delay is clamped to [`MAX_RETRY_AFTER`].
 fn far_future() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 64)
