@@ -285,6 +285,8 @@ pub(crate) struct Input<'a> {
     pub(crate) misplaced: Vec<(&'static str, Span)>,
     /// `#[api_error(retry(...))]`.
     pub(crate) retry: Option<attr::RetrySpec>,
+    /// `#[api_error(classify = path)]`.
+    pub(crate) classify: Option<syn::Path>,
 }
 
 impl Input<'_> {
@@ -405,6 +407,7 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
         unknown_rename,
         misplaced,
         retry: container.retry.clone(),
+        classify: container.classify.clone(),
     })
 }
 

@@ -37,6 +37,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) log: Option<LitStr>,
     #[darling(default)]
     pub(crate) retry: Option<RetrySpec>,
+    #[darling(default)]
+    pub(crate) classify: Option<syn::Path>,
 }
 
 /// `#[api_error(retry(header = "…", unit = "…", should_retry = "…"))]`: the vendor's
@@ -246,6 +248,8 @@ pub(crate) enum Form {
     StrPathOrList,
     /// `key(...)`.
     List,
+    /// `key = path::to::function`.
+    Path,
 }
 
 /// Every `#[api_error(...)]` key: where it may sit, and the form of its value there.
@@ -257,6 +261,7 @@ pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("expose", Place::Container, Form::Flag),
     ("log", Place::Container, Form::Str),
     ("retry", Place::Container, Form::List),
+    ("classify", Place::Container, Form::Path),
     ("message", Place::Variant, Form::Str),
     ("expose", Place::Variant, Form::Flag),
     ("log", Place::Variant, Form::Str),
@@ -412,6 +417,7 @@ fn clean(attrs: &mut Vec<Attribute>, place: Place, mistakes: &mut Vec<Mistake>) 
 fn has_form(item: &Meta, form: Form) -> bool {
     match (form, item) {
         (Form::Flag, Meta::Path(_)) | (Form::List | Form::StrPathOrList, Meta::List(_)) => true,
+        (Form::Path, Meta::NameValue(nv)) => matches!(&nv.value, Expr::Path(_)),
         (Form::Str, Meta::NameValue(nv)) => matches!(
             &nv.value,
             Expr::Lit(syn::ExprLit {

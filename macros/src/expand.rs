@@ -69,6 +69,8 @@ const LOCALS: &[&str] = &[
     "__code",
     "__map",
     "__in_place",
+    "__meta",
+    "__hook",
 ];
 
 /// A function named after each local and field binding of the generated code, beside
@@ -344,9 +346,11 @@ impl Codegen<'_> {
         let decode = self.decode_fn();
         let catalogue = self.catalogue();
         let signals = self.retry_signals();
+        let classify = self.classify_hook();
         quote! {
             type Format = #format;
             #signals
+            #classify
             #catalogue
             #status
             #code
@@ -546,6 +550,30 @@ impl Codegen<'_> {
                 quote!(#pat => #krate::__private::Retry::#class,)
             }
         })
+    }
+
+    /// `__classify` and `KEEPS_HEADERS`, from `#[api_error(classify = path)]`.
+    fn classify_hook(&self) -> TokenStream {
+        let Some(path) = &self.input.classify else {
+            return TokenStream::new();
+        };
+        let krate = self.krate;
+        let p = quote!(#krate::__private);
+        let local_meta = mixed("__meta");
+        let local_hook = mixed("__hook");
+        let span = path.span();
+        // Named as a fn pointer first: a function of another signature is one error, on
+        // the path, saying which signature is expected.
+        let hook = quote_spanned! {span=>
+            let #local_hook: fn(&Self, &#p::ResponseMeta) -> ::core::option::Option<#p::Failure> = #path;
+        };
+        quote! {
+            const KEEPS_HEADERS: bool = true;
+            fn __classify(&self, #local_meta: &#p::ResponseMeta) -> ::core::option::Option<#p::Failure> {
+                #hook
+                #local_hook(self, #local_meta)
+            }
+        }
     }
 
     /// `const RETRY_SIGNALS`, from `#[api_error(retry(...))]`.

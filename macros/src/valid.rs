@@ -233,6 +233,10 @@ fn wrong_form(key: &str, place: Place, expected: Form) -> String {
         ("crate", _, _) => {
             "#[api_error(crate = ...)] takes a path, like crate = ::my_crate::apierror".to_owned()
         }
+        ("classify", _, _) => "#[api_error(classify = ...)] takes the path of a function \
+             fn(&Self, &apierror::decode::ResponseMeta) -> Option<apierror::retry::Failure>, like classify = my_classify"
+            .to_owned(),
+        (_, _, Form::Path) => format!("#[api_error({key} = ...)] takes a path"),
         (_, _, Form::Flag) => format!("#[api_error({key})] takes no value; write #[api_error({key})]"),
         (_, _, Form::List) => format!("#[api_error({key}(...))] takes a list of items"),
         (_, _, Form::Str | Form::StrOrPath | Form::StrPathOrList) => {

@@ -32,7 +32,7 @@ pub use crate::format::{
 pub use crate::log_level::LogLevel;
 pub use crate::retry::register_probe;
 pub use crate::retry::retry_after::header_value as retry_after_value;
-pub use crate::retry::{HintUnit, RetrySignals};
+pub use crate::retry::{Failure, HintUnit, RetrySignals};
 pub use crate::retry_class::Retry;
 pub use crate::roles::{
     DefaultField, Details, DetailsField, DetailsProbe, DisplayMessage, MemberField, MessageField,

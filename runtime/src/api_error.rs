@@ -88,6 +88,19 @@ pub trait ApiError: Sized {
     /// headers (`#[api_error(retry(...))]`): none by default.
     const RETRY_SIGNALS: crate::retry::RetrySignals = crate::retry::RetrySignals::NONE;
 
+    /// Whether a decoded response keeps its headers in
+    /// [`ResponseMeta::headers`](crate::decode::ResponseMeta::headers) (bounded), for the
+    /// classify hook (`#[api_error(classify = path)]`) to read: only then.
+    const KEEPS_HEADERS: bool = false;
+
+    /// Not a public API: the classify hook, `#[api_error(classify = path)]`; `None` keeps
+    /// the classification the declaration gives.
+    #[doc(hidden)]
+    fn __classify(&self, meta: &crate::decode::ResponseMeta) -> Option<crate::retry::Failure> {
+        let _ = meta;
+        None
+    }
+
     /// One entry per declared variant except `unknown`, in declaration order: what a
     /// documentation page or a compile-time check needs (see [`catalogue`](crate::catalogue)).
     /// Empty for a hand-written impl unless it says otherwise.
@@ -250,7 +263,8 @@ pub trait ApiError: Sized {
     ) -> (Result<Self, DecodeError>, crate::decode::ResponseMeta) {
         let now = now.unwrap_or_else(SystemTime::now);
         let input = DecodeInput::read_at::<Self::Format>(status, headers, body, now)
-            .with_signals(&Self::RETRY_SIGNALS);
+            .with_signals(&Self::RETRY_SIGNALS)
+            .keeping_headers(Self::KEEPS_HEADERS);
         (Self::__decode(&input), input.meta())
     }
 

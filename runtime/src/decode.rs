@@ -318,7 +318,14 @@ pub struct ResponseMeta {
     /// ([`RetrySignals::should_retry`](crate::retry::RetrySignals)): Stripe's
     /// `Stripe-Should-Retry`.
     pub should_retry: Option<bool>,
+    /// The response's headers, for an enum with a classify hook
+    /// (`#[api_error(classify = path)]`; empty otherwise): at most [`KEPT_HEADERS`]
+    /// fields and [`KEPT_BODY_BYTES`] of values, in the order received.
+    pub headers: HeaderMap,
 }
+
+/// At most this many header fields are kept in [`ResponseMeta::headers`].
+pub const KEPT_HEADERS: usize = 64;
 
 impl ResponseMeta {
     /// The metadata of a response with `status` and nothing else; set the other fields
@@ -335,6 +342,7 @@ impl ResponseMeta {
             body: Vec::new(),
             unbound: Vec::new(),
             should_retry: None,
+            headers: HeaderMap::new(),
         }
     }
 
@@ -349,7 +357,15 @@ impl ResponseMeta {
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(RetryAfter::from_header);
-        Self::from_parts(status, headers, body, raw.as_ref(), retry_after, None)
+        Self::from_parts(
+            status,
+            headers,
+            body,
+            raw.as_ref(),
+            retry_after,
+            None,
+            false,
+        )
     }
 
     /// The metadata, from what the body's decoder already read (if anything) and the
@@ -361,6 +377,7 @@ impl ResponseMeta {
         raw: Option<&RawEnvelope<'_>>,
         retry_after: Option<RetryAfter>,
         should_retry: Option<bool>,
+        keep_headers: bool,
     ) -> Self {
         // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
         let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
@@ -403,8 +420,28 @@ impl ResponseMeta {
                     .collect()
             }),
             should_retry,
+            headers: if keep_headers {
+                kept_headers(headers)
+            } else {
+                HeaderMap::new()
+            },
         }
     }
+}
+
+/// The first [`KEPT_HEADERS`] fields of `headers` whose values fit, together, in
+/// [`KEPT_BODY_BYTES`].
+fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    let mut bytes = 0;
+    for (name, value) in headers.iter().take(KEPT_HEADERS) {
+        bytes += name.as_str().len() + value.len();
+        if bytes > KEPT_BODY_BYTES {
+            break;
+        }
+        kept.append(name.clone(), value.clone());
+    }
+    kept
 }
 
 /// The names a response's request id comes under, by preference.

@@ -468,3 +468,90 @@ mod body_hint_in_seconds {
         );
     }
 }
+
+mod classify_hook {
+    use super::*;
+    use apierror::decode::ResponseMeta;
+    use apierror::retry::{Failure, RetryAfter};
+
+    /// A vendor that says "retry in N seconds" in a header of its own and, in its
+    /// body, whether the failure is transient.
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(format = "nested", classify = vendor_classify)]
+    enum Vendor {
+        #[error("conflict")]
+        #[status(409)]
+        Conflict,
+        #[api_error(unknown)]
+        #[error("{0}")]
+        Other(Unknown),
+    }
+
+    fn vendor_classify(error: &Vendor, meta: &ResponseMeta) -> Option<Failure> {
+        let transient = meta
+            .unbound
+            .iter()
+            .any(|(pointer, value)| pointer == "/error/transient" && value == "true");
+        let wait = meta
+            .headers
+            .get("x-vendor-wait")
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .map(|s| RetryAfter::Delay(Duration::from_secs(s)));
+        (matches!(error, Vendor::Conflict) && transient)
+            .then(|| Failure::new(Retry::Backoff).with_retry_after(wait))
+    }
+
+    #[test]
+    fn the_hook_sees_the_error_its_metadata_and_its_headers() {
+        let body = br#"{"error":{"code":"conflict","message":"m","transient":true}}"#;
+        let headers = headers(&[("x-vendor-wait", "12".into())]);
+        let decoded =
+            Decoded::<Vendor>::from_response(StatusCode::CONFLICT, &headers, body).unwrap();
+        assert_eq!(decoded.meta.headers.get("x-vendor-wait").unwrap(), "12");
+        let failure = decoded.failure().unwrap();
+        assert_eq!(failure.class, Retry::Backoff);
+        assert_eq!(
+            failure.retry_after,
+            Some(RetryAfter::Delay(Duration::from_secs(12)))
+        );
+        // Not transient: the declaration's own class.
+        let body = br#"{"error":{"code":"conflict","message":"m"}}"#;
+        let decoded =
+            Decoded::<Vendor>::from_response(StatusCode::CONFLICT, &headers, body).unwrap();
+        assert_eq!(decoded.failure().unwrap().class, Retry::Never);
+        // Without a hook, no headers are kept.
+        let decoded = Decoded::<Pinned>::from_response(
+            StatusCode::NOT_FOUND,
+            &headers,
+            br#"{"error":"not_found","message":"m"}"#,
+        )
+        .unwrap();
+        assert!(decoded.meta.headers.is_empty());
+    }
+
+    #[test]
+    fn kept_headers_are_bounded() {
+        let mut many = HeaderMap::new();
+        for i in 0..200 {
+            many.append(
+                apierror::http::HeaderName::from_bytes(format!("x-h{i}").as_bytes()).unwrap(),
+                HeaderValue::from_static("v"),
+            );
+        }
+        many.insert("x-big", HeaderValue::from_str(&"b".repeat(20_000)).unwrap());
+        let decoded = Decoded::<Vendor>::from_response(
+            StatusCode::CONFLICT,
+            &many,
+            br#"{"error":{"code":"conflict","message":"m"}}"#,
+        )
+        .unwrap();
+        assert_eq!(decoded.meta.headers.len(), apierror::decode::KEPT_HEADERS);
+        let bytes: usize = decoded
+            .meta
+            .headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum();
+        assert!(bytes <= apierror::decode::KEPT_BODY_BYTES);
+    }
+}

@@ -126,7 +126,8 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
     let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now)
-        .with_signals(&E::RETRY_SIGNALS);
+        .with_signals(&E::RETRY_SIGNALS)
+        .keeping_headers(E::KEEPS_HEADERS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())
 }

@@ -26,6 +26,8 @@ pub struct DecodeInput<'a, R = Undecoded> {
     retry_after: Option<RetryAfter>,
     /// What a declared header said about retrying.
     should_retry: Option<bool>,
+    /// Whether the metadata keeps the headers (for a classify hook).
+    keep_headers: bool,
     /// `None`: the system clock, read only if needed.
     now: Option<SystemTime>,
 }
@@ -68,6 +70,7 @@ impl<'a> DecodeInput<'a> {
             read: Ok(Ok((raw, Undecoded))),
             retry_after: None,
             should_retry: None,
+            keep_headers: false,
             now: Some(SystemTime::UNIX_EPOCH),
         }
     }
@@ -129,6 +132,7 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
             read,
             retry_after,
             should_retry: None,
+            keep_headers: false,
             now,
         }
     }
@@ -185,6 +189,14 @@ impl<'a, R> DecodeInput<'a, R> {
         self
     }
 
+    /// This input with its metadata keeping the response's headers (bounded), for an
+    /// enum with a classify hook.
+    #[must_use]
+    pub fn keeping_headers(mut self, keep: bool) -> Self {
+        self.keep_headers = keep;
+        self
+    }
+
     /// What the response said beside the error, from the parse this input already made.
     pub(crate) fn meta(&self) -> ResponseMeta {
         let empty = HeaderMap::new();
@@ -195,6 +207,7 @@ impl<'a, R> DecodeInput<'a, R> {
             self.raw().ok(),
             self.retry_after_hint(),
             self.should_retry,
+            self.keep_headers,
         )
     }
 

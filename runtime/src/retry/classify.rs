@@ -152,6 +152,9 @@ impl<E: ApiError> Classify for Decoded<E> {
             .meta
             .retry_after
             .or_else(|| self.error.retry_after().map(RetryAfter::Delay));
+        if let Some(failure) = self.error.__classify(&self.meta) {
+            return Some(failure);
+        }
         let pinned = self.error.__retry_pinned();
         Some(
             Failure::signalled(
