@@ -262,9 +262,8 @@ pub trait ApiError: Sized {
         now: Option<SystemTime>,
     ) -> (Result<Self, DecodeError>, crate::decode::ResponseMeta) {
         let now = now.unwrap_or_else(SystemTime::now);
-        let input = DecodeInput::read_at::<Self::Format>(status, headers, body, now)
-            .with_signals(&Self::RETRY_SIGNALS)
-            .keeping_headers(Self::KEEPS_HEADERS);
+        let mut input = DecodeInput::read_at::<Self::Format>(status, headers, body, now);
+        input.read_signals(&Self::RETRY_SIGNALS, Self::KEEPS_HEADERS);
         (Self::__decode(&input), input.meta())
     }
 

@@ -110,8 +110,8 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> Result<E, DecodeError> {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now)
-        .with_signals(&E::RETRY_SIGNALS);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    input.read_signals(&E::RETRY_SIGNALS, false);
     let mut reader = input.take_reader();
     E::choose(&input, &mut reader.slots)
 }
@@ -125,9 +125,8 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now)
-        .with_signals(&E::RETRY_SIGNALS)
-        .keeping_headers(E::KEEPS_HEADERS);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    input.read_signals(&E::RETRY_SIGNALS, E::KEEPS_HEADERS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())
 }

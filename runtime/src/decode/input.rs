@@ -172,13 +172,20 @@ impl<'a, R> DecodeInput<'a, R> {
         self.now.unwrap_or_else(SystemTime::now)
     }
 
-    /// This input with the enum's declared retry signals read from its headers: a hint
-    /// header (the later of it and `Retry-After` counts) and a should-retry header.
-    #[must_use]
-    pub fn with_signals(mut self, signals: &RetrySignals) -> Self {
-        if signals.is_none() {
-            return self;
+    /// Reads the enum's declared retry signals from the headers: a hint header (the
+    /// later of it and `Retry-After` counts) and a should-retry header; and whether the
+    /// metadata keeps the headers (for a classify hook). In place: the input is large,
+    /// and moving it costs more than reading signals that are not there.
+    #[inline]
+    pub fn read_signals(&mut self, signals: &RetrySignals, keep_headers: bool) {
+        self.keep_headers = keep_headers;
+        if signals.is_none() || self.headers.is_none_or(HeaderMap::is_empty) {
+            return;
         }
+        self.read_declared_signals(signals);
+    }
+
+    fn read_declared_signals(&mut self, signals: &RetrySignals) {
         if let Some(headers) = self.headers {
             let declared = signals.header_hint(headers);
             if declared.is_some() {
@@ -186,15 +193,6 @@ impl<'a, R> DecodeInput<'a, R> {
             }
             self.should_retry = signals.should_retry(headers);
         }
-        self
-    }
-
-    /// This input with its metadata keeping the response's headers (bounded), for an
-    /// enum with a classify hook.
-    #[must_use]
-    pub fn keeping_headers(mut self, keep: bool) -> Self {
-        self.keep_headers = keep;
-        self
     }
 
     /// What the response said beside the error, from the parse this input already made.
