@@ -272,8 +272,17 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     let mut body = Vec::new();
     // An interrupted body is decoded from what arrived.
     let _ = read_into(&mut response, limit, &mut body).await;
-    // One parse of the body serves the error and the metadata, whichever way it goes.
-    match crate::decode::decode_with_meta::<E>(status, &headers, &body, None) {
+    api_error_of(status, &headers, &body)
+}
+
+/// The error an error response's body decodes to, with its metadata: one parse of the
+/// body serves both, whichever way it goes.
+fn api_error_of<E: ApiError>(
+    status: StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> ClientError<E> {
+    match crate::decode::decode_with_meta::<E>(status, headers, body, None) {
         (Ok(error), meta) => ClientError::Api(Decoded {
             error,
             meta: Box::new(meta),
@@ -342,18 +351,7 @@ async fn read_success<E: ApiError>(
     }
     let headers = std::mem::take(response.headers_mut());
     if <E::Format as Format>::is_error_body(&body.bytes) {
-        return Err(
-            match crate::decode::decode_with_meta::<E>(status, &headers, &body.bytes, None) {
-                (Ok(error), meta) => ClientError::Api(Decoded {
-                    error,
-                    meta: Box::new(meta),
-                }),
-                (Err(error), meta) => ClientError::Undecodable {
-                    error: Box::new(error),
-                    meta: Box::new(meta),
-                },
-            },
-        );
+        return Err(api_error_of(status, &headers, &body.bytes));
     }
     let parts = Parts {
         status,

@@ -26,3 +26,4 @@ mod retry_classify;
 mod retry_policy;
 mod retry_vendors;
 mod server_e2e;
+mod support;

@@ -6,7 +6,7 @@ use std::future::{Future, pending};
 use std::pin::pin;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 use std::thread;
 use std::time::Duration;
 
@@ -16,22 +16,14 @@ use apierror::retry::{
     ManualClock, ManualSleep, Outcome, RetryDriver, RetryPolicy, Rng, SplitMix64, StopReason,
 };
 
+use crate::support::block_on;
+
 #[derive(Debug)]
 struct Fails(Retry);
 
 impl Classify for Fails {
     fn failure(&self) -> Option<Failure> {
         Some(Failure::new(self.0))
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
     }
 }
 

@@ -1,11 +1,8 @@
 //! Retry budget: under a total outage retries add at most the configured fraction of
 //! load, the balance is never negative, and both hold under concurrent use.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll, Waker};
 use std::thread;
 
 use apierror::Retry;
@@ -15,22 +12,14 @@ use apierror::retry::{
 };
 use proptest::prelude::*;
 
+use crate::support::block_on;
+
 #[derive(Debug)]
 struct Unavailable;
 
 impl Classify for Unavailable {
     fn failure(&self) -> Option<Failure> {
         Some(Failure::new(Retry::Backoff))
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
     }
 }
 

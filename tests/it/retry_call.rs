@@ -3,7 +3,6 @@
 //! and leave the shared budget and gate as each other does.
 
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use apierror::Retry;
@@ -12,6 +11,8 @@ use apierror::retry::{
     RetryBudget, RetryDriver, RetryPolicy, SplitMix64, StopReason, ThrottleGate, TowerRetryPolicy,
 };
 use tower::retry::Policy;
+
+use crate::support::block_on;
 
 /// One scripted attempt: a failure of this class (with a hint, reaching the server or
 /// not), or success.
@@ -61,18 +62,6 @@ fn policy() -> RetryPolicy {
 
 fn budget() -> Arc<RetryBudget> {
     Arc::new(RetryBudget::new(20, 2))
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let Poll::Ready(value) = future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            return value;
-        }
-    }
 }
 
 fn through_driver(script: &[Step], idempotency: Idempotency) -> Run {

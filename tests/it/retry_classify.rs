@@ -2,7 +2,6 @@
 //! points a closure that returns mixed errors) and inside another error's sources; and
 //! the errors a closure returns are small enough for clippy's `result_large_err`.
 
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use apierror::http::{HeaderMap, StatusCode};
@@ -11,6 +10,8 @@ use apierror::retry::{
     StopReason,
 };
 use apierror::{ApiError, Decoded, Retry, Unknown};
+
+use crate::support::block_on;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -36,18 +37,6 @@ fn decoded(status: u16, code: &str) -> Decoded<ShopError> {
         body.as_bytes(),
     )
     .unwrap()
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let Poll::Ready(value) = future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            return value;
-        }
-    }
 }
 
 /// Runs a call that always fails with `make()`: the attempts made and why it stopped.

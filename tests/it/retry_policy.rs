@@ -1,11 +1,8 @@
 //! Retry policy: the seeds' documented schedules reproduced exactly, the delay
 //! invariants as properties, and the driver's decisions on an injected clock.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
 use apierror::Retry;
@@ -15,6 +12,8 @@ use apierror::retry::{
     RetryEvent, RetryPolicy, RetryState, SplitMix64, StopReason,
 };
 use proptest::prelude::*;
+
+use crate::support::block_on;
 
 const fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
@@ -277,17 +276,6 @@ struct Hinted(Retry, RetryAfter);
 impl Classify for Hinted {
     fn failure(&self) -> Option<Failure> {
         Some(Failure::new(self.0).with_retry_after(Some(self.1)))
-    }
-}
-
-/// Polls a future whose waits are all [`ManualSleep`]s, which are ready at once.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
     }
 }
 

@@ -2,7 +2,6 @@
 //! on a manual clock, over scripted responses.
 
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apierror::http::{HeaderMap, HeaderValue, StatusCode};
@@ -13,17 +12,7 @@ use apierror::retry::{
 use apierror::{ApiError, Decoded, Retry, Unknown};
 use apierror_examples::vendors::github::GitHubError;
 
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let Poll::Ready(value) = future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            return value;
-        }
-    }
-}
+use crate::support::block_on;
 
 /// A clock at a fixed wall time (2025-01-01T00:00:00Z), and a sleep that advances it.
 fn clock() -> (ManualClock, ManualSleep) {
