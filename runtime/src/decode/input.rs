@@ -223,9 +223,10 @@ impl<'a, R> DecodeInput<'a, R> {
             Ok(Ok((raw, _))) => raw.retry_after,
             _ => None,
         };
-        match body {
-            None => self.retry_after,
-            Some(_) => later(self.retry_after, body, self.now()),
+        match (self.retry_after, body) {
+            // Only two hints need a clock to compare.
+            (Some(_), Some(_)) => later(self.retry_after, body, self.now()),
+            (header, body) => header.or(body),
         }
     }
 

@@ -72,9 +72,11 @@ impl HintUnit {
         let text = text.trim();
         match self {
             HintUnit::RetryAfter => RetryAfter::parse(text),
-            HintUnit::Seconds => seconds(text, 1.0).map(RetryAfter::Delay),
-            HintUnit::Milliseconds => seconds(text, 1e-3).map(RetryAfter::Delay),
-            HintUnit::ProtoDuration => seconds(text.strip_suffix('s')?, 1.0).map(RetryAfter::Delay),
+            HintUnit::Seconds => seconds(text, false).map(RetryAfter::Delay),
+            HintUnit::Milliseconds => seconds(text, true).map(RetryAfter::Delay),
+            HintUnit::ProtoDuration => {
+                seconds(text.strip_suffix('s')?, false).map(RetryAfter::Delay)
+            }
             HintUnit::UnixTime => {
                 let since = number(text)?;
                 // Past the longest delay ahead of any plausible clock, still a time: the
@@ -233,9 +235,20 @@ fn number(text: &str) -> Option<f64> {
         .filter(|n| n.is_finite() && *n >= 0.0)
 }
 
-/// `text` as a number of `scale` seconds, clamped to [`MAX_RETRY_AFTER`].
-fn seconds(text: &str, scale: f64) -> Option<Duration> {
-    let seconds = number(text)? * scale;
+/// `text` as a number of seconds (of milliseconds with `millis`), clamped to
+/// [`MAX_RETRY_AFTER`].
+fn seconds(text: &str, millis: bool) -> Option<Duration> {
+    // A whole number, the common case, without a float parse.
+    if !text.is_empty() && text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let whole: u64 = text.parse().ok()?;
+        let delay = if millis {
+            Duration::from_millis(whole)
+        } else {
+            Duration::from_secs(whole)
+        };
+        return Some(delay.min(MAX_RETRY_AFTER));
+    }
+    let seconds = number(text)? * if millis { 1e-3 } else { 1.0 };
     let max = MAX_RETRY_AFTER.as_secs_f64();
     Some(if seconds >= max {
         MAX_RETRY_AFTER
