@@ -50,7 +50,7 @@ impl RetryableRequest for reqwest::Request {
 ///
 /// Differences from [`RetryDriver`](super::RetryDriver): tower gives a policy no hook
 /// before the first attempt, so the deadline runs from the end of the first attempt;
-/// credentials cannot be refreshed from a policy, so [`Retry::Reauthenticate`] is not
+/// credentials cannot be refreshed from a policy, so [`Retry::Reauthenticate`](crate::Retry::Reauthenticate) is not
 /// retried; and a circuit breaker belongs in a service layer rather than here.
 ///
 /// Tower clones the policy for every request, so the attempt count is per request while
