@@ -215,7 +215,7 @@ impl serde::Serialize for HintText {
 }
 
 /// A time no clock reaches; its delay is clamped to [`MAX_RETRY_AFTER`].
-fn far_future() -> SystemTime {
+pub(crate) fn far_future() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 64)
 }
 

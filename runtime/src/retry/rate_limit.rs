@@ -159,7 +159,15 @@ fn split_reset(seconds: Option<u64>) -> (Option<Duration>, Option<SystemTime>) {
             Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER)),
             None,
         ),
-        Some(seconds) => (None, UNIX_EPOCH.checked_add(Duration::from_secs(seconds))),
+        // A time past what the clock can hold is as far as it goes: its delay is clamped.
+        Some(seconds) => (
+            None,
+            Some(
+                UNIX_EPOCH
+                    .checked_add(Duration::from_secs(seconds))
+                    .unwrap_or_else(super::hint::far_future),
+            ),
+        ),
         None => (None, None),
     }
 }
