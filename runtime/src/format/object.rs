@@ -257,34 +257,6 @@ pub fn status<'de, A: MapAccess<'de>>(map: &mut A, slot: &mut Option<u16>) -> Re
     Ok(())
 }
 
-/// The string a JSON value's text holds, borrowed when it has no escapes; `None` for
-/// any other value, or for a string that does not unescape to text.
-///
-/// `text` must be one JSON value as a [`RawValue`] holds it (well-formed, so a string
-/// without a backslash is its own contents between the quotes); for other text the
-/// answer is unspecified, though never a panic.
-pub fn lenient_str(text: &str) -> Option<Cow<'_, str>> {
-    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\\') {
-        serde_json::from_str::<String>(text).ok().map(Cow::Owned)
-    } else {
-        Some(Cow::Borrowed(inner))
-    }
-}
-
-/// The integer in `0..=65535` a JSON value's text is, if it is one.
-pub fn lenient_u16(text: &str) -> Option<u16> {
-    // `-0` is zero, as the parser reads it; any other sign or form is not a status.
-    let digits = text
-        .strip_prefix('-')
-        .filter(|d| d.bytes().all(|b| b == b'0'));
-    match digits {
-        Some(zeros) if !zeros.is_empty() => Some(0),
-        _ if text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
-        _ => None,
-    }
-}
-
 /// Reads a member's JSON text, borrowed from the input.
 ///
 /// # Errors

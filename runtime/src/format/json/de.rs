@@ -42,21 +42,31 @@ impl<'a> de::IntoDeserializer<'a, Error> for JsonText<'a> {
     }
 }
 
-/// Each method reads the text with a new reader, deserializes with
-/// [`ValueDeserializer`]'s method of the same name, and checks that nothing follows.
+/// Each method reads the text with [`JsonText::read`], by [`ValueDeserializer`]'s method
+/// of the same name.
 macro_rules! through_reader {
     ($($method:ident($($arg:ident: $ty:ty),*),)*) => {
         $(fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
-            let mut reader = Reader::new(self.0);
-            let value = ValueDeserializer { reader: &mut reader, depth: 0 }
-                .$method($($arg,)* visitor)?;
-            reader.end().map_err(syntax)?;
-            Ok(value)
+            self.read(|value| value.$method($($arg,)* visitor))
         })*
     };
 }
 
 impl<'a> JsonText<'a> {
+    /// Reads the text with a new reader through `read`, and checks that nothing follows.
+    fn read<T>(
+        self,
+        read: impl FnOnce(ValueDeserializer<'_, 'a>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut reader = Reader::new(self.0);
+        let value = read(ValueDeserializer {
+            reader: &mut reader,
+            depth: 0,
+        })?;
+        reader.end().map_err(syntax)?;
+        Ok(value)
+    }
+
     /// The text of a string value without escapes (most member values): its contents as
     /// they stand. The text is one well-formed value, so a string's contents without a
     /// backslash hold no quote or control character.
@@ -74,13 +84,7 @@ macro_rules! plain_or_reader {
         $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match self.plain_string() {
                 Some(text) => visitor.visit_borrowed_str(text),
-                None => {
-                    let mut reader = Reader::new(self.0);
-                    let value = ValueDeserializer { reader: &mut reader, depth: 0 }
-                        .$method(visitor)?;
-                    reader.end().map_err(syntax)?;
-                    Ok(value)
-                }
+                None => self.read(|value| value.$method(visitor)),
             }
         })*
     };
@@ -99,14 +103,7 @@ impl<'de> de::Deserializer<'de> for JsonText<'de> {
         if self.plain_string().is_some() {
             visitor.visit_some(self)
         } else {
-            let mut reader = Reader::new(self.0);
-            let value = ValueDeserializer {
-                reader: &mut reader,
-                depth: 0,
-            }
-            .deserialize_option(visitor)?;
-            reader.end().map_err(syntax)?;
-            Ok(value)
+            self.read(|value| value.deserialize_option(visitor))
         }
     }
 
@@ -155,19 +152,13 @@ pub(crate) fn read_body<'a, T>(
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(super::malformed(body));
     };
-    let mut reader = Reader::new(text);
-    let read = read(ValueDeserializer {
-        reader: &mut reader,
-        depth: 0,
-    })
-    .and_then(|value| reader.end().map_err(syntax).map(|()| value));
     // On the failure path only: whether the body is JSON at all decides whose error it is.
-    read.map_err(
-        |error| match serde_json::from_slice::<de::IgnoredAny>(body) {
+    JsonText(text).read(read).map_err(|error| {
+        match serde_json::from_slice::<de::IgnoredAny>(body) {
             Err(not_json) if not_json.is_syntax() || not_json.is_eof() => not_json,
             _ => error,
-        },
-    )
+        }
+    })
 }
 
 /// Deserializes one value from the reader.

@@ -28,6 +28,9 @@ const __map: u8 = 20;
 const __in_place: u8 = 21;
 const __deserializer: u8 = 22;
 const __field_param: u8 = 23;
+const __meta: u8 = 24;
+const __hook: u8 = 25;
+const __REGISTERED: u8 = 26;
 
 /// A type parameter with a default, a lifetime, a const generic and a where clause.
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -62,7 +65,10 @@ where
 /// A declared format on a generic enum: a key part, a member field of a type parameter,
 /// and details of another.
 #[derive(Debug, thiserror::Error, ApiError)]
-#[api_error(format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#))]
+#[api_error(
+    format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#),
+    classify = vendor_classify
+)]
 enum Vendor<P, D = FieldErrors>
 where
     P: std::fmt::Debug,
@@ -87,10 +93,37 @@ where
     Other(Unknown),
 }
 
+/// A classify hook for a generic enum: a generic function, its parameters inferred.
+fn vendor_classify<P: std::fmt::Debug, D: std::fmt::Debug>(
+    error: &Vendor<P, D>,
+    meta: &apierror::decode::ResponseMeta,
+) -> Option<apierror::retry::Failure> {
+    let _ = meta;
+    matches!(error, Vendor::Declined { .. })
+        .then(|| apierror::retry::Failure::new(apierror::Retry::Never))
+}
+
+/// A plain enum registers its family for `dyn Error` classification through a static of
+/// its own, whatever constants the module has.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(format = "flat")]
+enum Plain {
+    #[error("gone")]
+    #[status(404)]
+    Gone,
+}
+
 fn main() {
     let _ = (__raw, __input, __kind, __value, __serializer, __context, __field_0, __field_fields);
     let _ = (__sink, __buf, __part, __key_0, __slots, __body, __status, __headers, __now);
     let _ = (__code, __chosen, __map, __in_place, __deserializer, __field_param);
+    let _ = (__meta, __hook, __REGISTERED);
+    let gone = Plain::from_response(
+        apierror::http::StatusCode::NOT_FOUND,
+        &apierror::http::HeaderMap::new(),
+        br#"{"error":"gone","message":"m"}"#,
+    );
+    assert!(matches!(gone, Ok(Plain::Gone)));
 
     let declined: Vendor<String> = Vendor::Declined {
         param: Some("number".to_owned()),
