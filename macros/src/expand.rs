@@ -843,8 +843,20 @@ impl Codegen<'_> {
     /// The variants whose details decode in place, in slot order: those with details
     /// whose code no other decodable variant has, in a format whose body carries codes.
     fn slotted(&self) -> Vec<&Variant> {
-        if self.input.builtin().is_some_and(|b| !b.has_code()) {
-            return Vec::new();
+        let decodable = self.decodable();
+        let with_details = decodable
+            .iter()
+            .filter(|v| v.field(Role::Details).is_some() && sharing(&decodable, v) == 1);
+        if self.status_keyed() {
+            // Status alone picks the variant: details are read for the one the
+            // response's status picks (see `presume`).
+            return with_details
+                .filter(|v| {
+                    self.picked_by_status(v.status_value())
+                        .is_some_and(|picked| std::ptr::eq(picked, **v))
+                })
+                .copied()
+                .collect();
         }
         // In a declared format, only variants whose key has their code: the details are
         // decoded for the code, and the variant must be the one that code picks.
@@ -852,13 +864,36 @@ impl Codegen<'_> {
             .input
             .shape()
             .map(|shape| crate::declared::Keyed::new(shape, &self.input.variants));
-        let decodable = self.decodable();
-        decodable
-            .iter()
-            .filter(|v| v.field(Role::Details).is_some() && sharing(&decodable, v) == 1)
+        with_details
             .filter(|v| keyed.as_ref().is_none_or(|keyed| keyed.keys_on_code(v)))
             .copied()
             .collect()
+    }
+
+    /// Whether the status alone picks a variant: a built-in format without codes, or a
+    /// declared one with no code and no other key part.
+    fn status_keyed(&self) -> bool {
+        if let Some(shape) = self.input.shape() {
+            let keyed = crate::declared::Keyed::new(shape, &self.input.variants);
+            !keyed.has_code() && keyed.named().is_empty()
+        } else {
+            self.input.builtin().is_some_and(|b| !b.has_code())
+        }
+    }
+
+    /// The variant a body with no code or key part is decoded as at `status`: the decode
+    /// default among the variants with that status, else the only one.
+    fn picked_by_status(&self, status: u16) -> Option<&Variant> {
+        let decodable = self.decodable();
+        let candidates: Vec<&Variant> = decodable
+            .into_iter()
+            .filter(|v| v.status_value() == status)
+            .collect();
+        candidates
+            .iter()
+            .find(|v| v.decode_default.is_some())
+            .or_else(|| (candidates.len() == 1).then(|| &candidates[0]))
+            .copied()
     }
 
     /// The variants a decoder can build, in declaration order.
@@ -875,6 +910,30 @@ impl Codegen<'_> {
         let local_slots = mixed("__slots");
         let rest = (0..index).map(|_| quote!(.1));
         quote!(#local_slots #(#rest)* .0)
+    }
+
+    /// `InPlaceDetails::presume`, the code details are read for before the body names
+    /// one: where the status alone picks the variant, that variant's.
+    fn presume(&self, slotted: &[&Variant]) -> Option<TokenStream> {
+        if !self.status_keyed() || slotted.is_empty() {
+            return None;
+        }
+        let krate = self.krate;
+        let local_status = mixed("__status");
+        let arms = slotted.iter().map(|variant| {
+            let status = variant.status_value();
+            let code = &variant.code.value;
+            quote!(#status => ::core::option::Option::Some(#code),)
+        });
+        Some(quote! {
+            #[inline]
+            fn presume(#local_status: #krate::__private::StatusCode) -> ::core::option::Option<&'static str> {
+                match #local_status.as_u16() {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        })
     }
 
     /// The `InPlaceDetails` impl: a slot per variant that decodes its details in place,
@@ -934,6 +993,7 @@ impl Codegen<'_> {
         } else {
             quote!(::core::result::Result::Err(#local_input.error(#local_kind)))
         };
+        let presume = self.presume(&slotted);
         // Unused when no variant has a slot.
         let unused = slotted
             .is_empty()
@@ -954,6 +1014,8 @@ impl Codegen<'_> {
                     _ => ::core::result::Result::Ok(::core::option::Option::None),
                 }
             }
+
+            #presume
 
             fn choose<__Reader>(
                 #local_input: &#p::DecodeInput<'_, __Reader>,
@@ -1062,17 +1124,10 @@ impl Codegen<'_> {
         statuses.sort_unstable();
         statuses.dedup();
         let arms = statuses.iter().filter_map(|status| {
-            let candidates: Vec<&&Variant> = decodable
-                .iter()
-                .filter(|v| v.status_value() == *status)
-                .collect();
             // In a format that carries codes, a codeless body at a status several
             // variants share, none of them the decode default, is unrecognised rather
             // than an arbitrary one of them (the codeless formats' check forbids that).
-            let chosen = candidates
-                .iter()
-                .find(|v| v.decode_default.is_some())
-                .or_else(|| (candidates.len() == 1).then(|| &candidates[0]))?;
+            let chosen = self.picked_by_status(*status)?;
             let build = self.build(chosen, slotted);
             Some(quote!(#status => #build,))
         });

@@ -103,11 +103,11 @@ pub trait Format {
     ///
     /// When the body is not complete JSON of this format's shape.
     fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        Self::decode_with::<Undecoded>(body).map(|(raw, _)| raw)
+        Self::decode_with(body, Undecoded).map(|(raw, _)| raw)
     }
 
-    /// Reads a complete body, with `R` reading the details where the format hands them
-    /// over, and returns the reader with what it decoded.
+    /// Reads a complete body, with `reader` reading the details where the format hands
+    /// them over, and returns the reader with what it decoded.
     ///
     /// The default runs [`deserialize`](Format::deserialize) once over the crate's own
     /// reader of the body (the one every declared format runs on), which hands `R`
@@ -122,9 +122,10 @@ pub trait Format {
     #[inline]
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],
+        reader: R,
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
         json::de::read_body(body, |deserializer| Self::deserialize(deserializer))
-            .map(|raw| (raw, R::default()))
+            .map(|raw| (raw, reader))
     }
 
     /// Writes `envelope` with the named parts `parts` has (key parts and member fields of

@@ -130,6 +130,44 @@ enum Shared {
     },
 }
 
+/// The status alone picks the variant (GitHub's way): the details are read for the
+/// variant the response's status picks, before the body says anything.
+macro_rules! by_status {
+    ($name:ident, $($format:tt)+) => {
+        #[derive(Debug, PartialEq, Eq, thiserror::Error, ApiError)]
+        #[api_error($($format)+)]
+        enum $name {
+            #[error("invalid")]
+            #[status(422)]
+            Invalid {
+                #[api_error(details)]
+                seen: Seen,
+            },
+            #[error("conflict")]
+            #[status(409)]
+            Taken {
+                #[api_error(details)]
+                conflict: Option<Conflict>,
+            },
+            #[error("{message}")]
+            #[status(400)]
+            Bad {
+                #[api_error(message)]
+                message: String,
+            },
+            #[api_error(unknown)]
+            #[error("{0}")]
+            Other(Unknown),
+        }
+    };
+}
+
+by_status!(
+    ByStatus,
+    format(json = r#"{"message":"{message}","errors":{details?},"status":"{status}"}"#)
+);
+by_status!(ByStatusFields, format = "fields");
+
 fn decode<E: ApiError>(status: u16, body: &str) -> Result<E, apierror::DecodeError> {
     let status = StatusCode::from_u16(status).unwrap();
     E::from_response(status, &HeaderMap::new(), body.as_bytes())
@@ -197,6 +235,48 @@ fn details_before_the_code_are_kept_as_text_until_the_code_is_known() {
         InNested::Invalid { seen: seen(&["x"]) }
     );
     assert_eq!(readers(), ["from text"]);
+}
+
+#[test]
+fn where_the_status_picks_the_variant_its_details_are_read_in_place() {
+    let body = r#"{"errors":["x","y"],"message":"m","status":"422"}"#;
+    assert_eq!(
+        decode::<ByStatus>(422, body).unwrap(),
+        ByStatus::Invalid {
+            seen: seen(&["x", "y"])
+        }
+    );
+    assert_eq!(readers(), ["in place"]);
+    let body = r#"{"message":"m","errors":["x"]}"#;
+    assert_eq!(
+        decode::<ByStatusFields>(422, body).unwrap(),
+        ByStatusFields::Invalid { seen: seen(&["x"]) }
+    );
+    assert_eq!(readers(), ["in place"]);
+    let body = r#"{"errors":{"id":4}}"#;
+    assert_eq!(
+        decode::<ByStatus>(409, body).unwrap(),
+        ByStatus::Taken {
+            conflict: Some(Conflict { id: 4 })
+        }
+    );
+
+    // A status no variant has: nothing is read in place, and the body is kept.
+    let body = r#"{"errors":["x"],"message":"m"}"#;
+    let ByStatus::Other(unknown) = decode::<ByStatus>(418, body).unwrap() else {
+        panic!("not the unknown variant");
+    };
+    assert_eq!(unknown.body(), body.as_bytes());
+    assert_eq!(readers(), Vec::<&str>::new());
+
+    // Details that do not fit the status's variant: kept, and that variant built from
+    // nothing, as reading the text first does.
+    let body = r#"{"errors":{"not":"a list"}}"#;
+    assert_eq!(
+        decode::<ByStatus>(422, body).unwrap(),
+        ByStatus::Invalid { seen: seen(&[]) }
+    );
+    readers();
 }
 
 #[test]
@@ -432,5 +512,7 @@ proptest! {
         same_both_ways::<Shared>(status, &object(&problem));
         let reason = format!(r#"{{"error":{}}}"#, object(&reason));
         same_both_ways::<InReason>(status, &reason);
+        same_both_ways::<ByStatus>(status, &object(&problem));
+        same_both_ways::<ByStatusFields>(status, &object(&problem));
     }
 }

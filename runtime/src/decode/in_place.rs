@@ -6,6 +6,9 @@
 //! that the enum's format reads with: when the code came first, the details are decoded
 //! where they are met, and the variant takes them from its slot; otherwise they are kept
 //! as text and decoded once the variant is chosen, as a format of its own reads them.
+//! Where the status alone picks the variant (a format with no code, like GitHub's), the
+//! details are decoded for the variant the response's status picks
+//! ([`InPlaceDetails::presume`]).
 //!
 //! It stays as lenient as reading the text first: details that do not fit the slot's
 //! type are skipped from where they started and kept as text, and so are details decoded
@@ -43,6 +46,14 @@ pub trait InPlaceDetails: Sized {
         map: &mut A,
     ) -> Result<Option<&'static str>, A::Error>;
 
+    /// The code of the variant whose details a body is read for before it names a code:
+    /// the one `status` picks, where status alone picks a variant (see
+    /// [`DetailsReader::presumed`](crate::format::DetailsReader::presumed)).
+    fn presume(status: StatusCode) -> Option<&'static str> {
+        let _ = status;
+        None
+    }
+
     /// Picks the variant for `input`, taking its details from `slots` when they were
     /// decoded in place.
     ///
@@ -57,6 +68,17 @@ pub(crate) struct InPlace<E: InPlaceDetails> {
     slots: E::Slots,
     /// The code the details were decoded for, once they were.
     decoded: Option<&'static str>,
+    /// The code details met before any are read for: see [`InPlaceDetails::presume`].
+    presumed: Option<&'static str>,
+}
+
+impl<E: InPlaceDetails> InPlace<E> {
+    fn for_status(status: StatusCode) -> Self {
+        InPlace {
+            presumed: E::presume(status),
+            ..InPlace::default()
+        }
+    }
 }
 
 impl<E: InPlaceDetails> Default for InPlace<E> {
@@ -64,6 +86,7 @@ impl<E: InPlaceDetails> Default for InPlace<E> {
         InPlace {
             slots: E::Slots::default(),
             decoded: None,
+            presumed: None,
         }
     }
 }
@@ -72,6 +95,7 @@ impl<E: InPlaceDetails> fmt::Debug for InPlace<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InPlace")
             .field("decoded", &self.decoded)
+            .field("presumed", &self.presumed)
             .finish_non_exhaustive()
     }
 }
@@ -79,7 +103,18 @@ impl<E: InPlaceDetails> fmt::Debug for InPlace<E> {
 impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
     fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
         self.decoded
-            .is_none_or(|decoded| raw.code.as_deref() == Some(decoded))
+            .is_none_or(|decoded| raw.code.as_deref().or(self.presumed) == Some(decoded))
+    }
+
+    fn presumed(&self) -> Option<&'static str> {
+        self.presumed
+    }
+
+    fn clear(&mut self) {
+        *self = InPlace {
+            presumed: self.presumed,
+            ..InPlace::default()
+        };
     }
 
     #[inline]
@@ -110,7 +145,13 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> Result<E, DecodeError> {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(
+        status,
+        headers,
+        body,
+        now,
+        InPlace::for_status(status),
+    );
     input.read_signals(&E::RETRY_SIGNALS, false);
     let mut reader = input.take_reader();
     E::choose(&input, &mut reader.slots)
@@ -125,7 +166,13 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> (Result<E, DecodeError>, ResponseMeta) {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(status, headers, body, now);
+    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(
+        status,
+        headers,
+        body,
+        now,
+        InPlace::for_status(status),
+    );
     input.read_signals(&E::RETRY_SIGNALS, E::KEEPS_HEADERS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())

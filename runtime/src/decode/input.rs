@@ -57,7 +57,7 @@ impl<'a> DecodeInput<'a> {
         body: &'a [u8],
         now: SystemTime,
     ) -> Self {
-        DecodeInput::read_with::<F>(status, headers, body, Some(now))
+        DecodeInput::read_with::<F>(status, headers, body, Some(now), Undecoded)
     }
 
     /// Input read from a body alone (a `Deserialize` impl): the status is the one the
@@ -98,7 +98,7 @@ where
 }
 
 impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
-    /// [`read_at`](DecodeInput::read_at), with `R` reading the details as the format
+    /// [`read_at`](DecodeInput::read_at), with `reader` reading the details as the format
     /// meets them (see [`Format::decode_with`]); [`take_reader`](Self::take_reader) has
     /// what it decoded. `now` is `None` for the system clock, read only if an HTTP-date
     /// `Retry-After` needs it.
@@ -108,6 +108,7 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
         headers: &'a HeaderMap,
         body: &'a [u8],
         now: Option<SystemTime>,
+        reader: R,
     ) -> Self {
         // The format's result is kept as it is, not taken apart: it is large, and each
         // rebuilding would copy it.
@@ -116,7 +117,7 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
         } else if body.iter().all(u8::is_ascii_whitespace) {
             Err(Unread::Empty)
         } else {
-            Ok(F::decode_with::<R>(body))
+            Ok(F::decode_with(body, reader))
         };
         let retry_after = if headers.is_empty() {
             None

@@ -156,8 +156,9 @@ macro_rules! declared_methods {
         #[inline]
         fn decode_with<'de, R: $crate::format::DetailsReader<'de>>(
             body: &'de [u8],
+            reader: R,
         ) -> ::core::result::Result<($crate::format::RawEnvelope<'de>, R), ::serde_json::Error> {
-            $declaration.decode_pair(body)
+            $declaration.decode_pair(body, reader)
         }
     };
 }
@@ -792,6 +793,8 @@ trait DetailsHook<'a> {
     ) -> Result<bool, serde_json::Error>;
     /// Forgets what was decoded.
     fn clear(&mut self);
+    /// The code to read details for while the body has named none.
+    fn presumed(&self) -> Option<&'static str>;
 }
 
 impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
@@ -805,7 +808,11 @@ impl<'a, R: DetailsReader<'a>> DetailsHook<'a> for R {
     }
 
     fn clear(&mut self) {
-        *self = R::default();
+        DetailsReader::clear(self);
+    }
+
+    fn presumed(&self) -> Option<&'static str> {
+        DetailsReader::presumed(self)
     }
 }
 
@@ -971,7 +978,7 @@ fn read_extension<'a>(
         return Ok(());
     };
     let mut decoded = false;
-    if let Some(code) = out.raw.code.as_deref()
+    if let Some(code) = out.raw.code.as_deref().or_else(|| out.hook.presumed())
         && reader.peek_byte() != Some(b'n')
     {
         let mut attempt = reader.clone();
@@ -1317,7 +1324,7 @@ fn read_slot<'a>(
 fn read_details<'a>(reader: &mut Reader<'a>, out: &mut Gathered<'a, '_>) -> json::Result<()> {
     let start = reader.position();
     let mut decoded = false;
-    if let Some(code) = out.raw.code.as_deref()
+    if let Some(code) = out.raw.code.as_deref().or_else(|| out.hook.presumed())
         && reader.peek_byte() != Some(b'n')
     {
         let mut attempt = reader.clone();
@@ -1405,7 +1412,7 @@ impl Declaration {
     }
 
     /// What a format's [`decode_with`](super::Format::decode_with) does with a
-    /// declaration: [`decode_with`](Self::decode_with) a new `R`, and the `R` after.
+    /// declaration: [`decode_with`](Self::decode_with) `reader`, and the reader after.
     ///
     /// # Errors
     ///
@@ -1414,8 +1421,8 @@ impl Declaration {
     pub fn decode_pair<'de, R: DetailsReader<'de>>(
         &self,
         body: &'de [u8],
+        mut reader: R,
     ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        let mut reader = R::default();
         let raw = self.decode_with(body, &mut reader)?;
         Ok((raw, reader))
     }

@@ -9,7 +9,9 @@ use super::RawEnvelope;
 /// JSON text for the format to keep in [`RawEnvelope::details`].
 ///
 /// The derive implements one per enum: when the code was read before the details and
-/// names a variant, the details are decoded into that variant's type in the same pass;
+/// names a variant (or the status alone picks the variant, see
+/// [`presumed`](Self::presumed)), the details are decoded into that variant's type in the
+/// same pass;
 /// otherwise (the code comes after them, or there is none) they are kept as text and
 /// decoded once a variant is chosen. [`Undecoded`] keeps everything as text, and so does
 /// a format of your own (see [`Format::decode_with`](super::Format::decode_with)): that is
@@ -22,6 +24,19 @@ pub trait DetailsReader<'de>: Default {
     fn fits(&self, raw: &RawEnvelope<'_>) -> bool {
         let _ = raw;
         true
+    }
+
+    /// The code the details are taken to be for while the body has named none: the code
+    /// of the one variant the response's status picks when status alone picks variants
+    /// (a format with no code). `None` by default: details met before a code are then
+    /// kept as text.
+    fn presumed(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Forgets what the reader decoded (keeping what it presumes).
+    fn clear(&mut self) {
+        *self = Self::default();
     }
 
     /// Not a public API: what a declared format's decoder calls at a details value when
