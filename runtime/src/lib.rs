@@ -117,6 +117,7 @@
 
 mod api_error;
 pub mod catalogue;
+pub mod client;
 pub mod decode;
 mod field_errors;
 pub mod format;
@@ -163,6 +164,9 @@ pub mod openapi;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
+#[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+pub mod ureq;
 
 /// Items the derive's generated code names. Not a public API: it may change in any
 /// release, which is why `apierror-macros` is pinned to an exact version.

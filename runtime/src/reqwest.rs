@@ -32,129 +32,25 @@
 //! # }
 //! ```
 
-use std::fmt;
 use std::future::Future;
 
 use ::reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api_error::ApiError;
-use crate::decode::{DecodeError, Decoded, ResponseMeta};
 use crate::format::Format;
 use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
 
-/// The default bound on an error body: longer bodies are cut here, which decodes them
-/// to the `unknown` variant with their start kept.
-pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+pub use crate::client::{BoundedBody, ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT};
 
-/// The default bound on a success body read by [`json`].
-pub const SUCCESS_BODY_LIMIT: usize = crate::decode::MAX_DECODED_BODY;
-
-/// Why a call through reqwest did not produce the expected value.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ClientError<E> {
-    /// No response: the request could not be sent or answered (connect, timeout), or a
-    /// success body could not be read. Classified [`Retry::Backoff`] (a refused
-    /// connection as never sent); a request that could not even be built is
-    /// [`Retry::Never`].
-    Transport(::reqwest::Error),
-    /// The server answered with an error status; here it is, decoded, with the
-    /// response's metadata (`Retry-After`, rate limit, request id).
-    Api(Decoded<E>),
-    /// The server answered with an error status whose body matches no variant of an
-    /// enum that has no `unknown` variant.
-    Undecodable {
-        /// Why no variant matched.
-        error: Box<DecodeError>,
-        /// The response's metadata.
-        meta: Box<ResponseMeta>,
-    },
-    /// A success body longer than the limit.
-    TooLarge {
-        /// The response's status.
-        status: StatusCode,
-        /// The limit it passed.
-        limit: usize,
-    },
-    /// A success body that is not the expected JSON.
-    InvalidBody {
-        /// The response's status.
-        status: StatusCode,
-        /// The parser's complaint.
-        error: serde_json::Error,
-    },
-}
-
-impl<E> fmt::Display for ClientError<E> {
-    /// What went wrong at this level; the cause (the transport error, the decoded error,
-    /// the parser's complaint) is the [`source`](std::error::Error::source), never
-    /// repeated here.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Transport(_) => f.write_str("the request failed"),
-            ClientError::Api(decoded) => {
-                write!(f, "the server answered {}", decoded.meta.status.as_u16())
-            }
-            ClientError::Undecodable { meta, .. } => write!(
-                f,
-                "the server answered {} with an error this client does not know",
-                meta.status.as_u16()
-            ),
-            ClientError::TooLarge { status, limit } => write!(
-                f,
-                "the {} response's body is longer than {limit} bytes",
-                status.as_u16()
-            ),
-            ClientError::InvalidBody { status, .. } => write!(
-                f,
-                "the {} response's body is not the expected JSON",
-                status.as_u16()
-            ),
-        }
-    }
-}
-
-impl<E: std::error::Error + 'static> std::error::Error for ClientError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClientError::Transport(error) => Some(error),
-            ClientError::Api(decoded) => Some(decoded),
-            ClientError::Undecodable { error, .. } => Some(error),
-            ClientError::InvalidBody { error, .. } => Some(error),
-            ClientError::TooLarge { .. } => None,
-        }
-    }
-}
+/// Why a call through reqwest did not produce the expected value: see
+/// [`client::ClientError`](crate::client::ClientError).
+pub type ClientError<E> = crate::client::ClientError<E, ::reqwest::Error>;
 
 impl<E> From<::reqwest::Error> for ClientError<E> {
     fn from(error: ::reqwest::Error) -> Self {
         ClientError::Transport(error)
-    }
-}
-
-impl<E: ApiError> Classify for ClientError<E> {
-    fn failure(&self) -> Option<Failure> {
-        match self {
-            ClientError::Transport(error) => error.failure(),
-            ClientError::Api(decoded) => decoded.failure(),
-            ClientError::Undecodable { meta, .. } => meta.failure(),
-            ClientError::TooLarge { .. } | ClientError::InvalidBody { .. } => {
-                Some(Failure::new(Retry::Never))
-            }
-        }
-    }
-
-    fn summary(&self) -> Summary<'_> {
-        match self {
-            ClientError::Transport(error) => error.summary(),
-            ClientError::Api(decoded) => decoded.summary(),
-            ClientError::Undecodable { meta, .. } => meta.summary(),
-            ClientError::TooLarge { status, .. } | ClientError::InvalidBody { status, .. } => {
-                Summary::new(Some(*status), None, None)
-            }
-        }
     }
 }
 
@@ -216,15 +112,6 @@ impl Classify for Response {
     }
 }
 
-/// A body read with a bound.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoundedBody {
-    /// The bytes read: at most the bound.
-    pub bytes: Vec<u8>,
-    /// Whether the body went on past the bound (the rest was not read).
-    pub truncated: bool,
-}
-
 /// Reads `response`'s body chunk by chunk, keeping at most `limit` bytes and reading no
 /// further chunk once the bound is reached.
 ///
@@ -272,31 +159,7 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     let mut body = Vec::new();
     // An interrupted body is decoded from what arrived.
     let _ = read_into(&mut response, limit, &mut body).await;
-    api_error_of(status, &headers, &body)
-}
-
-/// The error an error response's body decodes to, with its metadata: one parse of the
-/// body serves both, whichever way it goes.
-fn api_error_of<E: ApiError>(
-    status: StatusCode,
-    headers: &http::HeaderMap,
-    body: &[u8],
-) -> ClientError<E> {
-    match crate::decode::decode_with_meta::<E>(status, headers, body, None) {
-        (Ok(error), meta) => ClientError::Api(Decoded {
-            error,
-            meta: Box::new(meta),
-        }),
-        (Err(error), meta) => ClientError::Undecodable {
-            error: Box::new(error),
-            meta: Box::new(meta),
-        },
-    }
-}
-
-/// Whether a status is an error (4xx or 5xx).
-fn is_error(status: StatusCode) -> bool {
-    status.is_client_error() || status.is_server_error()
+    crate::client::api_error_of(status, &headers, &body)
 }
 
 /// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
@@ -315,7 +178,7 @@ fn is_error(status: StatusCode) -> bool {
 /// it is longer than the bound.
 pub async fn check<E: ApiError>(response: Response) -> Result<Response, ClientError<E>> {
     let status = response.status();
-    if is_error(status) {
+    if crate::client::is_error(status) {
         return Err(decode_error(response, ERROR_BODY_LIMIT).await);
     }
     if !(<E::Format as Format>::MARKS_ERRORS && status.is_success()) {
@@ -351,7 +214,7 @@ async fn read_success<E: ApiError>(
     }
     let headers = std::mem::take(response.headers_mut());
     if <E::Format as Format>::is_error_body(&body.bytes) {
-        return Err(api_error_of(status, &headers, &body.bytes));
+        return Err(crate::client::api_error_of(status, &headers, &body.bytes));
     }
     let parts = Parts {
         status,
@@ -373,7 +236,7 @@ pub async fn json<T: DeserializeOwned, E: ApiError>(
     response: Response,
     limit: usize,
 ) -> Result<T, ClientError<E>> {
-    if is_error(response.status()) {
+    if crate::client::is_error(response.status()) {
         return Err(decode_error(response, ERROR_BODY_LIMIT).await);
     }
     let (parts, body) = read_success::<E>(response, limit).await?;

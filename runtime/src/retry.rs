@@ -11,10 +11,10 @@
 //! | [`CircuitBreaker`] | stop calling a failing service, probe it back (lock-free) |
 //! | [`RetryBudget`] | cap retries at a fraction of requests, across calls (lock-free) |
 //! | [`ThrottleGate`] | hold every caller back until a 429's `Retry-After` has passed |
-//! | [`RetryDriver`] | run an async call under all of the above |
+//! | [`RetryDriver`] | run an async call under all of the above, or a blocking one ([`RetryDriver::run_blocking`]) |
 //! | `TowerRetryPolicy` (feature `tower`) | the policy and budget as a `tower::retry::Policy` |
 //! | [`RetryAfter`], [`RateLimit`] | what a response asks of the client: a wait, a quota |
-//! | [`Rng`], [`Clock`], [`Sleep`] | injected randomness and time; [`ManualClock`] and [`ManualSleep`] for tests, `TokioClock` and `TokioSleep` with the `tokio` feature |
+//! | [`Rng`], [`Clock`], [`Sleep`] | injected randomness and time; [`ManualClock`] and [`ManualSleep`] for tests, [`ThreadSleep`] for blocking calls, `TokioClock` and `TokioSleep` with the `tokio` feature |
 //!
 //! ```
 //! use std::time::Duration;
@@ -33,6 +33,7 @@
 //! }
 //! ```
 
+mod blocking;
 mod breaker;
 mod budget;
 mod call;
@@ -49,6 +50,7 @@ mod rng;
 mod tower;
 pub(crate) mod trace;
 
+pub use blocking::{Attempt, ThreadSleep};
 pub use breaker::{
     BreakerOpen, BreakerPermit, BreakerSnapshot, BreakerState, BreakerTransition, CircuitBreaker,
     Outcome,

@@ -455,6 +455,10 @@ where
     if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
         return error.failure();
     }
+    #[cfg(feature = "ureq")]
+    if let Some(error) = error.downcast_ref::<crate::ureq::ClientError<E>>() {
+        return error.failure();
+    }
     None
 }
 
@@ -470,6 +474,10 @@ where
     }
     #[cfg(feature = "reqwest")]
     if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
+        return Some(error.summary());
+    }
+    #[cfg(feature = "ureq")]
+    if let Some(error) = error.downcast_ref::<crate::ureq::ClientError<E>>() {
         return Some(error.summary());
     }
     None

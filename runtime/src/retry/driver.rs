@@ -382,6 +382,15 @@ impl<S, C, R> RetryDriver<S, C, R> {
         self.budget.as_ref()
     }
 
+    /// A new key for one logical call, from the driver's rng.
+    pub(super) fn idempotency_key(&self) -> IdempotencyKey
+    where
+        R: Rng,
+    {
+        let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
+        IdempotencyKey::generate(&mut *rng)
+    }
+
     fn emit(&self, event: &RetryEvent) {
         if let Some(observer) = &self.observer {
             observer(event);
@@ -390,7 +399,12 @@ impl<S, C, R> RetryDriver<S, C, R> {
 }
 
 /// The refresh of a call that has none.
-type NoRefresh = fn() -> Ready<bool>;
+pub(super) type NoRefresh = fn() -> Ready<bool>;
+
+/// A call that takes the attempt's number alone, as one that is also told its time limit.
+fn attempt_only<Fut>(mut call: impl FnMut(u32) -> Fut) -> impl FnMut(u32, Option<Duration>) -> Fut {
+    move |attempt, _| call(attempt)
+}
 
 impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     /// Runs `call` (given the 1-based attempt number) until it succeeds or the driver
@@ -410,7 +424,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
     {
-        self.drive(idempotency, call, None::<NoRefresh>)
+        self.drive(idempotency, attempt_only(call), None::<NoRefresh>)
             .await
             .map(|completed| completed.value)
     }
@@ -431,7 +445,8 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
     {
-        self.drive(idempotency, call, None::<NoRefresh>).await
+        self.drive(idempotency, attempt_only(call), None::<NoRefresh>)
+            .await
     }
 
     /// Runs a call that carries an `Idempotency-Key`: one key is minted for the logical
@@ -449,13 +464,10 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
     {
-        let key = {
-            let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
-            IdempotencyKey::generate(&mut *rng)
-        };
+        let key = self.idempotency_key();
         self.drive(
             Idempotency::Idempotent,
-            |attempt| call(attempt, &key),
+            |attempt, _| call(attempt, &key),
             None::<NoRefresh>,
         )
         .await
@@ -482,19 +494,22 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         G: FnMut() -> GFut,
         GFut: Future<Output = bool>,
     {
-        self.drive(idempotency, call, Some(refresh))
+        self.drive(idempotency, attempt_only(call), Some(refresh))
             .await
             .map(|completed| completed.value)
     }
 
-    async fn drive<T, E, F, Fut, G, GFut>(
+    /// Runs the call: what every `run` method is, the blocking ones too. `call` gets the
+    /// attempt's number and how long it may take (the attempt timeout, within the
+    /// deadline); an attempt still pending then is abandoned.
+    pub(super) async fn drive<T, E, F, Fut, G, GFut>(
         &self,
         idempotency: Idempotency,
         call: F,
         refresh: Option<G>,
     ) -> Result<Completed<T>, RetryError<E>>
     where
-        F: FnMut(u32) -> Fut,
+        F: FnMut(u32, Option<Duration>) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
         G: FnMut() -> GFut,
@@ -513,7 +528,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         mut refresh: Option<G>,
     ) -> Result<Completed<T>, RetryError<E>>
     where
-        F: FnMut(u32) -> Fut,
+        F: FnMut(u32, Option<Duration>) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         E: Classify,
         G: FnMut() -> GFut,
@@ -543,7 +558,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             let limit = self.attempt_limit(call_state.started());
             let attempt_span = span.attempt(run.attempts);
             let outcome = attempt_span
-                .enter(self.attempt(call(run.attempts), limit))
+                .enter(self.attempt(call(run.attempts, limit), limit))
                 .await;
             let error = match outcome {
                 Some(Ok(value)) => {
