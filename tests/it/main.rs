@@ -3,6 +3,7 @@
 mod catalogue;
 mod client_declared;
 mod client_e2e;
+mod client_middleware;
 mod client_ureq;
 mod client_vendors;
 mod custom_format;
