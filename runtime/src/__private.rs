@@ -50,13 +50,13 @@ pub use crate::__impl_utoipa as impl_utoipa;
 pub mod axum {
     pub use ::axum::response::{IntoResponse, Response};
 
-    pub use crate::axum::response::probe::{Probe, ViaError, ViaNone};
     pub use crate::axum::response::{into_response, into_response_with_source};
+    pub use crate::server::respond::probe::{Probe, ViaError, ViaNone};
 
     /// The traits that `(&Probe(&value)).as_error()` dispatches through; generated code
     /// glob-imports this module.
     pub mod probe {
-        pub use crate::axum::response::probe::{ViaError, ViaNone};
+        pub use crate::server::respond::probe::{ViaError, ViaNone};
     }
 }
 

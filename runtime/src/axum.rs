@@ -81,14 +81,14 @@ mod rejection;
 mod request_context;
 mod request_id;
 pub(crate) mod response;
-mod scope;
-mod timestamp;
 
 #[cfg(test)]
 mod tests;
 
+pub use crate::server::{
+    FromRejection, MAX_REQUEST_ID_LEN, Rejection, RejectionKind, RequestId, RequestPart,
+    X_REQUEST_ID,
+};
 pub use catch_panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use extract::Extract;
-pub use rejection::{FromRejection, Rejection, RejectionKind, RequestPart};
 pub use request_context::{RequestContextFuture, RequestContextLayer, RequestContextService};
-pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, X_REQUEST_ID};

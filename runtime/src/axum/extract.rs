@@ -9,7 +9,7 @@ use ::axum::extract::{FromRequest, FromRequestParts, Request};
 use ::axum::response::IntoResponse;
 use http::request::Parts;
 
-use super::rejection::{FromRejection, Rejection};
+use crate::server::{FromRejection, Rejection};
 
 /// Runs the extractor `X`; if it rejects the request, answers with the application's
 /// error `E` built by [`FromRejection`] instead of axum's plain-text rejection.

@@ -17,8 +17,8 @@ mod layer;
 pub use future::RequestContextFuture;
 pub use layer::RequestContextLayer;
 
-use super::request_id::RequestId;
-use super::scope::{self, Scope};
+use crate::server::RequestId;
+use crate::server::scope::{self, Scope};
 
 /// The service [`RequestContextLayer`] wraps around an inner service.
 #[derive(Clone)]

@@ -20,7 +20,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashMap;
 use tower::ServiceExt;
 
-use super::response::probe::{Probe, ViaError as _};
 use super::{Extract, FromRejection, Rejection, RequestContextLayer, RequestId};
 use crate::api_error::ApiError;
 use crate::decode::DecodeError;
@@ -28,6 +27,7 @@ use crate::field_errors::FieldErrors;
 use crate::format::Format;
 use crate::format::envelope::{Context, Envelope, RawEnvelope};
 use crate::retry_class::Retry;
+use crate::server::respond::probe::{Probe, ViaError as _};
 
 /// `{"code":…,"message":…,"details":…,"request_id":…,"timestamp":…}`.
 struct Flatish;

@@ -11,7 +11,7 @@ use ::axum::response::{IntoResponse, Response};
 use pin_project_lite::pin_project;
 
 use super::MakeError;
-use crate::axum::scope;
+use crate::server::scope;
 
 pin_project! {
     /// The response future of [`CatchPanicService`](super::CatchPanicService): the

@@ -9,8 +9,8 @@ use std::task::{Context, Poll, ready};
 use http::Response;
 use pin_project_lite::pin_project;
 
-use crate::axum::request_id::X_REQUEST_ID;
-use crate::axum::scope::{self, Scope};
+use crate::server::request_id::X_REQUEST_ID;
+use crate::server::scope::{self, Scope};
 
 pin_project! {
     /// The response future of [`RequestContextService`](super::RequestContextService):

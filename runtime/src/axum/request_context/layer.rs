@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use tower::Layer;
 
 use super::RequestContextService;
-use crate::axum::request_id::RequestId;
-use crate::axum::scope::Clock;
 use crate::log_level::LogLevel;
+use crate::server::request_id::RequestId;
+use crate::server::scope::Clock;
 
 /// A source of request ids for requests that arrive without a usable one.
 pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
