@@ -41,6 +41,7 @@ pub use crate::roles::{
 pub use crate::status::{reason_phrase, status};
 pub use crate::unknown::Unknown;
 
+pub use crate::__impl_actix_web as impl_actix_web;
 pub use crate::__impl_axum as impl_axum;
 pub use crate::__impl_integrations as impl_integrations;
 pub use crate::__impl_utoipa as impl_utoipa;
@@ -58,6 +59,23 @@ pub mod axum {
     pub mod probe {
         pub use crate::server::respond::probe::{ViaError, ViaNone};
     }
+}
+
+/// What the `actix-web` arm of `impl_integrations!` calls.
+#[cfg(feature = "actix-web")]
+pub mod actix_web {
+    pub use ::actix_web::http::StatusCode;
+    pub use ::actix_web::{HttpResponse, ResponseError};
+
+    pub use crate::actix_web::{error_response, status_code};
+}
+
+/// Whether a derived type is a `std::error::Error` (see `server::respond::probe`): the
+/// value and the traits `(&Probe(&value)).as_error()` dispatches through, for a glob
+/// import.
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub mod axum_probe {
+    pub use crate::server::respond::probe::{Probe, ViaError, ViaNone};
 }
 
 /// What the `utoipa` arm of `impl_integrations!` calls.

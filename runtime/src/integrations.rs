@@ -15,6 +15,7 @@ macro_rules! __impl_integrations {
         unknown [$unknown:literal]
     ) => {
         $crate::__private::impl_axum!(impl [$($generics)*] $ty where [$($bounds)*]);
+        $crate::__private::impl_actix_web!(impl [$($generics)*] $ty where [$($bounds)*]);
         $crate::__private::impl_utoipa!(
             impl [$($generics)*] $ty where [$($bounds)*]
             details [$([$($details)?]),*]
@@ -47,6 +48,45 @@ macro_rules! __impl_axum {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_axum {
+    (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {};
+}
+
+/// `actix_web::ResponseError`, for a type that is `Debug` and `Display` (as the trait
+/// requires); a type that is not simply has no impl.
+#[cfg(feature = "actix-web")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_actix_web {
+    (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {
+        #[automatically_derived]
+        impl<$($generics)*> $crate::__private::actix_web::ResponseError for $ty
+        where
+            $($bounds)*
+            // Higher-ranked, so that a type without Debug or Display (its messages all
+            // templates) is not an error: it only lacks this impl.
+            for<'__apierror> Self: ::core::fmt::Debug + ::core::fmt::Display,
+        {
+            fn status_code(&self) -> $crate::__private::actix_web::StatusCode {
+                $crate::__private::actix_web::status_code(
+                    <Self as $crate::__private::ApiError>::status(self),
+                )
+            }
+
+            fn error_response(&self) -> $crate::__private::actix_web::HttpResponse {
+                // The error's Display and source chain for the log, when it is an Error.
+                use $crate::__private::axum_probe::*;
+                let __error = (&$crate::__private::axum_probe::Probe(self)).as_error();
+                $crate::__private::actix_web::error_response(self, __error)
+            }
+        }
+    };
+}
+
+/// `actix_web::ResponseError`: the feature is off.
+#[cfg(not(feature = "actix-web"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_actix_web {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {};
 }
 

@@ -155,6 +155,9 @@ pub use apierror_macros::ApiError;
 /// The `http` crate this one speaks: `StatusCode`, `HeaderMap`, `Response`.
 pub use http;
 
+#[cfg(feature = "actix-web")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
+pub mod actix_web;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;

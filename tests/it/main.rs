@@ -27,5 +27,6 @@ mod retry_call;
 mod retry_classify;
 mod retry_policy;
 mod retry_vendors;
+mod server_actix;
 mod server_e2e;
 mod support;

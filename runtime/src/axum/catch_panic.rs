@@ -80,8 +80,8 @@ mod tests {
 
     use tower::Layer;
 
-    use super::future::panic_message;
     use super::*;
+    use crate::server::respond::panic_message;
 
     /// A stand-in for a derived error: a 500 whose body says so.
     struct Internal;

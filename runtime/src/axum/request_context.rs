@@ -5,7 +5,6 @@
 //! through.
 
 use std::fmt;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{Request, Response};
@@ -18,7 +17,7 @@ pub use future::RequestContextFuture;
 pub use layer::RequestContextLayer;
 
 use crate::server::RequestId;
-use crate::server::scope::{self, Scope};
+use crate::server::scope;
 
 /// The service [`RequestContextLayer`] wraps around an inner service.
 #[derive(Clone)]
@@ -48,14 +47,11 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let request_id =
-            RequestId::from_headers(request.headers()).unwrap_or_else(|| (self.layer.ids)());
-        request.extensions_mut().insert(request_id.clone());
-        let scope = Arc::new(Scope::new(
-            request_id,
-            Arc::clone(&self.layer.clock),
-            self.layer.log_level,
-        ));
+        let scope = self
+            .layer
+            .settings
+            .scope(RequestId::from_headers(request.headers()));
+        request.extensions_mut().insert(scope.request_id().clone());
         let inner = scope::enter(&scope, || self.inner.call(request));
         RequestContextFuture::new(inner, scope)
     }

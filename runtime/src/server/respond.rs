@@ -129,6 +129,27 @@ pub(crate) mod probe {
     impl<'a, T: ?Sized> ViaNone<'a> for &Probe<'a, T> {}
 }
 
+/// Logs a panic in a request's handler at error level, with the request id.
+pub(crate) fn log_panic(payload: &(dyn std::any::Any + Send)) {
+    let scope = scope::current();
+    tracing::error!(
+        request_id = scope.as_ref().map(|scope| scope.request_id().as_str()),
+        panic = panic_message(payload),
+        "request handler panicked",
+    );
+}
+
+/// The text of a panic's payload: the `&str` or `String` that `panic!` was given.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&'static str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "a panic with a payload that is not a string"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt;

@@ -57,6 +57,40 @@ impl fmt::Debug for Scope {
     }
 }
 
+/// A source of request ids for requests that arrive without a usable one.
+pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
+
+/// What a request-context middleware is configured with: the clock for timestamps, the
+/// source of ids, and the level a 5xx is logged at.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) clock: Clock,
+    pub(crate) ids: IdSource,
+    pub(crate) log_level: LogLevel,
+}
+
+impl Settings {
+    /// The system clock, generated ids ([`RequestId::generate`]), errors logged at
+    /// error level.
+    pub(crate) fn new() -> Self {
+        Settings {
+            clock: Arc::new(SystemTime::now),
+            ids: Arc::new(RequestId::generate),
+            log_level: LogLevel::Error,
+        }
+    }
+
+    /// The scope of a request whose usable `X-Request-Id`, if any, is `from_client`.
+    pub(crate) fn scope(&self, from_client: Option<RequestId>) -> Arc<Scope> {
+        let request_id = from_client.unwrap_or_else(|| (self.ids)());
+        Arc::new(Scope::new(
+            request_id,
+            Arc::clone(&self.clock),
+            self.log_level,
+        ))
+    }
+}
+
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Scope>>> = const { RefCell::new(None) };
 }

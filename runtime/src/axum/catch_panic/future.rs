@@ -11,7 +11,6 @@ use ::axum::response::{IntoResponse, Response};
 use pin_project_lite::pin_project;
 
 use super::MakeError;
-use crate::server::scope;
 
 pin_project! {
     /// The response future of [`CatchPanicService`](super::CatchPanicService): the
@@ -86,23 +85,7 @@ where
                 }
             }
         };
-        let scope = scope::current();
-        tracing::error!(
-            request_id = scope.as_ref().map(|scope| scope.request_id().as_str()),
-            panic = panic_message(payload.as_ref()),
-            "request handler panicked",
-        );
+        crate::server::respond::log_panic(payload.as_ref());
         Poll::Ready(Ok((this.make_error)().into_response()))
-    }
-}
-
-/// The text of a panic's payload: the `&str` or `String` that `panic!` was given.
-pub(super) fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(message) = payload.downcast_ref::<&'static str>() {
-        message
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message
-    } else {
-        "a panic with a payload that is not a string"
     }
 }

@@ -9,10 +9,7 @@ use tower::Layer;
 use super::RequestContextService;
 use crate::log_level::LogLevel;
 use crate::server::request_id::RequestId;
-use crate::server::scope::Clock;
-
-/// A source of request ids for requests that arrive without a usable one.
-pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
+use crate::server::scope::Settings;
 
 /// A tower layer that gives every request a [`RequestId`] and a clock, so that error
 /// responses built while handling it carry both.
@@ -42,25 +39,21 @@ pub(crate) type IdSource = Arc<dyn Fn() -> RequestId + Send + Sync>;
 /// say) do not see the request; they are encoded without id and timestamp.
 #[derive(Clone)]
 pub struct RequestContextLayer {
-    pub(super) clock: Clock,
-    pub(super) ids: IdSource,
-    pub(super) log_level: LogLevel,
+    pub(super) settings: Settings,
 }
 
 impl RequestContextLayer {
     /// The layer with the system clock and generated ids ([`RequestId::generate`]).
     pub fn new() -> Self {
         RequestContextLayer {
-            clock: Arc::new(SystemTime::now),
-            ids: Arc::new(RequestId::generate),
-            log_level: LogLevel::Error,
+            settings: Settings::new(),
         }
     }
 
     /// Reads the time for timestamps from `clock` instead of the system clock.
     #[must_use]
     pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        self.settings.clock = Arc::new(clock);
         self
     }
 
@@ -68,7 +61,7 @@ impl RequestContextLayer {
     /// [`LogLevel::Error`]); a variant's `#[api_error(log = "…")]` still wins.
     #[must_use]
     pub fn with_log_level(mut self, level: LogLevel) -> Self {
-        self.log_level = level;
+        self.settings.log_level = level;
         self
     }
 
@@ -76,7 +69,7 @@ impl RequestContextLayer {
     /// generating random ones.
     #[must_use]
     pub fn with_request_ids(mut self, ids: impl Fn() -> RequestId + Send + Sync + 'static) -> Self {
-        self.ids = Arc::new(ids);
+        self.settings.ids = Arc::new(ids);
         self
     }
 }
