@@ -315,3 +315,21 @@ async fn vendors_signals_decide_and_their_2xx_errors_are_errors() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(start.elapsed().as_secs(), 30);
 }
+
+#[tokio::test(start_paused = true)]
+async fn each_call_and_attempt_is_a_span_with_opentelemetrys_names() {
+    let logs = crate::server_e2e::capture_logs();
+    let (url, _) = serve(vec![(503, vec![], UNAVAILABLE)], Duration::ZERO).await;
+    let client = client(RetryMiddleware::<VendorError>::new(policy()));
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = logs.text();
+    for needle in [
+        "http.request.method=\"GET\"",
+        "server.address=\"127.0.0.1\"",
+        "http.response.status_code=503",
+        "retrying next_attempt=2",
+    ] {
+        assert!(text.contains(needle), "{needle} in:\n{text}");
+    }
+}
