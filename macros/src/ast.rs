@@ -79,6 +79,27 @@ pub(crate) const LOG_LEVELS: &[(&str, &str)] = &[
     ("off", "Off"),
 ];
 
+/// The names `#[api_error(grpc = "…")]` takes (google.rpc.Code's, `ok` aside), with the
+/// `GrpcCode` variant each is.
+pub(crate) const GRPC_CODES: &[(&str, &str)] = &[
+    ("cancelled", "Cancelled"),
+    ("unknown", "Unknown"),
+    ("invalid_argument", "InvalidArgument"),
+    ("deadline_exceeded", "DeadlineExceeded"),
+    ("not_found", "NotFound"),
+    ("already_exists", "AlreadyExists"),
+    ("permission_denied", "PermissionDenied"),
+    ("resource_exhausted", "ResourceExhausted"),
+    ("failed_precondition", "FailedPrecondition"),
+    ("aborted", "Aborted"),
+    ("out_of_range", "OutOfRange"),
+    ("unimplemented", "Unimplemented"),
+    ("internal", "Internal"),
+    ("unavailable", "Unavailable"),
+    ("data_loss", "DataLoss"),
+    ("unauthenticated", "Unauthenticated"),
+];
+
 /// The container's format.
 pub(crate) enum FormatChoice {
     Builtin(Builtin),
@@ -176,6 +197,8 @@ pub(crate) struct Variant {
     pub(crate) expose: Option<Span>,
     /// `#[api_error(log = "…")]`: the level a server logs it at.
     pub(crate) log: Option<LitStr>,
+    /// `#[api_error(grpc = "…")]`: its gRPC code, where not the status's.
+    pub(crate) grpc: Option<LitStr>,
     pub(crate) unknown: Option<Span>,
     pub(crate) decode_default: Option<Span>,
     pub(crate) fields: Vec<Field>,
@@ -287,6 +310,8 @@ pub(crate) struct Input<'a> {
     pub(crate) retry: Option<attr::RetrySpec>,
     /// `#[api_error(classify = path)]`.
     pub(crate) classify: Option<syn::Path>,
+    /// `#[api_error(domain = "…")]`: the domain of its gRPC `ErrorInfo`.
+    pub(crate) domain: Option<LitStr>,
 }
 
 impl Input<'_> {
@@ -369,6 +394,7 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
                 ("retryable", default.retryable.as_ref().map(|r| r.span)),
                 ("message", container.message.as_ref().map(LitStr::span)),
                 ("log", container.log.as_ref().map(LitStr::span)),
+                ("grpc", container.grpc.as_ref().map(LitStr::span)),
                 (
                     "expose",
                     container
@@ -408,6 +434,7 @@ pub(crate) fn parse(input: &DeriveInput) -> Result<Input<'_>, darling::Error> {
         misplaced,
         retry: container.retry.clone(),
         classify: container.classify.clone(),
+        domain: container.domain.clone(),
     })
 }
 
@@ -461,6 +488,7 @@ fn variant(
         message: v.message.clone(),
         expose: v.expose.is_present().then(|| v.expose.span()),
         log: v.log.clone(),
+        grpc: v.grpc.clone(),
         unknown: v.unknown.is_present().then(|| v.unknown.span()),
         decode_default: v
             .decode_default
@@ -499,6 +527,7 @@ fn struct_variant(
         retryable: short.retryable.clone(),
         message: container.message.clone(),
         log: container.log.clone(),
+        grpc: container.grpc.clone(),
         expose: container
             .expose
             .is_present()

@@ -39,6 +39,10 @@ pub(crate) struct ContainerAttrs {
     pub(crate) retry: Option<RetrySpec>,
     #[darling(default)]
     pub(crate) classify: Option<syn::Path>,
+    #[darling(default)]
+    pub(crate) grpc: Option<LitStr>,
+    #[darling(default)]
+    pub(crate) domain: Option<LitStr>,
 }
 
 /// `#[api_error(retry(header = "…", unit = "…", should_retry = "…"))]`: the vendor's
@@ -75,6 +79,8 @@ pub(crate) struct VariantAttrs {
     pub(crate) decode_default: Flag,
     #[darling(default)]
     pub(crate) key: Option<KeySpec>,
+    #[darling(default)]
+    pub(crate) grpc: Option<LitStr>,
 }
 
 /// A field's `#[api_error(...)]`.
@@ -262,12 +268,15 @@ pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("log", Place::Container, Form::Str),
     ("retry", Place::Container, Form::List),
     ("classify", Place::Container, Form::Path),
+    ("grpc", Place::Container, Form::Str),
+    ("domain", Place::Container, Form::Str),
     ("message", Place::Variant, Form::Str),
     ("expose", Place::Variant, Form::Flag),
     ("log", Place::Variant, Form::Str),
     ("unknown", Place::Variant, Form::Flag),
     ("decode_default", Place::Variant, Form::Flag),
     ("key", Place::Variant, Form::List),
+    ("grpc", Place::Variant, Form::Str),
     ("details", Place::Field, Form::Flag),
     ("message", Place::Field, Form::Flag),
     ("default", Place::Field, Form::Flag),

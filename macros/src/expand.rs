@@ -342,6 +342,7 @@ impl Codegen<'_> {
         let retry_after = self.retry_after_fn();
         let retry_pinned = self.retry_pinned_fn();
         let log_level = self.log_level_fn();
+        let grpc = self.grpc_fn();
         let encode = self.encode_fn();
         let decode = self.decode_fn();
         let catalogue = self.catalogue();
@@ -360,6 +361,7 @@ impl Codegen<'_> {
             #retry_after
             #retry_pinned
             #log_level
+            #grpc
             #encode
             #decode
         }
@@ -401,9 +403,11 @@ impl Codegen<'_> {
                 let retry_after = v.field(Role::RetryAfter).is_some();
                 let decodes = v.is_decodable();
                 let doc = &v.doc;
+                let grpc = grpc_code(v, &p);
                 quote! {
                     #p::ErrorSpec::new(#name, #status, #code)
                         #message
+                        .with_grpc(#grpc)
                         .with_masked(#masked)
                         .with_retry(#retry)
                         .with_retry_after(#retry_after)
@@ -413,6 +417,30 @@ impl Codegen<'_> {
             });
         quote! {
             const CATALOGUE: &'static [#p::ErrorSpec] = &[#(#specs),*];
+        }
+    }
+
+    /// `grpc_code` where a variant names its gRPC code, and `GRPC_DOMAIN` from
+    /// `#[api_error(domain = "…")]`; the trait's defaults otherwise.
+    fn grpc_fn(&self) -> TokenStream {
+        let p = {
+            let krate = self.krate;
+            quote!(#krate::__private)
+        };
+        let domain = self.input.domain.as_ref().map(|domain| {
+            quote!(const GRPC_DOMAIN: ::core::option::Option<&'static str> = ::core::option::Option::Some(#domain);)
+        });
+        if self.input.variants.iter().all(|v| v.grpc.is_none()) {
+            return quote!(#domain);
+        }
+        let body = self.arms(|v| {
+            let pat = pattern(v, &[], false);
+            let code = grpc_code(v, &p);
+            quote!(#pat => #code,)
+        });
+        quote! {
+            #domain
+            fn grpc_code(&self) -> #p::GrpcCode { #body }
         }
     }
 
@@ -1183,6 +1211,27 @@ impl Codegen<'_> {
 }
 
 /// How many of `decodable` have `variant`'s code (itself included).
+/// The variant's gRPC code: the one it names (valid, or the checks said so), else its
+/// status's. For an `unknown` variant, whatever its status (read at run time) says.
+fn grpc_code(variant: &Variant, p: &TokenStream) -> TokenStream {
+    let named = variant.grpc.as_ref().and_then(|lit| {
+        crate::ast::GRPC_CODES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&lit.value()))
+            .map(|(_, code)| Ident::new(code, Span::call_site()))
+    });
+    match named {
+        Some(code) => quote!(#p::GrpcCode::#code),
+        None if variant.is_unknown() => {
+            quote!(#p::GrpcCode::for_status(#p::ApiError::status(self)))
+        }
+        None => {
+            let status = variant.status_value();
+            quote!(#p::GrpcCode::for_status(#p::status(#status)))
+        }
+    }
+}
+
 fn sharing(decodable: &[&Variant], variant: &Variant) -> usize {
     decodable
         .iter()

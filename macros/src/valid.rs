@@ -9,7 +9,8 @@ use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
 use crate::ast::{
-    BUILTINS, Builtin, FormatChoice, Input, LOG_LEVELS, MessageSource, Role, Variant, member_is,
+    BUILTINS, Builtin, FormatChoice, GRPC_CODES, Input, LOG_LEVELS, MessageSource, Role, Variant,
+    member_is,
 };
 use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
 use crate::case::RULES;
@@ -56,6 +57,7 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Accumulator) {
             check_retryable(variant, errors);
             check_expose(variant, errors);
             check_log(variant, errors);
+            check_grpc(variant, errors);
             check_message(variant, errors);
             check_fields(variant, errors);
         }
@@ -466,6 +468,27 @@ fn check_log(variant: &Variant, errors: &mut Accumulator) {
     }
 }
 
+fn check_grpc(variant: &Variant, errors: &mut Accumulator) {
+    let Some(lit) = &variant.grpc else {
+        return;
+    };
+    let value = lit.value();
+    if value.eq_ignore_ascii_case("ok") {
+        error(
+            errors,
+            lit.span(),
+            "#[api_error(grpc = \"ok\")] would send an error as a success; name an error code, or remove it to take the status's",
+        );
+    } else if GRPC_CODES
+        .iter()
+        .all(|(name, _)| !name.eq_ignore_ascii_case(&value))
+    {
+        let known: Vec<&str> = GRPC_CODES.iter().map(|(n, _)| *n).collect();
+        let message = unknown_name("#[api_error(grpc)] code", &value, &known);
+        error(errors, lit.span(), message);
+    }
+}
+
 fn check_message(variant: &Variant, errors: &mut Accumulator) {
     let Some(lit) = &variant.message else {
         return;
@@ -581,6 +604,9 @@ fn check_unknown(variant: &Variant, errors: &mut Accumulator) {
     }
     if let Some(lit) = &variant.log {
         extra.push(("log", lit.span()));
+    }
+    if let Some(lit) = &variant.grpc {
+        extra.push(("grpc", lit.span()));
     }
     for (name, span) in extra {
         error(

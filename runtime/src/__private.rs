@@ -29,6 +29,7 @@ pub use crate::format::{
     Declare, Declared, Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem,
     Reason,
 };
+pub use crate::grpc_code::GrpcCode;
 pub use crate::log_level::LogLevel;
 pub use crate::retry::register_probe;
 pub use crate::retry::retry_after::header_value as retry_after_value;
@@ -44,6 +45,7 @@ pub use crate::unknown::Unknown;
 pub use crate::__impl_actix_web as impl_actix_web;
 pub use crate::__impl_axum as impl_axum;
 pub use crate::__impl_integrations as impl_integrations;
+pub use crate::__impl_tonic as impl_tonic;
 pub use crate::__impl_utoipa as impl_utoipa;
 
 /// What the `axum` arm of `impl_integrations!` calls.
@@ -73,9 +75,17 @@ pub mod actix_web {
 /// Whether a derived type is a `std::error::Error` (see `server::respond::probe`): the
 /// value and the traits `(&Probe(&value)).as_error()` dispatches through, for a glob
 /// import.
-#[cfg(any(feature = "axum", feature = "actix-web"))]
+#[cfg(any(feature = "axum", feature = "actix-web", feature = "tonic"))]
 pub mod axum_probe {
     pub use crate::server::respond::probe::{Probe, ViaError, ViaNone};
+}
+
+/// What the `tonic` arm of `impl_integrations!` calls.
+#[cfg(feature = "tonic")]
+pub mod tonic {
+    pub use ::tonic::Status;
+
+    pub use crate::tonic::into_status;
 }
 
 /// What the `utoipa` arm of `impl_integrations!` calls.

@@ -126,6 +126,17 @@ pub trait ApiError: Sized {
         None
     }
 
+    /// The gRPC code it crosses gRPC with: the variant's `#[api_error(grpc = "…")]`, else
+    /// its status's by google.rpc.Code's mapping
+    /// ([`GrpcCode::for_status`](crate::GrpcCode::for_status)).
+    fn grpc_code(&self) -> crate::GrpcCode {
+        crate::GrpcCode::for_status(self.status())
+    }
+
+    /// The domain of the `ErrorInfo` it crosses gRPC with
+    /// (`#[api_error(domain = "…")]`), if any.
+    const GRPC_DOMAIN: Option<&'static str> = None;
+
     /// Not a public API: whether the variant said `#[retryable(false)]`, which no signal
     /// in a response overrides (an exhausted rate limit or a `Retry-After` makes a
     /// response that is otherwise [`Retry::Never`] retryable).

@@ -78,7 +78,6 @@
 mod catch_panic;
 mod extract;
 mod rejection;
-mod request_context;
 mod request_id;
 pub(crate) mod response;
 
@@ -86,9 +85,8 @@ pub(crate) mod response;
 mod tests;
 
 pub use crate::server::{
-    FromRejection, MAX_REQUEST_ID_LEN, Rejection, RejectionKind, RequestId, RequestPart,
-    X_REQUEST_ID,
+    FromRejection, MAX_REQUEST_ID_LEN, Rejection, RejectionKind, RequestContextFuture,
+    RequestContextLayer, RequestContextService, RequestId, RequestPart, X_REQUEST_ID,
 };
 pub use catch_panic::{CatchPanicFuture, CatchPanicLayer, CatchPanicService};
 pub use extract::Extract;
-pub use request_context::{RequestContextFuture, RequestContextLayer, RequestContextService};

@@ -25,7 +25,7 @@
 //! const _: () = assert!(!maps(VendorError::CATALOGUE, 404, "invalid_token"));
 //!
 //! let table = catalogue::markdown(VendorError::CATALOGUE);
-//! assert!(table.contains("| 429 | `rate_limit_exceeded` | Too many requests: wait for `Retry-After`. | retry after the server's `Retry-After` |"));
+//! assert!(table.contains("| 429 | `RESOURCE_EXHAUSTED` | `rate_limit_exceeded` | Too many requests: wait for `Retry-After`. | retry after the server's `Retry-After` |"));
 //! ```
 
 use std::borrow::Cow;
@@ -34,6 +34,7 @@ use std::fmt::Write as _;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use crate::GrpcCode;
 use crate::retry_class::Retry;
 
 /// One declared variant, as documentation sees it.
@@ -49,6 +50,8 @@ pub struct ErrorSpec {
     pub status: u16,
     /// The code on the wire.
     pub code: &'static str,
+    /// The gRPC code: the variant's `#[api_error(grpc = "…")]`, else its status's.
+    pub grpc: GrpcCode,
     /// The message text as declared: a literal, or a template with its `{placeholders}`
     /// (the `message = "…"` template, else a thiserror `#[error("…")]`); `None` when the
     /// message is a field or a `Display` the derive cannot see.
@@ -75,6 +78,7 @@ impl ErrorSpec {
             name,
             status,
             code,
+            grpc: GrpcCode::for_u16(status),
             message: None,
             masked: false,
             retry: Retry::Never,
@@ -82,6 +86,13 @@ impl ErrorSpec {
             decodes: true,
             doc: "",
         }
+    }
+
+    /// Sets the gRPC code.
+    #[must_use]
+    pub const fn with_grpc(mut self, grpc: GrpcCode) -> Self {
+        self.grpc = grpc;
+        self
     }
 
     /// Sets the declared message text.
@@ -176,10 +187,11 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// The catalogue as a Markdown table, like a vendor's error page: status, code, meaning
-/// (the doc comment, else the public message) and what a client should do.
+/// The catalogue as a Markdown table, like a vendor's error page: status, gRPC code,
+/// code, meaning (the doc comment, else the public message) and what a client should do.
 pub fn markdown(catalogue: &[ErrorSpec]) -> String {
-    let mut out = String::from("| status | code | meaning | what to do |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| status | gRPC | code | meaning | what to do |\n|---|---|---|---|---|\n");
     for spec in catalogue {
         let meaning = if spec.doc.is_empty() {
             spec.public_message().unwrap_or_default()
@@ -188,8 +200,9 @@ pub fn markdown(catalogue: &[ErrorSpec]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} |",
+            "| {} | `{}` | `{}` | {} | {} |",
             spec.status,
+            spec.grpc,
             spec.code,
             meaning.replace('|', "\\|"),
             spec.advice()
@@ -205,9 +218,10 @@ pub fn json(catalogue: &[ErrorSpec]) -> String {
 
 impl Serialize for ErrorSpec {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut spec = serializer.serialize_struct("ErrorSpec", 9)?;
+        let mut spec = serializer.serialize_struct("ErrorSpec", 10)?;
         spec.serialize_field("name", self.name)?;
         spec.serialize_field("status", &self.status)?;
+        spec.serialize_field("grpc", self.grpc.as_str())?;
         spec.serialize_field("code", self.code)?;
         spec.serialize_field("message", &self.public_message())?;
         spec.serialize_field("retry", self.retry.as_str())?;

@@ -16,6 +16,7 @@ macro_rules! __impl_integrations {
     ) => {
         $crate::__private::impl_axum!(impl [$($generics)*] $ty where [$($bounds)*]);
         $crate::__private::impl_actix_web!(impl [$($generics)*] $ty where [$($bounds)*]);
+        $crate::__private::impl_tonic!(impl [$($generics)*] $ty where [$($bounds)*]);
         $crate::__private::impl_utoipa!(
             impl [$($generics)*] $ty where [$($bounds)*]
             details [$([$($details)?]),*]
@@ -87,6 +88,35 @@ macro_rules! __impl_actix_web {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_actix_web {
+    (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {};
+}
+
+/// `From<E> for tonic::Status`, so that `?` works in a tonic handler.
+#[cfg(feature = "tonic")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_tonic {
+    (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {
+        #[automatically_derived]
+        impl<$($generics)*> ::core::convert::From<$ty> for $crate::__private::tonic::Status
+        where
+            $($bounds)*
+        {
+            fn from(error: $ty) -> Self {
+                // The error's Display and source chain for the log, when it is an Error.
+                use $crate::__private::axum_probe::*;
+                let __error = (&$crate::__private::axum_probe::Probe(&error)).as_error();
+                $crate::__private::tonic::into_status(&error, __error)
+            }
+        }
+    };
+}
+
+/// `From<E> for tonic::Status`: the feature is off.
+#[cfg(not(feature = "tonic"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __impl_tonic {
     (impl [$($generics:tt)*] $ty:ty where [$($bounds:tt)*]) => {};
 }
 

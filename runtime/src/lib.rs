@@ -121,6 +121,7 @@ pub mod client;
 pub mod decode;
 mod field_errors;
 pub mod format;
+mod grpc_code;
 mod integrations;
 mod log_level;
 pub mod retry;
@@ -136,6 +137,7 @@ pub use api_error::ApiError;
 pub use decode::{DecodeError, Decoded};
 pub use field_errors::FieldErrors;
 pub use format::envelope::Context;
+pub use grpc_code::GrpcCode;
 pub use log_level::LogLevel;
 pub use retry_class::Retry;
 pub use unknown::Unknown;
@@ -170,9 +172,15 @@ pub mod reqwest;
 #[cfg(feature = "reqwest-middleware")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest-middleware")))]
 pub mod reqwest_middleware;
-#[cfg(any(feature = "axum", feature = "actix-web"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix-web"))))]
+#[cfg(any(feature = "axum", feature = "actix-web", feature = "tonic"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "axum", feature = "actix-web", feature = "tonic")))
+)]
 pub mod server;
+#[cfg(feature = "tonic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
+pub mod tonic;
 #[cfg(feature = "ureq")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
 pub mod ureq;

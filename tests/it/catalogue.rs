@@ -41,17 +41,17 @@ fn seed_004s_catalogue_is_its_published_table() {
     assert_eq!(
         catalogue::markdown(FlextellError::CATALOGUE),
         "\
-| status | code | meaning | what to do |
-|---|---|---|---|
-| 400 | `invalid_request` | Invalid body or query parameters. | fix the request; do not retry |
-| 401 | `invalid_token` | The bearer token is missing, invalid or expired: refresh it and retry. | refresh the credentials, then retry once |
-| 403 | `insufficient_scope` | The token lacks a scope: re-authorize. | fix the request; do not retry |
-| 404 | `not_found` | No such resource. | fix the request; do not retry |
-| 409 | `conflict` | Already exists, or conflicts with the current state. | fix the request; do not retry |
-| 422 | `validation_error` | Well-formed but invalid. | fix the request; do not retry |
-| 429 | `rate_limit_exceeded` | Over the rate limit: wait for `Retry-After`. | retry after the server's `Retry-After` |
-| 500 | `internal_error` | Unexpected server-side error: retry with backoff. | retry with exponential backoff |
-| 503 | `service_unavailable` | Temporarily unavailable: retry with backoff. | retry with exponential backoff |
+| status | gRPC | code | meaning | what to do |
+|---|---|---|---|---|
+| 400 | `INVALID_ARGUMENT` | `invalid_request` | Invalid body or query parameters. | fix the request; do not retry |
+| 401 | `UNAUTHENTICATED` | `invalid_token` | The bearer token is missing, invalid or expired: refresh it and retry. | refresh the credentials, then retry once |
+| 403 | `PERMISSION_DENIED` | `insufficient_scope` | The token lacks a scope: re-authorize. | fix the request; do not retry |
+| 404 | `NOT_FOUND` | `not_found` | No such resource. | fix the request; do not retry |
+| 409 | `ABORTED` | `conflict` | Already exists, or conflicts with the current state. | fix the request; do not retry |
+| 422 | `FAILED_PRECONDITION` | `validation_error` | Well-formed but invalid. | fix the request; do not retry |
+| 429 | `RESOURCE_EXHAUSTED` | `rate_limit_exceeded` | Over the rate limit: wait for `Retry-After`. | retry after the server's `Retry-After` |
+| 500 | `INTERNAL` | `internal_error` | Unexpected server-side error: retry with backoff. | retry with exponential backoff |
+| 503 | `UNAVAILABLE` | `service_unavailable` | Temporarily unavailable: retry with backoff. | retry with exponential backoff |
 "
     );
 }

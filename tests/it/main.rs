@@ -18,6 +18,7 @@ mod formats_lenient;
 mod formats_roundtrip;
 mod formats_seeds;
 mod fuzz_corpus;
+mod grpc;
 mod openapi;
 mod openapi_server;
 mod public_api;

@@ -2,6 +2,9 @@
 //! envelope, and [`FromRejection`], which turns it into the application's error: one
 //! trait for axum and actix-web.
 
+// With tonic alone, no framework builds rejections from its extractors' errors.
+#![cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+
 use std::error::Error;
 use std::fmt;
 

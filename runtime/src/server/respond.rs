@@ -1,6 +1,9 @@
 //! A derived error as a response, whatever the framework: the request's context in the
 //! body, and what a 5xx masks in the log.
 
+// With tonic alone, no HTTP response is built (the chain and the probe serve it).
+#![cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+
 use std::error::Error;
 
 use super::scope;
@@ -76,7 +79,7 @@ fn log(level: LogLevel, request_id: Option<&str>, status: u16, code: &str, chain
 
 /// An error's `Display` followed by each of its sources', `: `-separated, leaving out a
 /// source whose text is already there (`#[error("db down: {0}")]` shows its source).
-fn chain(error: &dyn Error) -> String {
+pub(crate) fn chain(error: &dyn Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     // Bounded, in case a hand-written `source` forms a cycle.

@@ -12,7 +12,8 @@ use crate::server::request_id::RequestId;
 use crate::server::scope::Settings;
 
 /// A tower layer that gives every request a [`RequestId`] and a clock, so that error
-/// responses built while handling it carry both.
+/// responses built while handling it carry both: for axum (`Router::layer`) and tonic
+/// (`Server::builder().layer`).
 ///
 /// For each request it
 ///
@@ -22,17 +23,19 @@ use crate::server::scope::Settings;
 /// - while the inner service runs, lets every derived error's `IntoResponse` write the
 ///   id and the current time into its body, for formats that carry them (`nested` and
 ///   `problem` write `request_id` and `timestamp`), and tag its 5xx log line with the
-///   id;
+///   id (over gRPC, the `Status` carries it in a `RequestInfo`);
 /// - echoes the id in the response's `X-Request-Id` header, unless the inner service
 ///   set one.
 ///
 /// ```
-/// use apierror::axum::RequestContextLayer;
+/// # #[cfg(feature = "axum")] {
+/// use apierror::server::RequestContextLayer;
 /// use axum::{Router, routing::get};
 ///
 /// let app: Router = Router::new()
 ///     .route("/", get(|| async { "hello" }))
 ///     .layer(RequestContextLayer::new());
+/// # }
 /// ```
 ///
 /// Responses built outside the inner service's future (in a task the handler spawned,
