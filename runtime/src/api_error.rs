@@ -229,6 +229,21 @@ pub trait ApiError: Sized {
         response
     }
 
+    /// Decodes a gRPC `tonic::Status` into this enum, leniently and totally (feature
+    /// `tonic`; see [`apierror::tonic`](crate::tonic)).
+    ///
+    /// # Errors
+    ///
+    /// Only when no variant fits and the enum has no `unknown` variant.
+    #[cfg(feature = "tonic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
+    fn from_status(status: &::tonic::Status) -> Result<Self, DecodeError>
+    where
+        Self: Sized,
+    {
+        crate::tonic::from_status(status)
+    }
+
     /// Decodes a response's status, headers and body into this enum.
     ///
     /// Lenient and total: an unknown code, a non-JSON body, an empty or truncated body

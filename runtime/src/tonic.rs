@@ -19,12 +19,13 @@
 //!     ([`RequestContextLayer`](crate::server::RequestContextLayer) on tonic's
 //!     `Server::builder().layer(…)`).
 //!
-//! **Client.** [`from_status`] (also `E::from_status` through [`StatusExt`]) and
+//! **Client.** [`from_status`] (also [`ApiError::from_status`]) and
 //! [`Decoded::from_status`](crate::Decoded) decode a `tonic::Status` back into the same
 //! enum, leniently and totally: `ErrorInfo.reason` picks the variant (else the code's
 //! status, with `decode_default` among variants sharing one), field violations come back
 //! as `FieldErrors`, `RetryInfo` as the retry hint, and anything else lands in the
-//! `unknown` variant with its code, message and details kept.
+//! `unknown` variant with its code, message and details kept (the details as JSON, its
+//! [`body`](crate::Unknown::body)).
 //!
 //! **Retry.** A `tonic::Status` classifies on its own ([`Classify`]): `UNAVAILABLE` and
 //! `DEADLINE_EXCEEDED` back off, `RESOURCE_EXHAUSTED` is throttled and honours
@@ -208,8 +209,9 @@ fn log<E: ApiError>(
     }
 }
 
-/// What a `Status` carries, as the raw parts of an envelope, with its HTTP status.
-fn raw_of(status: &Status) -> (http::StatusCode, RawEnvelope<'static>) {
+/// What a `Status` carries, as the raw parts of an envelope, and its details as JSON text
+/// (the body an `unknown` variant keeps).
+fn raw_of(status: &Status) -> (RawEnvelope<'static>, String) {
     let details = status.get_error_details();
     let grpc = GrpcCode::from_i32(status.code() as i32).unwrap_or(GrpcCode::Unknown);
     let info = details.error_info();
@@ -230,6 +232,7 @@ fn raw_of(status: &Status) -> (http::StatusCode, RawEnvelope<'static>) {
             .unwrap_or_else(|| grpc.as_str().to_ascii_lowercase())
             .into(),
     );
+    let mut text = String::new();
     if let Some(bad) = details.bad_request() {
         let mut fields = serde_json::Map::new();
         for violation in &bad.field_violations {
@@ -240,10 +243,11 @@ fn raw_of(status: &Status) -> (http::StatusCode, RawEnvelope<'static>) {
                 messages.push(violation.description.clone().into());
             }
         }
-        raw.details = Some(RawDetails::Text(
-            serde_json::Value::Object(fields).to_string().into(),
-        ));
-    } else if let Some(text) = info.and_then(|info| info.metadata.get(DETAILS_KEY)) {
+        text = serde_json::Value::Object(fields).to_string();
+    } else if let Some(json) = info.and_then(|info| info.metadata.get(DETAILS_KEY)) {
+        text.clone_from(json);
+    }
+    if !text.is_empty() {
         raw.details = Some(RawDetails::Text(text.clone().into()));
     }
     raw.retry_after = details
@@ -254,7 +258,7 @@ fn raw_of(status: &Status) -> (http::StatusCode, RawEnvelope<'static>) {
         .request_info()
         .map(|info| info.request_id.clone().into())
         .filter(|id: &std::borrow::Cow<'_, str>| !id.is_empty());
-    (http, raw)
+    (raw, text)
 }
 
 /// Decodes a `tonic::Status` into `E`: see the [module](self).
@@ -263,8 +267,8 @@ fn raw_of(status: &Status) -> (http::StatusCode, RawEnvelope<'static>) {
 ///
 /// Only when `E` has no `unknown` variant and the status matches no variant.
 pub fn from_status<E: ApiError>(status: &Status) -> Result<E, DecodeError> {
-    let (_, raw) = raw_of(status);
-    E::__decode(&DecodeInput::from_body(raw))
+    let (raw, details) = raw_of(status);
+    E::__decode(&DecodeInput::from_body(raw).with_body(details.as_bytes()))
 }
 
 impl<E: ApiError> Decoded<E> {
@@ -276,28 +280,14 @@ impl<E: ApiError> Decoded<E> {
     ///
     /// Only when `E` has no `unknown` variant and the status matches no variant.
     pub fn from_status(status: &Status) -> Result<Self, DecodeError> {
-        let (_, raw) = raw_of(status);
-        let input = DecodeInput::from_body(raw);
+        let (raw, details) = raw_of(status);
+        let input = DecodeInput::from_body(raw).with_body(details.as_bytes());
         E::__decode(&input).map(|error| Decoded {
             error,
             meta: Box::new(input.meta()),
         })
     }
 }
-
-/// `E::from_status(&status)`: [`from_status`] as a method of every [`ApiError`].
-pub trait StatusExt: ApiError {
-    /// See [`from_status`].
-    ///
-    /// # Errors
-    ///
-    /// As [`from_status`].
-    fn from_status(status: &Status) -> Result<Self, DecodeError> {
-        from_status(status)
-    }
-}
-
-impl<E: ApiError> StatusExt for E {}
 
 impl Classify for Status {
     /// `UNAVAILABLE` and `DEADLINE_EXCEEDED` back off; `RESOURCE_EXHAUSTED` is throttled,

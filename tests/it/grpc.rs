@@ -10,7 +10,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use apierror::retry::{Idempotency, Jitter, RetryDriver, RetryPolicy, SplitMix64, StopReason};
-use apierror::tonic::StatusExt as _;
 use apierror::{ApiError, Decoded, FieldErrors, GrpcCode, Retry, Unknown};
 use http::uri::PathAndQuery;
 use tonic::body::Body;
@@ -358,6 +357,7 @@ async fn what_the_enum_does_not_know_is_kept_in_unknown() {
     assert_eq!(unknown.code(), "SHELF_FULL");
     assert_eq!(unknown.message(), "the shelf is full");
     assert_eq!(unknown.status().as_u16(), 412);
+    assert_eq!(unknown.body(), br#"{"shelf":7}"#);
     assert_eq!(decoded.meta.message.as_deref(), Some("the shelf is full"));
     // A bare status, without details: its code's name and status.
     let bare = Status::new(Code::PermissionDenied, "no");

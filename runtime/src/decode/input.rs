@@ -76,6 +76,15 @@ impl<'a> DecodeInput<'a> {
     }
 }
 
+impl<'a, R> DecodeInput<'a, R> {
+    /// The same input, with `body` as the raw body that the metadata and an `unknown`
+    /// variant keep (a gRPC status's details, say).
+    pub(crate) fn with_body(mut self, body: &'a [u8]) -> Self {
+        self.body = body;
+        self
+    }
+}
+
 /// What a derived enum's `Deserialize` runs: reads the value's JSON text (as a
 /// `RawValue`, so from `serde_json`'s deserializer or its `Value`), decodes it with `F` as
 /// a response body is decoded (one pass, as leniently), and picks the variant from the
