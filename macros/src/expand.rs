@@ -402,6 +402,7 @@ impl Codegen<'_> {
                 };
                 let retry_after = v.field(Role::RetryAfter).is_some();
                 let decodes = v.is_decodable();
+                let decode_default = v.decode_default.is_some();
                 let doc = &v.doc;
                 let grpc = grpc_code(v, &p);
                 quote! {
@@ -412,6 +413,7 @@ impl Codegen<'_> {
                         .with_retry(#retry)
                         .with_retry_after(#retry_after)
                         .with_decodes(#decodes)
+                        .with_decode_default(#decode_default)
                         .with_doc(#doc)
                 }
             });

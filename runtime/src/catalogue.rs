@@ -43,6 +43,10 @@ use crate::retry_class::Retry;
 /// it can grow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent facts of one entry, each a yes or no, as a table row has them"
+)]
 pub struct ErrorSpec {
     /// The variant's name (`RateLimitExceeded`), or the struct's.
     pub name: &'static str,
@@ -66,6 +70,9 @@ pub struct ErrorSpec {
     pub sends_retry_after: bool,
     /// Whether a client can decode a response into this variant.
     pub decodes: bool,
+    /// Whether a codeless body at its status decodes to it among the variants that share
+    /// the status (`#[api_error(decode_default)]`).
+    pub decode_default: bool,
     /// The variant's doc comment, lines joined with spaces (empty when it has none).
     pub doc: &'static str,
 }
@@ -84,6 +91,7 @@ impl ErrorSpec {
             retry: Retry::Never,
             sends_retry_after: false,
             decodes: true,
+            decode_default: false,
             doc: "",
         }
     }
@@ -127,6 +135,13 @@ impl ErrorSpec {
     #[must_use]
     pub const fn with_decodes(mut self, decodes: bool) -> Self {
         self.decodes = decodes;
+        self
+    }
+
+    /// Marks it the decode default of its status.
+    #[must_use]
+    pub const fn with_decode_default(mut self, default: bool) -> Self {
+        self.decode_default = default;
         self
     }
 

@@ -211,27 +211,37 @@ fn log<E: ApiError>(
 
 /// What a `Status` carries, as the raw parts of an envelope, and its details as JSON text
 /// (the body an `unknown` variant keeps).
-fn raw_of(status: &Status) -> (RawEnvelope<'static>, String) {
+fn raw_of<E: ApiError>(status: &Status) -> (RawEnvelope<'static>, String) {
     let details = status.get_error_details();
     let grpc = GrpcCode::from_i32(status.code() as i32).unwrap_or(GrpcCode::Unknown);
     let info = details.error_info();
-    let http = info
+    let mut http = info
         .and_then(|info| info.metadata.get(HTTP_STATUS_KEY))
         .and_then(|text| text.parse::<u16>().ok())
         .and_then(|status| http::StatusCode::from_u16(status).ok())
         .filter(|status| status.is_client_error() || status.is_server_error())
         .unwrap_or_else(|| grpc.status());
+    let reason = info
+        .map(|info| info.reason.clone())
+        .filter(|reason| !reason.is_empty());
+    let code = match reason {
+        Some(reason) => reason,
+        // No reason: the variant with this gRPC code, if one has it alone (or is the
+        // decode default among those that share it).
+        None => match by_grpc_code::<E>(grpc) {
+            Some(spec) => {
+                http = http::StatusCode::from_u16(spec.status).unwrap_or(http);
+                spec.code.to_owned()
+            }
+            None => grpc.as_str().to_ascii_lowercase(),
+        },
+    };
     let mut raw = RawEnvelope {
         status: Some(http.as_u16()),
+        code: Some(code.into()),
         message: Some(status.message().to_owned().into()),
         ..RawEnvelope::default()
     };
-    raw.code = Some(
-        info.map(|info| info.reason.clone())
-            .filter(|reason| !reason.is_empty())
-            .unwrap_or_else(|| grpc.as_str().to_ascii_lowercase())
-            .into(),
-    );
     let mut text = String::new();
     if let Some(bad) = details.bad_request() {
         let mut fields = serde_json::Map::new();
@@ -261,13 +271,29 @@ fn raw_of(status: &Status) -> (RawEnvelope<'static>, String) {
     (raw, text)
 }
 
+/// The decodable variant whose gRPC code is `grpc`: the only one, or the decode default
+/// among several.
+fn by_grpc_code<E: ApiError>(grpc: GrpcCode) -> Option<&'static crate::catalogue::ErrorSpec> {
+    let mut candidates = E::CATALOGUE
+        .iter()
+        .filter(|spec| spec.decodes && spec.grpc == grpc);
+    let first = candidates.next()?;
+    let mut rest = candidates.peekable();
+    if rest.peek().is_none() {
+        return Some(first);
+    }
+    std::iter::once(first)
+        .chain(rest)
+        .find(|spec| spec.decode_default)
+}
+
 /// Decodes a `tonic::Status` into `E`: see the [module](self).
 ///
 /// # Errors
 ///
 /// Only when `E` has no `unknown` variant and the status matches no variant.
 pub fn from_status<E: ApiError>(status: &Status) -> Result<E, DecodeError> {
-    let (raw, details) = raw_of(status);
+    let (raw, details) = raw_of::<E>(status);
     E::__decode(&DecodeInput::from_body(raw).with_body(details.as_bytes()))
 }
 
@@ -280,7 +306,7 @@ impl<E: ApiError> Decoded<E> {
     ///
     /// Only when `E` has no `unknown` variant and the status matches no variant.
     pub fn from_status(status: &Status) -> Result<Self, DecodeError> {
-        let (raw, details) = raw_of(status);
+        let (raw, details) = raw_of::<E>(status);
         let input = DecodeInput::from_body(raw).with_body(details.as_bytes());
         E::__decode(&input).map(|error| Decoded {
             error,

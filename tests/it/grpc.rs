@@ -359,7 +359,20 @@ async fn what_the_enum_does_not_know_is_kept_in_unknown() {
     assert_eq!(unknown.status().as_u16(), 412);
     assert_eq!(unknown.body(), br#"{"shelf":7}"#);
     assert_eq!(decoded.meta.message.as_deref(), Some("the shelf is full"));
-    // A bare status, without details: its code's name and status.
+    // A status without ErrorInfo: the variant its code belongs to alone.
+    let busy = Status::unavailable("try later");
+    assert!(matches!(
+        AppError::from_status(&busy).unwrap(),
+        AppError::Busy
+    ));
+    // Two variants are INVALID_ARGUMENT (422 by override, 400 by status), none the
+    // decode default: neither is guessed.
+    let ambiguous = Status::invalid_argument("bad");
+    assert!(matches!(
+        AppError::from_status(&ambiguous).unwrap(),
+        AppError::Other(_)
+    ));
+    // A code no variant has: its code's name and status.
     let bare = Status::new(Code::PermissionDenied, "no");
     let AppError::Other(unknown) = AppError::from_status(&bare).unwrap() else {
         panic!("not unknown");
