@@ -84,9 +84,23 @@ enum AppError {
     #[status(503)]
     Busy,
 
+    #[error("locked")]
+    #[status(423)]
+    Locked {
+        #[api_error(details)]
+        lock: Lock,
+    },
+
     #[api_error(unknown)]
     #[error("{0}")]
     Other(Unknown),
+}
+
+/// Details that are not field errors: they cross as JSON in `ErrorInfo`'s metadata.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Lock {
+    holder: String,
+    until: u64,
 }
 
 const SECRET: &str = "postgres://admin:hunter2@db.internal:5432";
@@ -111,6 +125,12 @@ fn error_named(name: &str) -> AppError {
         },
         "internal" => AppError::Internal(std::io::Error::other(SECRET)),
         "busy" => AppError::Busy,
+        "locked" => AppError::Locked {
+            lock: Lock {
+                holder: "ci".to_owned(),
+                until: 1_700_000_000,
+            },
+        },
         _ => AppError::NotFound,
     }
 }
@@ -253,6 +273,19 @@ async fn every_variant_shape_crosses_grpc_and_comes_back() {
         panic!("not rejected");
     };
     assert_eq!(message, "no widgets on Sundays");
+
+    // Details of another type: JSON in ErrorInfo's metadata, and back.
+    let status = ask(&channel, "locked").await.unwrap_err();
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    let details = status.get_error_details();
+    assert_eq!(
+        details.error_info().unwrap().metadata["details"],
+        r#"{"holder":"ci","until":1700000000}"#
+    );
+    let AppError::Locked { lock } = AppError::from_status(&status).unwrap() else {
+        panic!("not locked");
+    };
+    assert_eq!(lock.until, 1_700_000_000);
 
     // A retry hint: RetryInfo, and back.
     let status = ask(&channel, "quota").await.unwrap_err();
@@ -447,6 +480,7 @@ fn the_catalogue_carries_each_variants_grpc_code() {
             (400, GrpcCode::InvalidArgument),
             (500, GrpcCode::Internal),
             (503, GrpcCode::Unavailable),
+            (423, GrpcCode::FailedPrecondition),
         ]
     );
     let table = apierror::catalogue::markdown(AppError::CATALOGUE);
