@@ -40,10 +40,13 @@ mod call;
 mod classify;
 mod clock;
 mod driver;
+pub mod fleet;
 mod gate;
 pub(crate) mod hint;
 mod policy;
 pub(crate) mod rate_limit;
+#[cfg(feature = "redis")]
+mod redis_gate;
 pub(crate) mod retry_after;
 mod rng;
 #[cfg(feature = "tower")]
@@ -64,10 +67,14 @@ pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::{TokioClock, TokioSleep};
 pub use driver::{Completed, RetryDriver, RetryError, RetryEvent};
+pub use fleet::{FleetError, FleetFuture, FleetGate};
 pub use gate::ThrottleGate;
 pub use hint::{HintUnit, RetrySignals};
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
 pub use rate_limit::RateLimit;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_gate::RedisGate;
 pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use rng::{Rng, SplitMix64};
 #[cfg(feature = "tower")]

@@ -26,6 +26,7 @@ mod retry_breaker;
 mod retry_budget;
 mod retry_call;
 mod retry_classify;
+mod retry_fleet;
 mod retry_policy;
 mod retry_vendors;
 mod server_actix;

@@ -79,6 +79,7 @@ impl<'a> DecodeInput<'a> {
 impl<'a, R> DecodeInput<'a, R> {
     /// The same input, with `body` as the raw body that the metadata and an `unknown`
     /// variant keep (a gRPC status's details, say).
+    #[cfg(feature = "tonic")]
     pub(crate) fn with_body(mut self, body: &'a [u8]) -> Self {
         self.body = body;
         self

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::{Future, Ready, poll_fn};
 use std::pin::{Pin, pin};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::{Duration, SystemTime};
@@ -13,10 +14,11 @@ use super::budget::RetryBudget;
 use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Failure, Idempotency, IdempotencyKey};
 use super::clock::{Clock, Sleep, SystemClock};
+use super::fleet::{FleetFuture, FleetGate};
 use super::gate::ThrottleGate;
 use super::policy::{RetryPolicy, StopReason};
 use super::rng::{Rng, SplitMix64};
-use super::trace::{AttemptSpan, CallSpan};
+use super::trace::{self, AttemptSpan, CallSpan};
 use crate::retry_class::Retry;
 
 /// What the driver is doing, as reported to its observer.
@@ -260,8 +262,19 @@ pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
     breaker: Option<Arc<CircuitBreaker>>,
     budget: Option<Arc<RetryBudget>>,
     gate: Arc<ThrottleGate>,
+    fleet: Option<Fleet>,
     observer: Option<Observer>,
 }
+
+/// The fleet store a driver shares holds through, and whether it is answering.
+struct Fleet {
+    gate: Arc<dyn FleetGate>,
+    timeout: Duration,
+    down: AtomicBool,
+}
+
+/// How long a fleet store may take to answer before an attempt goes on without it.
+const FLEET_TIMEOUT: Duration = Duration::from_millis(50);
 
 impl<S: fmt::Debug, C: fmt::Debug, R> fmt::Debug for RetryDriver<S, C, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -287,6 +300,7 @@ impl<S: Sleep> RetryDriver<S> {
             breaker: None,
             budget: None,
             gate: Arc::new(ThrottleGate::new()),
+            fleet: None,
             observer: None,
         }
     }
@@ -314,6 +328,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             breaker: self.breaker,
             budget: self.budget,
             gate: self.gate,
+            fleet: self.fleet,
             observer: self.observer,
         }
     }
@@ -328,6 +343,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             breaker: self.breaker,
             budget: self.budget,
             gate: self.gate,
+            fleet: self.fleet,
             observer: self.observer,
         }
     }
@@ -337,6 +353,30 @@ impl<S, C, R> RetryDriver<S, C, R> {
     #[must_use]
     pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Self {
         self.breaker = Some(breaker);
+        self
+    }
+
+    /// Shares holds with every replica through `gate` (a [`RedisGate`](super::RedisGate),
+    /// say): a failure with a hint holds the whole fleet, and each attempt first waits out
+    /// a hold any replica set. A store that does not answer within the fleet timeout (50
+    /// ms) is skipped: see [`fleet`](super::fleet) for the rules.
+    #[must_use]
+    pub fn with_fleet_gate(mut self, gate: Arc<dyn FleetGate>) -> Self {
+        self.fleet = Some(Fleet {
+            gate,
+            timeout: FLEET_TIMEOUT,
+            down: AtomicBool::new(false),
+        });
+        self
+    }
+
+    /// How long the fleet store may take to answer (default 50 ms); past it, the attempt
+    /// goes on with this process's state.
+    #[must_use]
+    pub fn with_fleet_timeout(mut self, timeout: Duration) -> Self {
+        if let Some(fleet) = &mut self.fleet {
+            fleet.timeout = timeout;
+        }
         self
     }
 
@@ -545,6 +585,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             retry_after: None,
         };
         loop {
+            self.follow_fleet().await;
             if let Err(reason) = self.hold_back(span, &call_state, &mut run).await {
                 return Err(self.give_up(span, reason, run));
             }
@@ -572,6 +613,11 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 None => None,
             };
             let failure = self.failed(&attempt_span, error.as_ref(), &mut run);
+            if let Some(wait) = run.retry_after
+                && matches!(failure.class, Retry::Throttled | Retry::Backoff)
+            {
+                self.hold_fleet(wait).await;
+            }
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
             }
@@ -613,6 +659,51 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                     self.sleep.sleep(delay).await;
                     run.waited = run.waited.saturating_add(delay);
                 }
+            }
+        }
+    }
+
+    /// Holds this process's gate as long as the fleet is held, when the store answers in
+    /// time.
+    async fn follow_fleet(&self) {
+        let Some(fleet) = &self.fleet else {
+            return;
+        };
+        let asked_at = self.clock.now();
+        if let Some(Some(wait)) = self.ask_fleet(fleet, fleet.gate.held()).await
+            && let Some(until) = asked_at.checked_add(wait)
+        {
+            self.gate.hold_until(until);
+        }
+    }
+
+    /// Publishes a hold of `wait` to the fleet, when the store answers in time.
+    async fn hold_fleet(&self, wait: Duration) {
+        if let Some(fleet) = &self.fleet {
+            let _ = self.ask_fleet(fleet, fleet.gate.hold(wait)).await;
+        }
+    }
+
+    /// The store's answer to `question` within the fleet timeout, or `None`; logs the
+    /// start and the end of an outage once each.
+    async fn ask_fleet<T>(&self, fleet: &Fleet, question: FleetFuture<'_, T>) -> Option<T> {
+        let answer = self.attempt(question, Some(fleet.timeout)).await;
+        match answer {
+            Some(Ok(value)) => {
+                if fleet.down.swap(false, Ordering::Relaxed) {
+                    trace::fleet(false, None);
+                }
+                Some(value)
+            }
+            failed => {
+                if !fleet.down.swap(true, Ordering::Relaxed) {
+                    let error = match &failed {
+                        Some(Err(error)) => error.to_string(),
+                        _ => format!("no answer within {:?}", fleet.timeout),
+                    };
+                    trace::fleet(true, Some(&error));
+                }
+                None
             }
         }
     }

@@ -178,7 +178,7 @@ impl AttemptSpan {
 
 /// Records a request's method and server address on the current spans (the attempt's
 /// and the call's), when the call runs inside the driver.
-#[cfg(feature = "reqwest")]
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn request(method: &http::Method, host: Option<&str>) {
     #[cfg(feature = "tracing")]
     {
@@ -189,4 +189,20 @@ pub(crate) fn request(method: &http::Method, host: Option<&str>) {
         }
     }
     let _ = (method, host);
+}
+
+/// Logs, once per outage, that the fleet store stopped answering, and once that it is back.
+pub(crate) fn fleet(down: bool, error: Option<&dyn std::fmt::Display>) {
+    #[cfg(feature = "tracing")]
+    {
+        if down {
+            tracing::warn!(
+                error = error.map(tracing::field::display),
+                "the fleet store is not answering; going on with this process's state"
+            );
+        } else {
+            tracing::info!("the fleet store answers again");
+        }
+    }
+    let _ = (down, error);
 }

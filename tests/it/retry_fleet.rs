@@ -1,0 +1,394 @@
+//! Replicas sharing a vendor's holds through a fleet store: a hint one replica receives
+//! holds the others back; a store that fails, stalls or answers nothing is skipped within
+//! its time limit and logged once. The real-Redis tests start their own `redis-server`
+//! and are ignored unless asked for (`--ignored`; `.ci/run` does).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use apierror::Retry;
+use apierror::retry::{
+    Classify, Clock, Failure, FleetError, FleetFuture, FleetGate, Idempotency, Jitter, ManualClock,
+    ManualSleep, RetryAfter, RetryDriver, RetryPolicy, SplitMix64, StopReason,
+};
+
+use crate::support::block_on;
+
+/// A throttled failure asking to wait `0` seconds.
+#[derive(Debug, Clone, Copy)]
+struct Throttled(u64);
+
+impl Classify for Throttled {
+    fn failure(&self) -> Option<Failure> {
+        Some(
+            Failure::new(Retry::Throttled)
+                .with_retry_after(Some(RetryAfter::Delay(Duration::from_secs(self.0)))),
+        )
+    }
+}
+
+/// A fleet store in memory, on a manual clock: what Redis does, for the driver's side.
+#[derive(Debug)]
+struct Memory {
+    clock: ManualClock,
+    until: Mutex<Option<Instant>>,
+}
+
+impl FleetGate for Memory {
+    fn held(&self) -> FleetFuture<'_, Option<Duration>> {
+        let now = self.clock.now();
+        let left = (*self.until.lock().unwrap())
+            .map(|until| until.saturating_duration_since(now))
+            .filter(|left| !left.is_zero());
+        Box::pin(std::future::ready(Ok(left)))
+    }
+
+    fn hold(&self, wait: Duration) -> FleetFuture<'_, ()> {
+        let until = self.clock.now() + wait;
+        let mut held = self.until.lock().unwrap();
+        if held.is_none_or(|held| held < until) {
+            *held = Some(until);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A store that fails every question, or never answers one.
+#[derive(Debug)]
+enum Broken {
+    Fails,
+    Stalls,
+}
+
+impl FleetGate for Broken {
+    fn held(&self) -> FleetFuture<'_, Option<Duration>> {
+        match self {
+            Broken::Fails => Box::pin(std::future::ready(Err(FleetError::new("refused")))),
+            Broken::Stalls => Box::pin(std::future::pending()),
+        }
+    }
+
+    fn hold(&self, _: Duration) -> FleetFuture<'_, ()> {
+        match self {
+            Broken::Fails => Box::pin(std::future::ready(Err(FleetError::new("refused")))),
+            Broken::Stalls => Box::pin(std::future::pending()),
+        }
+    }
+}
+
+/// A replica's driver on the shared manual clock, with its own gate and `fleet`.
+fn replica(
+    clock: &ManualClock,
+    fleet: Arc<dyn FleetGate>,
+    attempts: u32,
+) -> (RetryDriver<ManualSleep, ManualClock>, ManualSleep) {
+    let sleep = ManualSleep::new(clock.clone());
+    let driver = RetryDriver::new(
+        RetryPolicy::new()
+            .with_jitter(Jitter::None)
+            .with_max_attempts(attempts),
+        sleep.clone(),
+    )
+    .with_clock(clock.clone())
+    .with_rng(SplitMix64::new(4))
+    .with_fleet_gate(fleet);
+    (driver, sleep)
+}
+
+#[test]
+fn a_hint_one_replica_receives_holds_back_the_others() {
+    let clock = ManualClock::new();
+    let store: Arc<dyn FleetGate> = Arc::new(Memory {
+        clock: clock.clone(),
+        until: Mutex::new(None),
+    });
+    let (first, _) = replica(&clock, Arc::clone(&store), 1);
+    let (second, second_sleep) = replica(&clock, Arc::clone(&store), 1);
+
+    // The first replica's only attempt is throttled for 30 s: it gives up, and the hold
+    // goes to the fleet.
+    let stopped = block_on(first.run(Idempotency::Idempotent, |_| async {
+        Err::<(), _>(Throttled(30))
+    }))
+    .unwrap_err();
+    assert_eq!(stopped.reason(), StopReason::AttemptsExhausted);
+
+    // The second replica never saw the 429, and its own gate is open: it waits the
+    // fleet's hold out before its first attempt.
+    let attempts_at = Mutex::new(Vec::new());
+    let start = clock.now();
+    block_on(second.run(Idempotency::Idempotent, |_| {
+        attempts_at
+            .lock()
+            .unwrap()
+            .push(clock.now().duration_since(start));
+        async { Ok::<_, Throttled>(()) }
+    }))
+    .unwrap();
+    assert_eq!(second_sleep.slept(), [Duration::from_secs(30)]);
+    assert_eq!(*attempts_at.lock().unwrap(), [Duration::from_secs(30)]);
+}
+
+#[test]
+fn without_a_fleet_store_nothing_changes() {
+    // The same two calls on drivers without a store: the second does not wait.
+    let clock = ManualClock::new();
+    let driver = || {
+        let sleep = ManualSleep::new(clock.clone());
+        let driver = RetryDriver::new(
+            RetryPolicy::new()
+                .with_jitter(Jitter::None)
+                .with_max_attempts(1),
+            sleep.clone(),
+        )
+        .with_clock(clock.clone());
+        (driver, sleep)
+    };
+    let (first, _) = driver();
+    let (second, second_sleep) = driver();
+    let _ = block_on(first.run(Idempotency::Idempotent, |_| async {
+        Err::<(), _>(Throttled(30))
+    }));
+    block_on(second.run(Idempotency::Idempotent, |_| async {
+        Ok::<_, Throttled>(())
+    }))
+    .unwrap();
+    assert!(second_sleep.slept().is_empty());
+}
+
+/// Three calls that each retry a throttled failure once, on `driver`: how long they took.
+async fn three_throttled_calls<S, C>(driver: &RetryDriver<S, C>) -> Duration
+where
+    S: apierror::retry::Sleep,
+    C: Clock + 'static,
+{
+    let start = tokio::time::Instant::now();
+    for _ in 0..3 {
+        // Each call still runs, and still retries on its own.
+        let stopped = driver
+            .run(Idempotency::Idempotent, |_| async {
+                Err::<(), _>(Throttled(1))
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(stopped.attempts(), 2);
+    }
+    start.elapsed()
+}
+
+fn tokio_driver() -> RetryDriver<apierror::retry::TokioSleep, apierror::retry::TokioClock> {
+    RetryDriver::tokio(
+        RetryPolicy::new()
+            .with_jitter(Jitter::None)
+            .with_max_attempts(2),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_store_that_fails_or_stalls_is_skipped_and_logged_once() {
+    let logs = crate::server_e2e::capture_logs();
+    let alone = three_throttled_calls(&tokio_driver()).await;
+    for (store, name) in [(Broken::Fails, "fails"), (Broken::Stalls, "stalls")] {
+        let driver = tokio_driver()
+            .with_fleet_gate(Arc::new(store))
+            .with_fleet_timeout(Duration::from_millis(50));
+        let spent = three_throttled_calls(&driver).await;
+        // Never worse than without a store, but for the time limit of each question
+        // (a follow before each attempt, a hold after each failure: four a call).
+        let bound = alone + Duration::from_millis(50 * 4 * 3);
+        assert!(
+            spent >= alone && spent <= bound,
+            "{name}: {spent:?} against {alone:?}"
+        );
+    }
+    let text = logs.text();
+    assert_eq!(
+        text.matches("the fleet store is not answering").count(),
+        2,
+        "once per store:\n{text}"
+    );
+}
+
+/// A `redis-server` of the test's own on a free loopback port, stopped when dropped.
+struct RedisServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start_on(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        let server = RedisServer { child, port };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("redis-server did not start on {port}");
+    }
+
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self::start_on(port)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A replica on tokio's clock (Redis expiries are real time) with a gate in `redis`.
+async fn redis_replica(
+    url: &str,
+    service: &str,
+) -> RetryDriver<apierror::retry::TokioSleep, apierror::retry::TokioClock> {
+    let gate = apierror::retry::RedisGate::connect(url, service)
+        .await
+        .unwrap();
+    RetryDriver::tokio(
+        RetryPolicy::new()
+            .with_jitter(Jitter::None)
+            .with_max_attempts(1),
+    )
+    .with_fleet_gate(Arc::new(gate))
+}
+
+#[tokio::test]
+#[ignore = "needs redis-server"]
+async fn replicas_share_a_hold_through_redis() {
+    let redis = RedisServer::start();
+    let first = redis_replica(&redis.url(), "vendor").await;
+    let second = redis_replica(&redis.url(), "vendor").await;
+    let other_service = redis_replica(&redis.url(), "another").await;
+    let _ = first
+        .run(Idempotency::Idempotent, |_| async {
+            Err::<(), _>(Throttled(1))
+        })
+        .await;
+    // A shorter hold never shortens it.
+    let probe = apierror::retry::RedisGate::connect(&redis.url(), "vendor")
+        .await
+        .unwrap();
+    probe.hold(Duration::from_millis(1)).await.unwrap();
+    let left = probe.held().await.unwrap().unwrap();
+    assert!(left > Duration::from_millis(800), "{left:?}");
+    let completed = second
+        .run_completed(Idempotency::Idempotent, |_| async {
+            Ok::<_, Throttled>(())
+        })
+        .await
+        .unwrap();
+    assert!(
+        completed.waited >= Duration::from_millis(700),
+        "held back {:?}",
+        completed.waited
+    );
+    // Another service's replicas are not held.
+    let completed = other_service
+        .run_completed(Idempotency::Idempotent, |_| async {
+            Ok::<_, Throttled>(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(completed.waited, Duration::ZERO);
+}
+
+#[tokio::test]
+#[ignore = "needs redis-server"]
+async fn redis_killed_paused_or_restarted_never_stalls_a_call() {
+    let redis = RedisServer::start();
+    let port = redis.port;
+    let url = redis.url();
+    let replica = redis_replica(&url, "vendor")
+        .await
+        .with_fleet_timeout(Duration::from_millis(50));
+    let call = || async {
+        let start = Instant::now();
+        replica
+            .run(Idempotency::Idempotent, |_| async {
+                Ok::<_, Throttled>(())
+            })
+            .await
+            .unwrap();
+        start.elapsed()
+    };
+    call().await;
+
+    // Paused past the timeout: the call goes on within it (with some slack for a loaded
+    // machine), then Redis comes back.
+    redis.signal("-STOP");
+    let spent = call().await;
+    assert!(spent < Duration::from_millis(500), "paused: {spent:?}");
+    redis.signal("-CONT");
+
+    // Killed: the call goes on.
+    drop(redis);
+    let spent = call().await;
+    assert!(spent < Duration::from_millis(500), "killed: {spent:?}");
+
+    // Restarted on the same port: the store recovers by itself, holds work again.
+    let _redis = RedisServer::start_on(port);
+    let mut recovered = false;
+    for _ in 0..50 {
+        let Ok(gate) = apierror::retry::RedisGate::connect(&url, "vendor").await else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        let holder = RetryDriver::tokio(RetryPolicy::new().with_max_attempts(1))
+            .with_fleet_gate(Arc::new(gate));
+        let _ = holder
+            .run(Idempotency::Idempotent, |_| async {
+                Err::<(), _>(Throttled(1))
+            })
+            .await;
+        let waited = replica
+            .run_completed(Idempotency::Idempotent, |_| async {
+                Ok::<_, Throttled>(())
+            })
+            .await
+            .unwrap()
+            .waited;
+        if waited > Duration::from_millis(300) {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        recovered,
+        "the fleet hold never took effect after the restart"
+    );
+}
