@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use apierror::reqwest::{ClientError, send};
-use apierror::retry::{FleetGate, Idempotency, RedisGate, RetryDriver, RetryPolicy};
+use apierror::retry::{
+    FleetStore, Idempotency, Outcome, RedisStore, Report, RetryDriver, RetryPolicy,
+};
 use apierror::{ApiError, Unknown};
 use axum::Router;
 use axum::extract::State;
@@ -83,7 +85,7 @@ fn lead(redis: Option<&str>) {
     }
     let per_question = runtime.block_on(question_cost(&url));
     println!(
-        "\nA fleet question (PTTL) on loopback Redis: {per_question:?} per attempt (median of 1000)"
+        "\nA fleet question before an attempt (hold and breaker, one script) on loopback Redis: {per_question:?} per attempt (median of 1000)"
     );
     if let Some(mut child) = own {
         let _ = child.kill();
@@ -128,8 +130,13 @@ async fn fleet(redis: Option<&str>) -> Seen {
     let server = tokio::spawn(async move { axum::serve(listener, routes).await });
     if let Some(url) = redis {
         // A clean slate: no hold left from an earlier run.
-        if let Ok(gate) = RedisGate::connect(url, "fleet-demo").await {
-            let _ = gate.hold(Duration::from_millis(1)).await;
+        if let Ok(store) = RedisStore::connect(url, "fleet-demo").await {
+            let _ = store
+                .after_attempt(Report::new(
+                    Outcome::Ignored,
+                    Some(Duration::from_millis(1)),
+                ))
+                .await;
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
@@ -170,10 +177,10 @@ fn replica(stub: &str, redis: Option<&str>) {
     runtime.block_on(async {
         let mut driver = RetryDriver::tokio(RetryPolicy::new().with_max_attempts(1));
         if let Some(url) = redis {
-            let gate = RedisGate::connect(url, "fleet-demo")
+            let store = RedisStore::connect(url, "fleet-demo")
                 .await
                 .expect("Redis at start-up");
-            driver = driver.with_fleet_gate(Arc::new(gate));
+            driver = driver.with_fleet(Arc::new(store));
         }
         let driver = Arc::new(driver);
         let client = reqwest::Client::new();
@@ -208,11 +215,11 @@ fn replica(stub: &str, redis: Option<&str>) {
 
 /// The median time of one fleet question against `url`.
 async fn question_cost(url: &str) -> Duration {
-    let gate = RedisGate::connect(url, "fleet-cost").await.expect("Redis");
+    let store = RedisStore::connect(url, "fleet-cost").await.expect("Redis");
     let mut times = Vec::with_capacity(1000);
     for _ in 0..1000 {
         let start = Instant::now();
-        let _ = gate.held().await;
+        let _ = store.before_attempt().await;
         times.push(start.elapsed());
     }
     times.sort();

@@ -46,7 +46,7 @@ pub(crate) mod hint;
 mod policy;
 pub(crate) mod rate_limit;
 #[cfg(feature = "redis")]
-mod redis_gate;
+mod redis_store;
 pub(crate) mod retry_after;
 mod rng;
 #[cfg(feature = "tower")]
@@ -67,14 +67,14 @@ pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::{TokioClock, TokioSleep};
 pub use driver::{Completed, RetryDriver, RetryError, RetryEvent};
-pub use fleet::{FleetError, FleetFuture, FleetGate};
+pub use fleet::{Admission, FleetBreaker, FleetError, FleetFuture, FleetStore, Report};
 pub use gate::ThrottleGate;
 pub use hint::{HintUnit, RetrySignals};
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
 pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis_gate::RedisGate;
+pub use redis_store::RedisStore;
 pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use rng::{Rng, SplitMix64};
 #[cfg(feature = "tower")]

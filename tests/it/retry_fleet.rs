@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use apierror::Retry;
 use apierror::retry::{
-    Classify, Clock, Failure, FleetError, FleetFuture, FleetGate, Idempotency, Jitter, ManualClock,
-    ManualSleep, RetryAfter, RetryDriver, RetryPolicy, SplitMix64, StopReason,
+    Admission, Classify, Clock, Failure, FleetBreaker, FleetError, FleetFuture, FleetStore,
+    Idempotency, Jitter, ManualClock, ManualSleep, Outcome, Report, RetryAfter, RetryDriver,
+    RetryPolicy, SplitMix64, StopReason,
 };
 
 use crate::support::block_on;
@@ -34,21 +35,43 @@ struct Memory {
     until: Mutex<Option<Instant>>,
 }
 
-impl FleetGate for Memory {
-    fn held(&self) -> FleetFuture<'_, Option<Duration>> {
+impl FleetStore for Memory {
+    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
         let now = self.clock.now();
-        let left = (*self.until.lock().unwrap())
+        let held = (*self.until.lock().unwrap())
             .map(|until| until.saturating_duration_since(now))
             .filter(|left| !left.is_zero());
-        Box::pin(std::future::ready(Ok(left)))
+        Box::pin(std::future::ready(Ok(Admission::new(held, None))))
     }
 
-    fn hold(&self, wait: Duration) -> FleetFuture<'_, ()> {
-        let until = self.clock.now() + wait;
-        let mut held = self.until.lock().unwrap();
-        if held.is_none_or(|held| held < until) {
-            *held = Some(until);
+    fn after_attempt(&self, report: Report) -> FleetFuture<'_, ()> {
+        if let Some(wait) = report.hold {
+            let until = self.clock.now() + wait;
+            let mut held = self.until.lock().unwrap();
+            if held.is_none_or(|held| held < until) {
+                *held = Some(until);
+            }
         }
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A store whose breaker is open, and that counts what it was told.
+#[derive(Debug, Default)]
+struct Open {
+    reports: Mutex<Vec<Report>>,
+}
+
+impl FleetStore for Open {
+    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+        Box::pin(std::future::ready(Ok(Admission::new(
+            None,
+            Some(Duration::from_secs(10)),
+        ))))
+    }
+
+    fn after_attempt(&self, report: Report) -> FleetFuture<'_, ()> {
+        self.reports.lock().unwrap().push(report);
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -60,15 +83,15 @@ enum Broken {
     Stalls,
 }
 
-impl FleetGate for Broken {
-    fn held(&self) -> FleetFuture<'_, Option<Duration>> {
+impl FleetStore for Broken {
+    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
         match self {
             Broken::Fails => Box::pin(std::future::ready(Err(FleetError::new("refused")))),
             Broken::Stalls => Box::pin(std::future::pending()),
         }
     }
 
-    fn hold(&self, _: Duration) -> FleetFuture<'_, ()> {
+    fn after_attempt(&self, _: Report) -> FleetFuture<'_, ()> {
         match self {
             Broken::Fails => Box::pin(std::future::ready(Err(FleetError::new("refused")))),
             Broken::Stalls => Box::pin(std::future::pending()),
@@ -79,7 +102,7 @@ impl FleetGate for Broken {
 /// A replica's driver on the shared manual clock, with its own gate and `fleet`.
 fn replica(
     clock: &ManualClock,
-    fleet: Arc<dyn FleetGate>,
+    fleet: Arc<dyn FleetStore>,
     attempts: u32,
 ) -> (RetryDriver<ManualSleep, ManualClock>, ManualSleep) {
     let sleep = ManualSleep::new(clock.clone());
@@ -91,14 +114,14 @@ fn replica(
     )
     .with_clock(clock.clone())
     .with_rng(SplitMix64::new(4))
-    .with_fleet_gate(fleet);
+    .with_fleet(fleet);
     (driver, sleep)
 }
 
 #[test]
 fn a_hint_one_replica_receives_holds_back_the_others() {
     let clock = ManualClock::new();
-    let store: Arc<dyn FleetGate> = Arc::new(Memory {
+    let store: Arc<dyn FleetStore> = Arc::new(Memory {
         clock: clock.clone(),
         until: Mutex::new(None),
     });
@@ -184,13 +207,74 @@ fn tokio_driver() -> RetryDriver<apierror::retry::TokioSleep, apierror::retry::T
     )
 }
 
+#[test]
+fn an_open_fleet_breaker_stops_the_call_before_any_attempt() {
+    let clock = ManualClock::new();
+    let store = Arc::new(Open::default());
+    let (driver, _) = replica(&clock, Arc::clone(&store) as Arc<dyn FleetStore>, 3);
+    let stopped = block_on(driver.run(Idempotency::Idempotent, |_| async {
+        Ok::<_, Throttled>(())
+    }))
+    .unwrap_err();
+    assert_eq!(stopped.reason(), StopReason::CircuitOpen);
+    assert_eq!(stopped.attempts(), 0);
+    // A replica that is not failing reports nothing: no round trip for a success.
+    assert!(store.reports.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_replica_reports_its_failures_and_the_success_that_ends_them() {
+    let clock = ManualClock::new();
+    let store = Arc::new(Open::default());
+    let sleep = ManualSleep::new(clock.clone());
+    let driver = RetryDriver::new(
+        RetryPolicy::new()
+            .with_jitter(Jitter::None)
+            .with_max_attempts(3),
+        sleep,
+    )
+    .with_clock(clock.clone())
+    .with_fleet(Arc::new(Reporting(Arc::clone(&store))));
+    let attempt = std::sync::atomic::AtomicU32::new(0);
+    block_on(driver.run(Idempotency::Idempotent, |_| {
+        let n = attempt.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move { if n < 2 { Err(Throttled(3)) } else { Ok(()) } }
+    }))
+    .unwrap();
+    let reports = store.reports.lock().unwrap();
+    let outcomes: Vec<(Outcome, Option<Duration>)> =
+        reports.iter().map(|r| (r.outcome, r.hold)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            (Outcome::Failure, Some(Duration::from_secs(3))),
+            (Outcome::Failure, Some(Duration::from_secs(3))),
+            (Outcome::Success, None),
+        ]
+    );
+}
+
+/// `Open`'s reports, with the breaker closed.
+#[derive(Debug)]
+struct Reporting(Arc<Open>);
+
+impl FleetStore for Reporting {
+    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+        Box::pin(std::future::ready(Ok(Admission::default())))
+    }
+
+    fn after_attempt(&self, report: Report) -> FleetFuture<'_, ()> {
+        self.0.after_attempt(report)
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_store_that_fails_or_stalls_is_skipped_and_logged_once() {
     let logs = crate::server_e2e::capture_logs();
     let alone = three_throttled_calls(&tokio_driver()).await;
     for (store, name) in [(Broken::Fails, "fails"), (Broken::Stalls, "stalls")] {
         let driver = tokio_driver()
-            .with_fleet_gate(Arc::new(store))
+            .with_fleet(Arc::new(store))
             .with_fleet_timeout(Duration::from_millis(50));
         let spent = three_throttled_calls(&driver).await;
         // Never worse than without a store, but for the time limit of each question
@@ -275,7 +359,7 @@ async fn redis_replica(
     url: &str,
     service: &str,
 ) -> RetryDriver<apierror::retry::TokioSleep, apierror::retry::TokioClock> {
-    let gate = apierror::retry::RedisGate::connect(url, service)
+    let gate = apierror::retry::RedisStore::connect(url, service)
         .await
         .unwrap();
     RetryDriver::tokio(
@@ -283,7 +367,7 @@ async fn redis_replica(
             .with_jitter(Jitter::None)
             .with_max_attempts(1),
     )
-    .with_fleet_gate(Arc::new(gate))
+    .with_fleet(Arc::new(gate))
 }
 
 #[tokio::test]
@@ -299,11 +383,17 @@ async fn replicas_share_a_hold_through_redis() {
         })
         .await;
     // A shorter hold never shortens it.
-    let probe = apierror::retry::RedisGate::connect(&redis.url(), "vendor")
+    let probe = apierror::retry::RedisStore::connect(&redis.url(), "vendor")
         .await
         .unwrap();
-    probe.hold(Duration::from_millis(1)).await.unwrap();
-    let left = probe.held().await.unwrap().unwrap();
+    probe
+        .after_attempt(Report::new(
+            Outcome::Failure,
+            Some(Duration::from_millis(1)),
+        ))
+        .await
+        .unwrap();
+    let left = probe.before_attempt().await.unwrap().held.unwrap();
     assert!(left > Duration::from_millis(800), "{left:?}");
     let completed = second
         .run_completed(Idempotency::Idempotent, |_| async {
@@ -363,12 +453,12 @@ async fn redis_killed_paused_or_restarted_never_stalls_a_call() {
     let _redis = RedisServer::start_on(port);
     let mut recovered = false;
     for _ in 0..50 {
-        let Ok(gate) = apierror::retry::RedisGate::connect(&url, "vendor").await else {
+        let Ok(gate) = apierror::retry::RedisStore::connect(&url, "vendor").await else {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
-        let holder = RetryDriver::tokio(RetryPolicy::new().with_max_attempts(1))
-            .with_fleet_gate(Arc::new(gate));
+        let holder =
+            RetryDriver::tokio(RetryPolicy::new().with_max_attempts(1)).with_fleet(Arc::new(gate));
         let _ = holder
             .run(Idempotency::Idempotent, |_| async {
                 Err::<(), _>(Throttled(1))
@@ -390,5 +480,67 @@ async fn redis_killed_paused_or_restarted_never_stalls_a_call() {
     assert!(
         recovered,
         "the fleet hold never took effect after the restart"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs redis-server"]
+async fn one_sick_replica_cannot_open_the_fleet_breaker_two_can() {
+    /// A transient failure without a hint.
+    #[derive(Debug)]
+    struct Down;
+    impl Classify for Down {
+        fn failure(&self) -> Option<Failure> {
+            Some(Failure::new(Retry::Backoff))
+        }
+    }
+
+    let redis = RedisServer::start();
+    let rule = FleetBreaker::new()
+        .with_failure_threshold(2)
+        .with_min_replicas(2)
+        .with_open_duration(Duration::from_secs(5));
+    let replica = |attempts| {
+        let url = redis.url();
+        async move {
+            let store = apierror::retry::RedisStore::connect(&url, "vendor")
+                .await
+                .unwrap()
+                .with_breaker(rule);
+            RetryDriver::tokio(
+                RetryPolicy::new()
+                    .with_jitter(Jitter::None)
+                    .with_initial_delay(Duration::from_millis(1))
+                    .with_max_attempts(attempts),
+            )
+            .with_fleet(Arc::new(store))
+        }
+    };
+    let sick = replica(2).await;
+    let healthy = replica(1).await;
+    let also_sick = replica(2).await;
+
+    // One replica fails twice in a row: on a streak, alone. The others still call.
+    let stopped = sick
+        .run(Idempotency::Idempotent, |_| async { Err::<(), _>(Down) })
+        .await
+        .unwrap_err();
+    assert_eq!(stopped.attempts(), 2);
+    healthy
+        .run(Idempotency::Idempotent, |_| async { Ok::<_, Down>(()) })
+        .await
+        .unwrap();
+
+    // A second replica on a streak: the fleet breaker opens for everyone.
+    let _ = also_sick
+        .run(Idempotency::Idempotent, |_| async { Err::<(), _>(Down) })
+        .await;
+    let stopped = healthy
+        .run(Idempotency::Idempotent, |_| async { Ok::<_, Down>(()) })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (stopped.reason(), stopped.attempts()),
+        (StopReason::CircuitOpen, 0)
     );
 }

@@ -14,7 +14,7 @@ use super::budget::RetryBudget;
 use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Failure, Idempotency, IdempotencyKey};
 use super::clock::{Clock, Sleep, SystemClock};
-use super::fleet::{FleetFuture, FleetGate};
+use super::fleet::{FleetFuture, FleetStore, Report};
 use super::gate::ThrottleGate;
 use super::policy::{RetryPolicy, StopReason};
 use super::rng::{Rng, SplitMix64};
@@ -266,11 +266,13 @@ pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
     observer: Option<Observer>,
 }
 
-/// The fleet store a driver shares holds through, and whether it is answering.
+/// The fleet store a driver shares holds and a breaker through, whether it is answering,
+/// and whether this replica is on a streak of failures the store has heard of.
 struct Fleet {
-    gate: Arc<dyn FleetGate>,
+    store: Arc<dyn FleetStore>,
     timeout: Duration,
     down: AtomicBool,
+    failing: AtomicBool,
 }
 
 /// How long a fleet store may take to answer before an attempt goes on without it.
@@ -356,16 +358,19 @@ impl<S, C, R> RetryDriver<S, C, R> {
         self
     }
 
-    /// Shares holds with every replica through `gate` (a [`RedisGate`](super::RedisGate),
-    /// say): a failure with a hint holds the whole fleet, and each attempt first waits out
-    /// a hold any replica set. A store that does not answer within the fleet timeout (50
-    /// ms) is skipped: see [`fleet`](super::fleet) for the rules.
+    /// Shares holds and a breaker with every replica through `store` (a
+    /// [`RedisStore`](super::RedisStore), say): a failure with a hint holds the whole
+    /// fleet, each attempt first waits out a hold any replica set, and a fleet breaker
+    /// that enough distinct replicas opened stops the call. A store that does not answer
+    /// within the fleet timeout (50 ms) is skipped: see [`fleet`](super::fleet) for the
+    /// rules.
     #[must_use]
-    pub fn with_fleet_gate(mut self, gate: Arc<dyn FleetGate>) -> Self {
+    pub fn with_fleet(mut self, store: Arc<dyn FleetStore>) -> Self {
         self.fleet = Some(Fleet {
-            gate,
+            store,
             timeout: FLEET_TIMEOUT,
             down: AtomicBool::new(false),
+            failing: AtomicBool::new(false),
         });
         self
     }
@@ -585,7 +590,9 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             retry_after: None,
         };
         loop {
-            self.follow_fleet().await;
+            if self.follow_fleet().await {
+                return Err(self.give_up(span, StopReason::CircuitOpen, run));
+            }
             if let Err(reason) = self.hold_back(span, &call_state, &mut run).await {
                 return Err(self.give_up(span, reason, run));
             }
@@ -606,6 +613,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                     if let Some(permit) = permit {
                         permit.settle(Outcome::Success);
                     }
+                    self.report_to_fleet(Outcome::Success, None).await;
                     return Ok(self.completed(span, value, &run));
                 }
                 Some(Err(error)) => Some(error),
@@ -613,11 +621,11 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 None => None,
             };
             let failure = self.failed(&attempt_span, error.as_ref(), &mut run);
-            if let Some(wait) = run.retry_after
-                && matches!(failure.class, Retry::Throttled | Retry::Backoff)
-            {
-                self.hold_fleet(wait).await;
-            }
+            let hold = run
+                .retry_after
+                .filter(|_| matches!(failure.class, Retry::Throttled | Retry::Backoff));
+            self.report_to_fleet(Outcome::of(Some(&failure)), hold)
+                .await;
             if let Some(permit) = permit {
                 permit.settle(Outcome::of(Some(&failure)));
             }
@@ -663,25 +671,39 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
         }
     }
 
-    /// Holds this process's gate as long as the fleet is held, when the store answers in
-    /// time.
-    async fn follow_fleet(&self) {
+    /// Asks the fleet before an attempt: holds this process's gate as long as the fleet
+    /// is held; `true` when the fleet breaker is open. A store that does not answer in
+    /// time admits the attempt.
+    async fn follow_fleet(&self) -> bool {
+        let Some(fleet) = &self.fleet else {
+            return false;
+        };
+        let asked_at = self.clock.now();
+        let Some(admission) = self.ask_fleet(fleet, fleet.store.before_attempt()).await else {
+            return false;
+        };
+        if let Some(until) = admission.held.and_then(|wait| asked_at.checked_add(wait)) {
+            self.gate.hold_until(until);
+        }
+        admission.open.is_some()
+    }
+
+    /// Tells the fleet what an attempt meant: a retryable failure, the success that
+    /// ends a streak the store has heard of (any other success stays here), and the hold
+    /// a hint asks for.
+    async fn report_to_fleet(&self, outcome: Outcome, hold: Option<Duration>) {
         let Some(fleet) = &self.fleet else {
             return;
         };
-        let asked_at = self.clock.now();
-        if let Some(Some(wait)) = self.ask_fleet(fleet, fleet.gate.held()).await
-            && let Some(until) = asked_at.checked_add(wait)
-        {
-            self.gate.hold_until(until);
+        let failing = outcome == Outcome::Failure;
+        let was_failing = fleet.failing.swap(failing, Ordering::Relaxed);
+        if hold.is_none() && !failing && !was_failing {
+            return;
         }
-    }
-
-    /// Publishes a hold of `wait` to the fleet, when the store answers in time.
-    async fn hold_fleet(&self, wait: Duration) {
-        if let Some(fleet) = &self.fleet {
-            let _ = self.ask_fleet(fleet, fleet.gate.hold(wait)).await;
-        }
+        let report = Report::new(outcome, hold);
+        let _ = self
+            .ask_fleet(fleet, fleet.store.after_attempt(report))
+            .await;
     }
 
     /// The store's answer to `question` within the fleet timeout, or `None`; logs the
