@@ -219,7 +219,7 @@ async fn question_cost(url: &str) -> Duration {
     let mut times = Vec::with_capacity(1000);
     for _ in 0..1000 {
         let start = Instant::now();
-        let _ = store.before_attempt().await;
+        let _ = store.before_attempt(false).await;
         times.push(start.elapsed());
     }
     times.sort();

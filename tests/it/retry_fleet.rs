@@ -36,7 +36,7 @@ struct Memory {
 }
 
 impl FleetStore for Memory {
-    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+    fn before_attempt(&self, _: bool) -> FleetFuture<'_, Admission> {
         let now = self.clock.now();
         let held = (*self.until.lock().unwrap())
             .map(|until| until.saturating_duration_since(now))
@@ -63,7 +63,7 @@ struct Open {
 }
 
 impl FleetStore for Open {
-    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+    fn before_attempt(&self, _: bool) -> FleetFuture<'_, Admission> {
         Box::pin(std::future::ready(Ok(Admission::new(
             None,
             Some(Duration::from_secs(10)),
@@ -84,7 +84,7 @@ enum Broken {
 }
 
 impl FleetStore for Broken {
-    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+    fn before_attempt(&self, _: bool) -> FleetFuture<'_, Admission> {
         match self {
             Broken::Fails => Box::pin(std::future::ready(Err(FleetError::new("refused")))),
             Broken::Stalls => Box::pin(std::future::pending()),
@@ -259,7 +259,7 @@ fn a_replica_reports_its_failures_and_the_success_that_ends_them() {
 struct Reporting(Arc<Open>);
 
 impl FleetStore for Reporting {
-    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+    fn before_attempt(&self, _: bool) -> FleetFuture<'_, Admission> {
         Box::pin(std::future::ready(Ok(Admission::default())))
     }
 
@@ -393,7 +393,7 @@ async fn replicas_share_a_hold_through_redis() {
         ))
         .await
         .unwrap();
-    let left = probe.before_attempt().await.unwrap().held.unwrap();
+    let left = probe.before_attempt(false).await.unwrap().held.unwrap();
     assert!(left > Duration::from_millis(800), "{left:?}");
     let completed = second
         .run_completed(Idempotency::Idempotent, |_| async {
@@ -542,5 +542,56 @@ async fn one_sick_replica_cannot_open_the_fleet_breaker_two_can() {
     assert_eq!(
         (stopped.reason(), stopped.attempts()),
         (StopReason::CircuitOpen, 0)
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs redis-server"]
+async fn the_fleet_shares_one_retry_budget() {
+    /// A transient failure without a hint.
+    #[derive(Debug)]
+    struct Down;
+    impl Classify for Down {
+        fn failure(&self) -> Option<Failure> {
+            Some(Failure::new(Retry::Backoff))
+        }
+    }
+
+    let redis = RedisServer::start();
+    let replica = || {
+        let url = redis.url();
+        async move {
+            // No deposits, room for two retries: the fleet may retry twice in all.
+            let store = apierror::retry::RedisStore::connect(&url, "vendor")
+                .await
+                .unwrap()
+                .with_budget(0, 2);
+            RetryDriver::tokio(
+                RetryPolicy::new()
+                    .with_jitter(Jitter::None)
+                    .with_initial_delay(Duration::from_millis(1))
+                    .with_max_attempts(5),
+            )
+            .with_fleet(Arc::new(store))
+        }
+    };
+    let first = replica().await;
+    let second = replica().await;
+    let stopped = first
+        .run(Idempotency::Idempotent, |_| async { Err::<(), _>(Down) })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (stopped.reason(), stopped.attempts()),
+        (StopReason::BudgetExhausted, 3)
+    );
+    // The other replica's own decisions would retry; the fleet's budget is spent.
+    let stopped = second
+        .run(Idempotency::Idempotent, |_| async { Err::<(), _>(Down) })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (stopped.reason(), stopped.attempts()),
+        (StopReason::BudgetExhausted, 1)
     );
 }

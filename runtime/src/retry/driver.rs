@@ -590,7 +590,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
             retry_after: None,
         };
         loop {
-            if self.follow_fleet().await {
+            if self.follow_fleet(call_state.attempts() == 0).await {
                 return Err(self.give_up(span, StopReason::CircuitOpen, run));
             }
             if let Err(reason) = self.hold_back(span, &call_state, &mut run).await {
@@ -643,6 +643,13 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                     &mut *rng,
                 )
             };
+            // A retry this process would make still needs the fleet's budget.
+            let next = match next {
+                Next::Retry(_) if !self.fleet_pays().await => {
+                    Next::Stop(StopReason::BudgetExhausted)
+                }
+                next => next,
+            };
             match next {
                 Next::Stop(reason) => return Err(self.give_up(span, reason, run)),
                 Next::Reauthenticate => {
@@ -674,18 +681,34 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     /// Asks the fleet before an attempt: holds this process's gate as long as the fleet
     /// is held; `true` when the fleet breaker is open. A store that does not answer in
     /// time admits the attempt.
-    async fn follow_fleet(&self) -> bool {
+    async fn follow_fleet(&self, first: bool) -> bool {
         let Some(fleet) = &self.fleet else {
             return false;
         };
         let asked_at = self.clock.now();
-        let Some(admission) = self.ask_fleet(fleet, fleet.store.before_attempt()).await else {
+        let Some(admission) = self
+            .ask_fleet(fleet, fleet.store.before_attempt(first))
+            .await
+        else {
             return false;
         };
         if let Some(until) = admission.held.and_then(|wait| asked_at.checked_add(wait)) {
             self.gate.hold_until(until);
         }
         admission.open.is_some()
+    }
+
+    /// Whether the fleet's retry budget pays for a retry; a store that does not answer
+    /// in time leaves the decision to this process's own budget.
+    async fn fleet_pays(&self) -> bool {
+        let Some((fleet, question)) = self
+            .fleet
+            .as_ref()
+            .and_then(|fleet| Some((fleet, fleet.store.withdraw()?)))
+        else {
+            return true;
+        };
+        self.ask_fleet(fleet, question).await.unwrap_or(true)
     }
 
     /// Tells the fleet what an attempt meant: a retryable failure, the success that

@@ -13,6 +13,10 @@
 //!   relative period, only when at least a configured number of *distinct* replicas are
 //!   each on a streak of failures at once: one sick replica (a bad network path, a broken
 //!   deploy) cannot stop the rest. Once the period ends every replica may call again.
+//! - **Retries spend a shared budget.** Where the store keeps one, every call deposits
+//!   into it and every retry withdraws from it, so that under a total outage the whole
+//!   fleet's retries add at most the budget's share of extra load; a retry the process
+//!   would make is refused when the fleet's budget cannot pay for it.
 //! - **Before each attempt**, the driver asks the store, in one round trip, how long the
 //!   fleet is held and whether its breaker is open: it holds its own gate that long, and
 //!   an open fleet breaker stops the call as an open local breaker would
@@ -42,12 +46,20 @@ pub type FleetFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FleetError>>
 /// relative expiries and atomic updates can implement it.
 pub trait FleetStore: Send + Sync + fmt::Debug {
     /// Before an attempt, in one question: how long the fleet is still held back, and
-    /// how long the fleet breaker is still open.
-    fn before_attempt(&self) -> FleetFuture<'_, Admission>;
+    /// how long the fleet breaker is still open. On a call's `first` attempt, the call
+    /// also pays its deposit into the fleet's retry budget, if the store keeps one.
+    fn before_attempt(&self, first: bool) -> FleetFuture<'_, Admission>;
 
     /// After an attempt: what it means to the fleet breaker, and the hold its hint asks
     /// for (a longer hold already in place is kept).
     fn after_attempt(&self, report: Report) -> FleetFuture<'_, ()>;
+
+    /// Before a retry the process's own decisions allow: whether the fleet's retry
+    /// budget pays for it (and takes it). `None` (the default) for a store that keeps no
+    /// budget: the retry is the process's to decide, without a question.
+    fn withdraw(&self) -> Option<FleetFuture<'_, bool>> {
+        None
+    }
 }
 
 /// The fleet's answer before an attempt.

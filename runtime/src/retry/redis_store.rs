@@ -10,9 +10,28 @@ use super::breaker::Outcome;
 use super::fleet::{Admission, FleetBreaker, FleetError, FleetFuture, FleetStore, Report};
 use super::rng::{Rng as _, SplitMix64};
 
-/// The hold's and the breaker's remaining milliseconds, in one round trip.
+/// The hold's and the breaker's remaining milliseconds, in one round trip; on a call's
+/// first attempt, its deposit into the budget (KEYS[3]; ARGV: deposit in hundredths of
+/// a retry, 0 for none, and the capacity).
 const BEFORE: &str = r"
+local deposit = tonumber(ARGV[1])
+if deposit > 0 then
+  local capacity = tonumber(ARGV[2])
+  local balance = tonumber(redis.call('GET', KEYS[3]) or capacity)
+  redis.call('SET', KEYS[3], math.min(balance + deposit, capacity))
+end
 return {redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2])}
+";
+
+/// A retry's withdrawal from the budget (KEYS[1]), when the balance pays for one; the
+/// budget starts full (ARGV[1], the capacity).
+const WITHDRAW: &str = r"
+local balance = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if balance >= 100 then
+  redis.call('SET', KEYS[1], balance - 100)
+  return 1
+end
+return 0
 ";
 
 /// One attempt's report, atomically, on the server's clock: raises the hold (never
@@ -60,8 +79,9 @@ return 0
 ///
 /// Keys, all with the service in a hash tag so that a cluster keeps them on one node:
 /// `apierror:{service}:hold` and `apierror:{service}:open` (relative expiries, `PX`),
-/// `apierror:{service}:failing` (the replicas on a streak) and
-/// `apierror:{service}:streak:<replica>`. Each question is one script, atomic on the
+/// `apierror:{service}:failing` (the replicas on a streak),
+/// `apierror:{service}:streak:<replica>` and `apierror:{service}:budget` (with
+/// [`with_budget`](Self::with_budget), in hundredths of a retry). Each question is one script, atomic on the
 /// server and on its clock; no client clock enters the arithmetic. The connection is
 /// made lazily and remade by itself after an outage (the `redis` crate's
 /// `ConnectionManager`); it needs a tokio runtime. Give it to every replica's driver:
@@ -80,12 +100,15 @@ return 0
 /// ```
 pub struct RedisStore {
     connection: ConnectionManager,
-    keys: [String; 3],
+    keys: [String; 4],
     streak: String,
     replica: String,
     breaker: Option<FleetBreaker>,
+    /// The deposit per call and the capacity, in hundredths of a retry.
+    budget: Option<(u64, u64)>,
     before: Script,
     after: Script,
+    withdraw: Script,
 }
 
 impl RedisStore {
@@ -123,12 +146,15 @@ impl RedisStore {
                 format!("apierror:{{{service}}}:hold"),
                 format!("apierror:{{{service}}}:open"),
                 format!("apierror:{{{service}}}:failing"),
+                format!("apierror:{{{service}}}:budget"),
             ],
             streak: format!("apierror:{{{service}}}:streak:{replica}"),
             replica,
             breaker: None,
+            budget: None,
             before: Script::new(BEFORE),
             after: Script::new(AFTER),
+            withdraw: Script::new(WITHDRAW),
         }
     }
 
@@ -146,6 +172,15 @@ impl RedisStore {
     #[must_use]
     pub fn with_breaker(mut self, breaker: FleetBreaker) -> Self {
         self.breaker = Some(breaker);
+        self
+    }
+
+    /// Shares a retry budget too, as [`RetryBudget`](super::RetryBudget) keeps one in a
+    /// process: every call deposits `retry_percent` % of a retry, every retry withdraws
+    /// one, and the bucket starts full at `capacity` retries and never holds more.
+    #[must_use]
+    pub fn with_budget(mut self, retry_percent: u32, capacity: u32) -> Self {
+        self.budget = Some((u64::from(retry_percent), u64::from(capacity.max(1)) * 100));
         self
     }
 
@@ -181,18 +216,37 @@ fn millis(duration: Duration) -> u64 {
 }
 
 impl FleetStore for RedisStore {
-    fn before_attempt(&self) -> FleetFuture<'_, Admission> {
+    fn before_attempt(&self, first: bool) -> FleetFuture<'_, Admission> {
         let mut connection = self.connection.clone();
+        let (deposit, capacity) = self.budget.filter(|_| first).unwrap_or((0, 0));
         Box::pin(async move {
             let (held, open): (i64, i64) = self
                 .before
                 .key(&self.keys[0])
                 .key(&self.keys[1])
+                .key(&self.keys[3])
+                .arg(deposit)
+                .arg(capacity)
                 .invoke_async(&mut connection)
                 .await
                 .map_err(FleetError::new)?;
             Ok(Admission::new(remaining(held), remaining(open)))
         })
+    }
+
+    fn withdraw(&self) -> Option<FleetFuture<'_, bool>> {
+        let (_, capacity) = self.budget?;
+        let mut connection = self.connection.clone();
+        Some(Box::pin(async move {
+            let paid: i64 = self
+                .withdraw
+                .key(&self.keys[3])
+                .arg(capacity)
+                .invoke_async(&mut connection)
+                .await
+                .map_err(FleetError::new)?;
+            Ok(paid == 1)
+        }))
     }
 
     fn after_attempt(&self, report: Report) -> FleetFuture<'_, ()> {
