@@ -78,6 +78,7 @@ fn client(name: &str, side: &str, count: u64) {
     for _ in 0..count {
         seen += u64::from(match side {
             "serde" => case.serde(black_box(body)),
+            "owned" => case.serde_owned(black_box(body)).unwrap_or_default(),
             "apierror" => case.apierror(&headers, black_box(body)),
             "decoded" => case.decoded(&headers, black_box(body)),
             _ => panic!("no side {side}"),
