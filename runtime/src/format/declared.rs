@@ -1176,10 +1176,17 @@ fn choose_element<'a>(
         &mut spilled
     };
     reader.object(|reader, name| {
-        let value = reader.span()?;
+        // A string value is read as one where it stands (its text is what literals are
+        // compared with); any other is skipped. Either way its text is noted.
+        let start = reader.position();
+        let string = if reader.peek_byte() == Some(b'"') {
+            Some(reader.string()?)
+        } else {
+            reader.skip()?;
+            None
+        };
+        let value = reader.since(start)?;
         noted.push((name, value));
-        // The value as a string, read once however many literals it is compared with.
-        let mut string = None;
         for (element, (met, contradicted)) in elements.iter().zip(tally.iter_mut()) {
             let Value::Object(members) = element else {
                 continue;
@@ -1189,9 +1196,7 @@ fn choose_element<'a>(
                     && name.is(member.name)
                 {
                     let is = match literal {
-                        Literal::Str(text) => string
-                            .get_or_insert_with(|| string_of(value))
-                            .is_some_and(|s: Str<'_>| s.is(text)),
+                        Literal::Str(text) => string.is_some_and(|s| s.is(text)),
                         _ => literal_is(literal, value),
                     };
                     if is {
