@@ -290,41 +290,23 @@ impl VariantParts for EnvelopeOnly {
 /// `UNIMPLEMENTED`, 503 `UNAVAILABLE`, 504 `DEADLINE_EXCEEDED`; any other 4xx
 /// `FAILED_PRECONDITION`, any other 5xx `INTERNAL`, anything else `UNKNOWN`.
 pub fn grpc_name(status: u16) -> &'static str {
-    match status {
-        400 => "INVALID_ARGUMENT",
-        401 => "UNAUTHENTICATED",
-        403 => "PERMISSION_DENIED",
-        404 => "NOT_FOUND",
-        409 => "ABORTED",
-        429 => "RESOURCE_EXHAUSTED",
-        499 => "CANCELLED",
-        501 => "UNIMPLEMENTED",
-        503 => "UNAVAILABLE",
-        504 => "DEADLINE_EXCEEDED",
-        other if (400..500).contains(&other) => "FAILED_PRECONDITION",
-        other if (500..600).contains(&other) => "INTERNAL",
-        _ => "UNKNOWN",
-    }
+    crate::GrpcCode::for_u16(status).as_str()
 }
 
 /// The HTTP status a gRPC canonical code name stands for: the inverse of [`grpc_name`],
 /// and for the names it never writes, google.rpc.Code's mapping (`ALREADY_EXISTS` 409,
 /// `OUT_OF_RANGE` 400, `DATA_LOSS` and `UNKNOWN` 500). `None` for other text.
 pub fn grpc_status(name: &str) -> Option<u16> {
-    Some(match name {
-        "INVALID_ARGUMENT" | "FAILED_PRECONDITION" | "OUT_OF_RANGE" => 400,
-        "UNAUTHENTICATED" => 401,
-        "PERMISSION_DENIED" => 403,
-        "NOT_FOUND" => 404,
-        "ABORTED" | "ALREADY_EXISTS" => 409,
-        "RESOURCE_EXHAUSTED" => 429,
-        "CANCELLED" => 499,
-        "INTERNAL" | "UNKNOWN" | "DATA_LOSS" => 500,
-        "UNIMPLEMENTED" => 501,
-        "UNAVAILABLE" => 503,
-        "DEADLINE_EXCEEDED" => 504,
-        _ => return None,
-    })
+    // google.rpc.Code's HTTP mapping puts FAILED_PRECONDITION at 400, as a vendor's
+    // body means it; `GrpcCode::status` gives 412, so that a 412 variant crosses gRPC
+    // and back.
+    // The canonical spelling only, and never OK: a body's status is an error's.
+    let code = crate::GrpcCode::from_name(name)
+        .filter(|code| code.as_str() == name && *code != crate::GrpcCode::Ok)?;
+    match code {
+        crate::GrpcCode::FailedPrecondition => Some(400),
+        code => Some(code.status().as_u16()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
