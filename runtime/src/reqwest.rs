@@ -129,7 +129,7 @@ pub async fn read_body(
 
 /// Appends at most `limit` bytes of the body to `bytes` (which keeps what was read even
 /// when an error interrupts); `true` if the body was longer.
-pub(crate) async fn read_into(
+async fn read_into(
     response: &mut Response,
     limit: usize,
     bytes: &mut Vec<u8>,

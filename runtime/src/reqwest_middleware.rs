@@ -10,8 +10,8 @@
 //!
 //! - a success, as it came;
 //! - when the driver gives up after an error response, that response, rebuilt from the
-//!   bytes read (status, headers, extensions and body), with a [`RetryReport`] in its
-//!   extensions: decode it as without the middleware, with
+//!   bytes read (status, headers, extensions, and the body's first 64 KiB), with a
+//!   [`RetryReport`] in its extensions: decode it as without the middleware, with
 //!   [`apierror::reqwest::check`](crate::reqwest::check) or
 //!   [`ResponseExt`](crate::reqwest::ResponseExt);
 //! - when it gives up with no response to show (a transport error, an open breaker, a
@@ -297,13 +297,24 @@ async fn attempt_outcome<E: ApiError>(mut response: Response) -> Result<Response
         crate::reqwest::ERROR_BODY_LIMIT
     };
     let mut bytes = Vec::new();
-    let read = crate::reqwest::read_into(&mut response, limit, &mut bytes).await;
-    if marks && (read.is_err() || !<E::Format as Format>::is_error_body(&bytes)) {
-        // A success after all (or one whose body broke off): handed back as read.
+    let read = read_past(&mut response, limit, &mut bytes).await;
+    if marks && (!matches!(read, Ok(false)) || !<E::Format as Format>::is_error_body(&bytes)) {
+        // A success after all, handed back whole: a body past the bound is longer than
+        // any envelope is decoded from, so the rest is read too (as the caller would).
         return match read {
-            Ok(_) => Ok(rebuild(&mut response, bytes)),
+            Ok(true) => match read_rest(&mut response, &mut bytes).await {
+                Ok(()) => Ok(rebuild(&mut response, bytes)),
+                Err(error) => Err(AttemptError::Transport(error.into())),
+            },
+            Ok(false) => Ok(rebuild(&mut response, bytes)),
             Err(error) => Err(AttemptError::Transport(error.into())),
         };
+    }
+    if matches!(read, Ok(true)) {
+        // The error body handed back is its first `limit` bytes: its length is no longer
+        // the one announced.
+        bytes.truncate(limit);
+        response.headers_mut().remove(http::header::CONTENT_LENGTH);
     }
     let failure = match api_error_of::<E, ()>(status, response.headers(), &bytes) {
         crate::client::ClientError::Api(decoded) => decoded.failure(),
@@ -315,6 +326,30 @@ async fn attempt_outcome<E: ApiError>(mut response: Response) -> Result<Response
         response: into_http(&mut response, bytes),
         error: PhantomData,
     })
+}
+
+/// Appends the body to `bytes` chunk by chunk until it holds more than `limit` bytes
+/// (keeping whole chunks, so that the rest can follow); `true` if it went past.
+async fn read_past(
+    response: &mut Response,
+    limit: usize,
+    bytes: &mut Vec<u8>,
+) -> Result<bool, ::reqwest::Error> {
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > limit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Appends the rest of the body to `bytes`.
+async fn read_rest(response: &mut Response, bytes: &mut Vec<u8>) -> Result<(), ::reqwest::Error> {
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(())
 }
 
 /// The response's head (its URL too) with `body` as its body.

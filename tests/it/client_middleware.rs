@@ -300,6 +300,14 @@ async fn vendors_signals_decide_and_their_2xx_errors_are_errors() {
     assert_eq!(response.text().await.unwrap(), r#"{"ok":true}"#);
     assert_eq!(seen.lock().unwrap().len(), 2);
 
+    // A success longer than any envelope the middleware reads to tell: handed back
+    // whole, every byte.
+    let big = format!(r#"{{"ok":true,"pad":"{}"}}"#, "x".repeat(1_200_000));
+    let big: &'static str = Box::leak(big.into_boxed_str());
+    let (url, _) = serve(vec![(200, vec![], big)], Duration::ZERO).await;
+    let response = client_slack.get(&url).send().await.unwrap();
+    assert_eq!(response.bytes().await.unwrap().len(), big.len());
+
     // Slack's 429 with `Retry-After`: waited, then the success.
     let (url, _) = serve(
         vec![(
