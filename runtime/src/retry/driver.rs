@@ -263,6 +263,7 @@ pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
     budget: Option<Arc<RetryBudget>>,
     gate: Arc<ThrottleGate>,
     fleet: Option<Fleet>,
+    fleet_timeout: Duration,
     observer: Option<Observer>,
 }
 
@@ -270,7 +271,6 @@ pub struct RetryDriver<S, C = SystemClock, R = SplitMix64> {
 /// and whether this replica is on a streak of failures the store has heard of.
 struct Fleet {
     store: Arc<dyn FleetStore>,
-    timeout: Duration,
     down: AtomicBool,
     failing: AtomicBool,
 }
@@ -303,6 +303,7 @@ impl<S: Sleep> RetryDriver<S> {
             budget: None,
             gate: Arc::new(ThrottleGate::new()),
             fleet: None,
+            fleet_timeout: FLEET_TIMEOUT,
             observer: None,
         }
     }
@@ -331,6 +332,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             budget: self.budget,
             gate: self.gate,
             fleet: self.fleet,
+            fleet_timeout: self.fleet_timeout,
             observer: self.observer,
         }
     }
@@ -346,6 +348,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
             budget: self.budget,
             gate: self.gate,
             fleet: self.fleet,
+            fleet_timeout: self.fleet_timeout,
             observer: self.observer,
         }
     }
@@ -368,7 +371,6 @@ impl<S, C, R> RetryDriver<S, C, R> {
     pub fn with_fleet(mut self, store: Arc<dyn FleetStore>) -> Self {
         self.fleet = Some(Fleet {
             store,
-            timeout: FLEET_TIMEOUT,
             down: AtomicBool::new(false),
             failing: AtomicBool::new(false),
         });
@@ -379,9 +381,7 @@ impl<S, C, R> RetryDriver<S, C, R> {
     /// goes on with this process's state.
     #[must_use]
     pub fn with_fleet_timeout(mut self, timeout: Duration) -> Self {
-        if let Some(fleet) = &mut self.fleet {
-            fleet.timeout = timeout;
-        }
+        self.fleet_timeout = timeout;
         self
     }
 
@@ -732,7 +732,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
     /// The store's answer to `question` within the fleet timeout, or `None`; logs the
     /// start and the end of an outage once each.
     async fn ask_fleet<T>(&self, fleet: &Fleet, question: FleetFuture<'_, T>) -> Option<T> {
-        let answer = self.attempt(question, Some(fleet.timeout)).await;
+        let answer = self.attempt(question, Some(self.fleet_timeout)).await;
         match answer {
             Some(Ok(value)) => {
                 if fleet.down.swap(false, Ordering::Relaxed) {
@@ -744,7 +744,7 @@ impl<S: Sleep, C: Clock + 'static, R: Rng> RetryDriver<S, C, R> {
                 if !fleet.down.swap(true, Ordering::Relaxed) {
                     let error = match &failed {
                         Some(Err(error)) => error.to_string(),
-                        _ => format!("no answer within {:?}", fleet.timeout),
+                        _ => format!("no answer within {:?}", self.fleet_timeout),
                     };
                     trace::fleet(true, Some(&error));
                 }
