@@ -857,7 +857,7 @@ impl Codegen<'_> {
                 #local_headers: &#p::HeaderMap,
                 #local_body: &[u8],
                 #local_now: ::core::option::Option<#p::SystemTime>,
-            ) -> (::core::result::Result<Self, #p::DecodeError>, #p::ResponseMeta) {
+            ) -> (::core::result::Result<Self, #p::DecodeError>, ::std::boxed::Box<#p::ResponseMeta>) {
                 #register
                 #p::decode_in_place_with_meta::<Self>(#local_status, #local_headers, #local_body, #local_now)
             }

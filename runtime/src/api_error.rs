@@ -286,7 +286,7 @@ pub trait ApiError: Sized {
         headers: &HeaderMap,
         body: &[u8],
         now: Option<SystemTime>,
-    ) -> (Result<Self, DecodeError>, crate::decode::ResponseMeta) {
+    ) -> (Result<Self, DecodeError>, Box<crate::decode::ResponseMeta>) {
         let now = now.unwrap_or_else(SystemTime::now);
         let mut input = DecodeInput::read_at::<Self::Format>(status, headers, body, now);
         input.read_signals(&Self::RETRY_SIGNALS, Self::KEEPS_HEADERS);

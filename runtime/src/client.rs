@@ -143,13 +143,10 @@ pub(crate) fn api_error_of<E: ApiError, T>(
     body: &[u8],
 ) -> ClientError<E, T> {
     match crate::decode::decode_with_meta::<E>(status, headers, body, None) {
-        (Ok(error), meta) => ClientError::Api(Decoded {
-            error,
-            meta: Box::new(meta),
-        }),
+        (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
         (Err(error), meta) => ClientError::Undecodable {
             error: Box::new(error),
-            meta: Box::new(meta),
+            meta,
         },
     }
 }

@@ -218,10 +218,7 @@ impl<E: ApiError> Decoded<E> {
     ) -> Result<Self, DecodeError> {
         // The clock is read only if a `Retry-After` date needs it.
         let (error, meta) = decode_with_meta::<E>(status, headers, body, None);
-        error.map(|error| Decoded {
-            error,
-            meta: Box::new(meta),
-        })
+        error.map(|error| Decoded { error, meta })
     }
 
     /// Decodes a response into `E`, keeping its metadata, with `now` as the time an
@@ -238,10 +235,7 @@ impl<E: ApiError> Decoded<E> {
         now: SystemTime,
     ) -> Result<Self, DecodeError> {
         let (error, meta) = decode_with_meta::<E>(status, headers, body, Some(now));
-        error.map(|error| Decoded {
-            error,
-            meta: Box::new(meta),
-        })
+        error.map(|error| Decoded { error, meta })
     }
 }
 
@@ -252,7 +246,7 @@ pub(crate) fn decode_with_meta<E: ApiError>(
     headers: &HeaderMap,
     body: &[u8],
     now: Option<SystemTime>,
-) -> (Result<E, DecodeError>, ResponseMeta) {
+) -> (Result<E, DecodeError>, Box<ResponseMeta>) {
     E::__decode_with_meta(status, headers, body, now)
 }
 
@@ -357,7 +351,7 @@ impl ResponseMeta {
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(RetryAfter::from_header);
-        Self::from_parts(
+        *Self::boxed_from_parts(
             status,
             headers,
             body,
@@ -370,7 +364,7 @@ impl ResponseMeta {
 
     /// The metadata, from what the body's decoder already read (if anything) and the
     /// `Retry-After` hint it already parsed. The other headers are read in one pass.
-    pub(crate) fn from_parts(
+    pub(crate) fn boxed_from_parts(
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
@@ -378,7 +372,7 @@ impl ResponseMeta {
         retry_after: Option<RetryAfter>,
         should_retry: Option<bool>,
         keep_headers: bool,
-    ) -> Self {
+    ) -> Box<Self> {
         // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
         let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
         let mut rate_limit = RateLimitScan::default();
@@ -404,7 +398,7 @@ impl ResponseMeta {
             ),
             None => (None, None, None, None),
         };
-        ResponseMeta {
+        Box::new(ResponseMeta {
             status,
             retry_after,
             rate_limit: rate_limit.finish(),
@@ -413,19 +407,21 @@ impl ResponseMeta {
             message: kept(message, KEPT_BODY_BYTES),
             timestamp: kept(timestamp, KEPT_TEXT_BYTES),
             body: body[..body.len().min(KEPT_BODY_BYTES)].to_vec(),
-            unbound: raw.map_or_else(Vec::new, |raw| {
-                raw.unbound
+            unbound: match raw {
+                Some(raw) if !raw.unbound.is_empty() => raw
+                    .unbound
                     .iter()
                     .map(|member| (member.pointer.clone(), member.value.to_string()))
-                    .collect()
-            }),
+                    .collect(),
+                _ => Vec::new(),
+            },
             should_retry,
             headers: if keep_headers {
                 kept_headers(headers)
             } else {
                 HeaderMap::new()
             },
-        }
+        })
     }
 }
 

@@ -103,11 +103,15 @@ pub trait Format {
     ///
     /// When the body is not complete JSON of this format's shape.
     fn decode(body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        Self::decode_with(body, Undecoded).map(|(raw, _)| raw)
+        let mut raw = RawEnvelope::default();
+        Self::decode_with(body, &mut Undecoded, &mut raw)?;
+        Ok(raw)
     }
 
-    /// Reads a complete body, with `reader` reading the details where the format hands
-    /// them over, and returns the reader with what it decoded.
+    /// Reads a complete body into `raw` (which starts out empty), with `reader` reading
+    /// the details where the format hands them over. The envelope is filled where the
+    /// caller keeps it, not returned: it is about 240 bytes, and each move would copy it.
+    /// After an error, what `raw` holds is unspecified.
     ///
     /// The default runs [`deserialize`](Format::deserialize) once over the crate's own
     /// reader of the body (the one every declared format runs on), which hands `R`
@@ -122,10 +126,12 @@ pub trait Format {
     #[inline]
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],
-        reader: R,
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        json::de::read_body(body, |deserializer| Self::deserialize(deserializer))
-            .map(|raw| (raw, reader))
+        reader: &mut R,
+        raw: &mut RawEnvelope<'de>,
+    ) -> Result<(), serde_json::Error> {
+        let _ = reader;
+        *raw = json::de::read_body(body, |deserializer| Self::deserialize(deserializer))?;
+        Ok(())
     }
 
     /// Writes `envelope` with the named parts `parts` has (key parts and member fields of

@@ -310,7 +310,7 @@ impl<E: ApiError> Decoded<E> {
         let input = DecodeInput::from_body(raw).with_body(details.as_bytes());
         E::__decode(&input).map(|error| Decoded {
             error,
-            meta: Box::new(input.meta()),
+            meta: input.meta(),
         })
     }
 }

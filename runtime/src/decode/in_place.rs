@@ -145,13 +145,9 @@ pub fn decode<E: ApiError + InPlaceDetails>(
     body: &[u8],
     now: Option<SystemTime>,
 ) -> Result<E, DecodeError> {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(
-        status,
-        headers,
-        body,
-        now,
-        InPlace::for_status(status),
-    );
+    let mut input =
+        DecodeInput::unread(status, headers, body, now, InPlace::<E>::for_status(status));
+    input.read_body::<E::Format>();
     input.read_signals(&E::RETRY_SIGNALS, false);
     let mut reader = input.take_reader();
     E::choose(&input, &mut reader.slots)
@@ -165,14 +161,10 @@ pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
     headers: &HeaderMap,
     body: &[u8],
     now: Option<SystemTime>,
-) -> (Result<E, DecodeError>, ResponseMeta) {
-    let mut input = DecodeInput::<InPlace<E>>::read_with::<E::Format>(
-        status,
-        headers,
-        body,
-        now,
-        InPlace::for_status(status),
-    );
+) -> (Result<E, DecodeError>, Box<ResponseMeta>) {
+    let mut input =
+        DecodeInput::unread(status, headers, body, now, InPlace::<E>::for_status(status));
+    input.read_body::<E::Format>();
     input.read_signals(&E::RETRY_SIGNALS, E::KEEPS_HEADERS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())

@@ -20,8 +20,12 @@ pub struct DecodeInput<'a, R = Undecoded> {
     status: Option<StatusCode>,
     headers: Option<&'a HeaderMap>,
     body: &'a [u8],
-    /// The format's read, kept as the format returned it, or why the body was not read.
-    read: Result<Result<(RawEnvelope<'a>, R), serde_json::Error>, Unread>,
+    /// What the format read (empty unless `read` is `Ok`).
+    raw: RawEnvelope<'a>,
+    /// The details reader the format read with.
+    reader: R,
+    /// Whether the format read the body, or why not.
+    read: Result<(), Unread>,
     /// The headers' hint: `Retry-After`, or the later of it and a declared header's.
     retry_after: Option<RetryAfter>,
     /// What a declared header said about retrying.
@@ -32,13 +36,15 @@ pub struct DecodeInput<'a, R = Undecoded> {
     now: Option<SystemTime>,
 }
 
-/// Why a body was not handed to its format.
-#[derive(Debug, Clone, Copy)]
+/// Why a body was not read as an envelope of its format.
+#[derive(Debug)]
 enum Unread {
     /// Longer than [`MAX_DECODED_BODY`].
     TooLarge,
     /// Nothing but whitespace.
     Empty,
+    /// Not JSON, or not of the format's shape.
+    Malformed(serde_json::Error),
 }
 
 impl<'a> DecodeInput<'a> {
@@ -67,7 +73,9 @@ impl<'a> DecodeInput<'a> {
             status: raw.status.and_then(|s| StatusCode::from_u16(s).ok()),
             headers: None,
             body: &[],
-            read: Ok(Ok((raw, Undecoded))),
+            raw,
+            reader: Undecoded,
+            read: Ok(()),
             retry_after: None,
             should_retry: None,
             keep_headers: false,
@@ -120,15 +128,22 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
         now: Option<SystemTime>,
         reader: R,
     ) -> Self {
-        // The format's result is kept as it is, not taken apart: it is large, and each
-        // rebuilding would copy it.
-        let read = if body.len() > MAX_DECODED_BODY {
-            Err(Unread::TooLarge)
-        } else if body.iter().all(u8::is_ascii_whitespace) {
-            Err(Unread::Empty)
-        } else {
-            Ok(F::decode_with(body, reader))
-        };
+        let mut input = DecodeInput::unread(status, headers, body, now, reader);
+        input.read_body::<F>();
+        input
+    }
+
+    /// A response whose body is not read yet: [`read_body`](Self::read_body) reads it.
+    /// (Two steps, so that a caller that keeps the input where it is builds it there; the
+    /// envelope is large, and each move of it would copy it.)
+    #[inline]
+    pub(crate) fn unread(
+        status: StatusCode,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: Option<SystemTime>,
+        reader: R,
+    ) -> Self {
         let retry_after = if headers.is_empty() {
             None
         } else {
@@ -140,7 +155,9 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
             status: Some(status),
             headers: Some(headers),
             body,
-            read,
+            raw: RawEnvelope::default(),
+            reader,
+            read: Ok(()),
             retry_after,
             should_retry: None,
             keep_headers: false,
@@ -148,11 +165,24 @@ impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
         }
     }
 
+    /// Reads the body with format `F`, in place.
+    #[inline]
+    pub(crate) fn read_body<F: Format>(&mut self) {
+        let body = self.body;
+        self.read = if body.len() > MAX_DECODED_BODY {
+            Err(Unread::TooLarge)
+        } else if body.iter().all(u8::is_ascii_whitespace) {
+            Err(Unread::Empty)
+        } else {
+            F::decode_with(body, &mut self.reader, &mut self.raw).map_err(Unread::Malformed)
+        };
+    }
+
     /// Takes what the reader decoded, leaving an empty reader.
     pub fn take_reader(&mut self) -> R {
-        match &mut self.read {
-            Ok(Ok((_, reader))) => std::mem::take(reader),
-            _ => R::default(),
+        match self.read {
+            Ok(()) => std::mem::take(&mut self.reader),
+            Err(_) => R::default(),
         }
     }
 }
@@ -207,9 +237,11 @@ impl<'a, R> DecodeInput<'a, R> {
     }
 
     /// What the response said beside the error, from the parse this input already made.
-    pub(crate) fn meta(&self) -> ResponseMeta {
+    /// Boxed where it is built, since a `Decoded` keeps it boxed: each move of it would
+    /// copy about 300 bytes.
+    pub(crate) fn meta(&self) -> Box<ResponseMeta> {
         let empty = HeaderMap::new();
-        ResponseMeta::from_parts(
+        ResponseMeta::boxed_from_parts(
             self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             self.headers.unwrap_or(&empty),
             self.body,
@@ -230,9 +262,9 @@ impl<'a, R> DecodeInput<'a, R> {
     /// The hint as the response gave it: the headers' (`Retry-After`, a declared header),
     /// or the body's, or the later of the two.
     pub fn retry_after_hint(&self) -> Option<RetryAfter> {
-        let body = match &self.read {
-            Ok(Ok((raw, _))) => raw.retry_after,
-            _ => None,
+        let body = match self.read {
+            Ok(()) => self.raw.retry_after,
+            Err(_) => None,
         };
         match (self.retry_after, body) {
             // Only two hints need a clock to compare.
@@ -248,8 +280,8 @@ impl<'a, R> DecodeInput<'a, R> {
     /// Why the body was not an envelope of the format.
     pub fn raw(&self) -> Result<&RawEnvelope<'a>, DecodeErrorKind> {
         match &self.read {
-            Ok(Ok((raw, _))) => Ok(raw),
-            Ok(Err(e)) => Err(DecodeErrorKind::Malformed(MalformedBody::of(e))),
+            Ok(()) => Ok(&self.raw),
+            Err(Unread::Malformed(e)) => Err(DecodeErrorKind::Malformed(MalformedBody::of(e))),
             Err(Unread::TooLarge) => Err(DecodeErrorKind::TooLarge),
             Err(Unread::Empty) => Err(DecodeErrorKind::Empty),
         }

@@ -48,7 +48,9 @@ impl Shape {
     ///
     /// When `body` is not a complete JSON object.
     pub fn decode(self, body: &[u8]) -> Result<RawEnvelope<'_>, serde_json::Error> {
-        self.decode_with(body, Undecoded).map(|(raw, _)| raw)
+        let mut raw = RawEnvelope::default();
+        self.decode_with(body, &mut Undecoded, &mut raw)?;
+        Ok(raw)
     }
 
     /// [`decode`](Self::decode), with `R` reading the details: see
@@ -60,15 +62,16 @@ impl Shape {
     pub fn decode_with<'de, R: DetailsReader<'de>>(
         self,
         body: &'de [u8],
-        reader: R,
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        reader: &mut R,
+        raw: &mut RawEnvelope<'de>,
+    ) -> Result<(), serde_json::Error> {
         match self {
-            Shape::Plain => Plain::decode_with(body, reader),
-            Shape::Nested => Nested::decode_with(body, reader),
-            Shape::Fields => Fields::decode_with(body, reader),
-            Shape::Reason => Reason::decode_with(body, reader),
-            Shape::Flat => Flat::decode_with(body, reader),
-            Shape::Problem => Problem::decode_with(body, reader),
+            Shape::Plain => Plain::decode_with(body, reader, raw),
+            Shape::Nested => Nested::decode_with(body, reader, raw),
+            Shape::Fields => Fields::decode_with(body, reader, raw),
+            Shape::Reason => Reason::decode_with(body, reader, raw),
+            Shape::Flat => Flat::decode_with(body, reader, raw),
+            Shape::Problem => Problem::decode_with(body, reader, raw),
         }
     }
 }
@@ -194,10 +197,11 @@ impl Format for Auto {
 
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],
-        reader: R,
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
+        reader: &mut R,
+        raw: &mut RawEnvelope<'de>,
+    ) -> Result<(), serde_json::Error> {
         match outline(body).and_then(|outline| outline.shape()) {
-            Some(shape) => shape.decode_with(body, reader),
+            Some(shape) => shape.decode_with(body, reader, raw),
             // The parser's own word for a body that is not JSON; else, no known shape.
             None => match serde_json::from_slice::<Box<RawValue>>(body) {
                 Err(error) => Err(error),

@@ -156,9 +156,10 @@ macro_rules! declared_methods {
         #[inline]
         fn decode_with<'de, R: $crate::format::DetailsReader<'de>>(
             body: &'de [u8],
-            reader: R,
-        ) -> ::core::result::Result<($crate::format::RawEnvelope<'de>, R), ::serde_json::Error> {
-            $declaration.decode_pair(body, reader)
+            reader: &mut R,
+            raw: &mut $crate::format::RawEnvelope<'de>,
+        ) -> ::core::result::Result<(), ::serde_json::Error> {
+            $declaration.decode_with(body, reader, raw)
         }
     };
 }
@@ -803,7 +804,7 @@ type ExtensionMember<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// What reading a body gathers.
 struct Gathered<'a, 'h> {
-    raw: RawEnvelope<'a>,
+    raw: &'h mut RawEnvelope<'a>,
     /// The extension members read so far, when the declaration has them.
     extensions: Vec<ExtensionMember<'a>>,
     /// The extension member the hook decoded in place, if one was.
@@ -845,7 +846,9 @@ impl Declaration {
     ///
     /// When the body is not JSON, or not an object.
     pub fn decode<'a>(&self, body: &'a [u8]) -> Result<RawEnvelope<'a>, serde_json::Error> {
-        self.decode_with(body, &mut super::Undecoded)
+        let mut raw = RawEnvelope::default();
+        self.decode_with(body, &mut super::Undecoded, &mut raw)?;
+        Ok(raw)
     }
 
     /// [`decode`](Self::decode), handing the details to `reader` to decode in place when
@@ -860,9 +863,10 @@ impl Declaration {
         &self,
         body: &'a [u8],
         reader: &mut R,
-    ) -> Result<RawEnvelope<'a>, serde_json::Error> {
-        let (mut raw, mut extensions, in_place) = self.read(body, reader)?;
-        if !reader.fits(&raw) {
+        raw: &mut RawEnvelope<'a>,
+    ) -> Result<(), serde_json::Error> {
+        let (mut extensions, in_place) = self.read(body, reader, raw)?;
+        if !reader.fits(raw) {
             reader.clear();
             // The member decoded in place is needed as text after all.
             extensions.extend(in_place);
@@ -871,30 +875,24 @@ impl Declaration {
             super::object::keep_last_of_repeats(&mut extensions);
             raw.details = Some(RawDetails::Members(extensions));
         }
-        Ok(raw)
+        Ok(())
     }
 
-    /// Reads a body: the raw envelope, its extension members (when the declaration has
-    /// them), and the one extension member the hook decoded in place, which is left out of
-    /// them while what it decoded stands.
+    /// Reads a body into `raw`, and returns its extension members (when the declaration
+    /// has them) and the one extension member the hook decoded in place, which is left out
+    /// of them while what it decoded stands.
     #[allow(clippy::type_complexity)]
     fn read<'a>(
         &self,
         body: &'a [u8],
         hook: &mut dyn DetailsHook<'a>,
-    ) -> Result<
-        (
-            RawEnvelope<'a>,
-            Vec<ExtensionMember<'a>>,
-            Option<ExtensionMember<'a>>,
-        ),
-        serde_json::Error,
-    > {
+        raw: &mut RawEnvelope<'a>,
+    ) -> Result<(Vec<ExtensionMember<'a>>, Option<ExtensionMember<'a>>), serde_json::Error> {
         let mut gathered = Gathered {
             hook,
             extensions: Vec::new(),
             in_place: None,
-            raw: RawEnvelope::default(),
+            raw,
             kept_bytes: 0,
             literals_met: 0,
             literal_contradicted: false,
@@ -915,12 +913,11 @@ impl Declaration {
         if read.is_err() {
             return Err(json::malformed(body));
         }
-        let mut raw = gathered.raw;
         if self.literals > 0 {
-            raw.discriminated =
+            gathered.raw.discriminated =
                 Some(!gathered.literal_contradicted && gathered.literals_met == self.literals);
         }
-        Ok((raw, gathered.extensions, gathered.in_place))
+        Ok((gathered.extensions, gathered.in_place))
     }
 }
 
@@ -1234,7 +1231,7 @@ fn read_slot<'a>(
     path: &Path<'_>,
     out: &mut Gathered<'a, '_>,
 ) -> json::Result<()> {
-    let raw = &mut out.raw;
+    let raw = &mut *out.raw;
     let start = reader.position();
     let kind = reader.kind()?;
     // Text parts read a string where it stands; any other value is kept as unbound.
@@ -1396,21 +1393,5 @@ impl Declaration {
         self.decode(text.get().as_bytes())
             .map(RawEnvelope::into_owned)
             .map_err(serde::de::Error::custom)
-    }
-
-    /// What a format's [`decode_with`](super::Format::decode_with) does with a
-    /// declaration: [`decode_with`](Self::decode_with) `reader`, and the reader after.
-    ///
-    /// # Errors
-    ///
-    /// As [`decode`](Self::decode).
-    #[inline]
-    pub fn decode_pair<'de, R: DetailsReader<'de>>(
-        &self,
-        body: &'de [u8],
-        mut reader: R,
-    ) -> Result<(RawEnvelope<'de>, R), serde_json::Error> {
-        let raw = self.decode_with(body, &mut reader)?;
-        Ok((raw, reader))
     }
 }

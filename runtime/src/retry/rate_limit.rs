@@ -110,6 +110,15 @@ impl<'a> RateLimitScan<'a> {
     }
 
     pub(crate) fn finish(self) -> Option<RateLimit> {
+        if self
+            .x_prefixed
+            .iter()
+            .chain(&self.bare)
+            .all(Option::is_none)
+            && self.structured.is_none()
+        {
+            return None;
+        }
         let number = |index: usize| {
             [self.x_prefixed[index], self.bare[index]]
                 .into_iter()
