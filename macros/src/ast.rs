@@ -1,5 +1,7 @@
 //! The resolved declaration: receivers turned into variants with their effective
 //! status, code, retry override and field roles, ready for checks and expansion.
+//!
+//! Step 2 of the derive: the syntax tree.
 
 use darling::FromDeriveInput;
 use proc_macro2::{Span, TokenStream};
@@ -10,7 +12,7 @@ use syn::{DeriveInput, Ident, LitStr};
 use crate::attr::{
     self, ContainerAttrs, FieldAttrs, Mistake, RetryableAttr, Spanned, VariantAttrs,
 };
-use crate::case::RenameRule;
+use crate::case::{RenameRule, unraw};
 use crate::declared::{self, Shape};
 use crate::template::{self, Template};
 
@@ -544,13 +546,6 @@ fn struct_variant(
         template_error: None,
         retry: RetryClass::ForStatus,
     }
-}
-
-/// An identifier as written, without `r#`.
-pub(crate) fn unraw(ident: &Ident) -> String {
-    let name = ident.to_string();
-    name.strip_prefix("r#")
-        .map_or_else(|| name.clone(), str::to_owned)
 }
 
 fn fields(fields: &darling::ast::Fields<FieldAttrs>, in_unknown: bool) -> Vec<Field> {

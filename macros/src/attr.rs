@@ -1,5 +1,7 @@
 //! Receivers: what the attributes say, as darling reads them, before any checks.
 //!
+//! Step 1 of the derive: reading the attributes.
+//!
 //! [`read`] goes first: it takes every `#[api_error(...)]` item apart on its own, keeps
 //! the ones darling can read, and records each one it cannot as a [`Mistake`] (a typo, a
 //! key at the wrong level, a value of the wrong form, a repeat), so that one bad item

@@ -1,4 +1,6 @@
 //! `rename_all`: serde's casing rules, applied to variant names to make codes.
+//!
+//! Step 0 of the derive: helpers the other steps share.
 
 /// A casing rule, spelled as serde spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,13 @@ impl RenameRule {
             }
         }
     }
+}
+
+/// An identifier as written, without `r#`.
+pub(crate) fn unraw(ident: &proc_macro2::Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#")
+        .map_or_else(|| name.clone(), str::to_owned)
 }
 
 #[cfg(test)]

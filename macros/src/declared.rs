@@ -1,6 +1,8 @@
 //! Declared formats: the JSON of `format(json = "…")` read into a tree of members, with
 //! its placeholders resolved to the parts of an error, and what is wrong with it.
 //!
+//! Step 1 of the derive: reading the attributes.
+//!
 //! A placeholder is a JSON string that is exactly `{name}`, `{name?}` (optional) or
 //! `{name:filter}`, or the same without quotes where a value goes. Quotes matter only for
 //! the status: `{status}` is a number, `"{status}"` a string, `"{status:grpc}"` gRPC's
@@ -8,8 +10,6 @@
 //! with `key(name = "…")`, or a field bound with `#[api_error(member)]`.
 
 use std::fmt;
-
-use crate::ast::Variant;
 
 /// The error parts a placeholder can name besides the named ones.
 pub(crate) const PARTS: &[&str] = &[
@@ -143,71 +143,10 @@ impl Shape {
     }
 }
 
-/// What a declared format keys variants on: the code (when the declaration has a
-/// `{code}`), then each named part some variant's `key(…)` fills.
-pub(crate) struct Keyed<'s> {
-    shape: &'s Shape,
-    has_code: bool,
-    /// The named parts that are key parts, by index in the shape's names.
-    named: Vec<usize>,
-}
-
-impl<'s> Keyed<'s> {
-    pub(crate) fn has_code(&self) -> bool {
-        self.has_code
-    }
-
-    /// The named parts that are key parts, by index in the shape's names.
-    pub(crate) fn named(&self) -> &[usize] {
-        &self.named
-    }
-
-    pub(crate) fn new(shape: &'s Shape, variants: &[Variant]) -> Self {
-        let named = (0..shape.names.len())
-            .filter(|index| {
-                variants
-                    .iter()
-                    .any(|v| v.key.iter().any(|(name, _)| *name == shape.names[*index]))
-            })
-            .collect();
-        Keyed {
-            shape,
-            has_code: shape.slot(&Part::Code).is_some(),
-            named,
-        }
-    }
-
-    /// Whether `variant`'s code is part of its key: the declaration has `{code}`, and it
-    /// is required, or the variant gives a code.
-    pub(crate) fn keys_on_code(&self, variant: &Variant) -> bool {
-        self.shape
-            .slot(&Part::Code)
-            .is_some_and(|slot| !slot.optional || variant.code_given)
-    }
-
-    /// The values `variant` fixes, one per key position (code first, then the named key
-    /// parts).
-    pub(crate) fn values(&self, variant: &Variant) -> Vec<Option<String>> {
-        let code = self.has_code.then(|| {
-            self.keys_on_code(variant)
-                .then(|| variant.code.value.clone())
-        });
-        let named = self.named.iter().map(|index| {
-            let name = &self.shape.names[*index];
-            variant
-                .key
-                .iter()
-                .find(|(part, _)| part == name)
-                .map(|(_, value)| value.value())
-        });
-        code.into_iter().chain(named).collect()
-    }
-}
-
 /// The name a field is bound under as a member: its own.
 pub(crate) fn member_name(member: &syn::Member) -> String {
     match member {
-        syn::Member::Named(name) => crate::ast::unraw(name),
+        syn::Member::Named(name) => crate::case::unraw(name),
         syn::Member::Unnamed(index) => index.index.to_string(),
     }
 }
@@ -487,12 +426,9 @@ impl Parser<'_> {
                 Part::RetryAfter(if quoted { "retry_after" } else { "seconds" })
             }
             ("retry_after", Some(unit)) => {
-                let Some((name, _)) = crate::valid::HINT_UNITS.iter().find(|(n, _)| *n == unit)
-                else {
-                    let units: Vec<String> = crate::valid::HINT_UNITS
-                        .iter()
-                        .map(|(n, _)| format!("`{n}`"))
-                        .collect();
+                let Some((name, _)) = HINT_UNITS.iter().find(|(n, _)| *n == unit) else {
+                    let units: Vec<String> =
+                        HINT_UNITS.iter().map(|(n, _)| format!("`{n}`")).collect();
                     return Err(self.fail_at(
                         at,
                         &format!(
@@ -621,6 +557,16 @@ fn looks_embedded(text: &str) -> bool {
     }
     false
 }
+
+/// The units `#[api_error(retry(unit = "…"))]` knows (as `apierror::retry::HintUnit`).
+pub(crate) const HINT_UNITS: [(&str, &str); 6] = [
+    ("retry_after", "RetryAfter"),
+    ("seconds", "Seconds"),
+    ("ms", "Milliseconds"),
+    ("unix", "UnixTime"),
+    ("duration", "ProtoDuration"),
+    ("http_date", "HttpDate"),
+];
 
 #[cfg(test)]
 mod tests {

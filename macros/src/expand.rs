@@ -1,5 +1,7 @@
 //! Code generation: the `ApiError`, `Serialize` and `Deserialize` impls for a declaration
 //! that passed every check. User errors are never reported here.
+//!
+//! Step 4 of the derive: the expansion.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -379,7 +381,7 @@ impl Codegen<'_> {
             .iter()
             .filter(|v| !v.is_unknown())
             .map(|v| {
-                let name = ast::unraw(&v.ident);
+                let name = crate::case::unraw(&v.ident);
                 let status = v.status_value();
                 let code = &v.code.value;
                 let declared = match &v.message_source {
@@ -620,7 +622,7 @@ impl Codegen<'_> {
                 .unit
                 .as_ref()
                 .map_or_else(|| "retry_after".to_owned(), LitStr::value);
-            let variant = crate::valid::HINT_UNITS
+            let variant = crate::declared::HINT_UNITS
                 .iter()
                 .find(|(n, _)| *n == unit)
                 .map_or("RetryAfter", |(_, v)| *v);
@@ -893,7 +895,7 @@ impl Codegen<'_> {
         let keyed = self
             .input
             .shape()
-            .map(|shape| crate::declared::Keyed::new(shape, &self.input.variants));
+            .map(|shape| crate::valid::declared::Keyed::new(shape, &self.input.variants));
         with_details
             .filter(|v| keyed.as_ref().is_none_or(|keyed| keyed.keys_on_code(v)))
             .copied()
@@ -904,7 +906,7 @@ impl Codegen<'_> {
     /// declared one with no code and no other key part.
     fn status_keyed(&self) -> bool {
         if let Some(shape) = self.input.shape() {
-            let keyed = crate::declared::Keyed::new(shape, &self.input.variants);
+            let keyed = crate::valid::declared::Keyed::new(shape, &self.input.variants);
             !keyed.has_code() && keyed.named().is_empty()
         } else {
             self.input.builtin().is_some_and(|b| !b.has_code())

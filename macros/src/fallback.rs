@@ -1,6 +1,8 @@
 //! Stub impls emitted after errors, so users see their mistakes and nothing else: the
 //! same impls success would emit (the integrations' included), so no "`ApiError` is not
 //! implemented" or "`Handler` is not implemented" follows at any use site.
+//!
+//! Step 5 of the derive: the fallback expansion after errors.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};

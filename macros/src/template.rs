@@ -1,4 +1,6 @@
 //! Message templates: `"field {field} is invalid"`, parsed into placeholders.
+//!
+//! Step 0 of the derive: helpers the other steps share.
 
 /// How a placeholder uses the field it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Checks: every rule a declaration must keep, reported together, each on its token and
 //! in one voice (lowercase, naming the attribute and the fix). The mistakes reading
 //! found are worded here too.
+//!
+//! Step 3 of the derive: the checks.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use crate::ast::{
 use crate::attr::{Form, KEYS, Mistake, Place, RetryableAttr};
 use crate::case::RULES;
 
-mod declared;
+pub(crate) mod declared;
 
 fn error(errors: &mut Accumulator, span: Span, message: impl std::fmt::Display) {
     errors.push(darling::Error::custom(message).with_span(&span));
@@ -278,16 +280,6 @@ fn check_container(input: &Input<'_>, errors: &mut Accumulator) {
     }
 }
 
-/// The units `#[api_error(retry(unit = "…"))]` knows (as `apierror::retry::HintUnit`).
-pub(crate) const HINT_UNITS: [(&str, &str); 6] = [
-    ("retry_after", "RetryAfter"),
-    ("seconds", "Seconds"),
-    ("ms", "Milliseconds"),
-    ("unix", "UnixTime"),
-    ("duration", "ProtoDuration"),
-    ("http_date", "HttpDate"),
-];
-
 fn check_retry(retry: &crate::attr::RetrySpec, errors: &mut Accumulator) {
     for lit in [&retry.header, &retry.should_retry].into_iter().flatten() {
         let name = lit.value();
@@ -311,7 +303,10 @@ fn check_retry(retry: &crate::attr::RetrySpec, errors: &mut Accumulator) {
                 "a unit needs a header to read it from: add `header = \"…\"`",
             );
         }
-        let known: Vec<&str> = HINT_UNITS.iter().map(|(n, _)| *n).collect();
+        let known: Vec<&str> = crate::declared::HINT_UNITS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
         if !known.contains(&unit.value().as_str()) {
             error(
                 errors,

@@ -1,5 +1,7 @@
 //! Items the derive's generated code names; not a public API. It only re-exports: each
 //! item lives beside what it serves, and public code never calls through here.
+//!
+//! Layer 7: what the generated code names (the top).
 
 pub use core;
 pub use serde;
@@ -13,26 +15,25 @@ pub use std::vec::Vec;
 pub use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use crate::api_error::ApiError;
-pub use crate::api_error::sink::{EncodeEnvelope, EnvelopeSink, JsonSink, SerializerSink};
 pub use crate::catalogue::ErrorSpec;
-pub use crate::decode::in_place::{
-    InPlaceDetails, decode as decode_in_place, decode_with_meta as decode_in_place_with_meta,
-};
+pub use crate::client::registry::register_probe;
+pub use crate::decode::in_place::InPlaceDetails;
 pub use crate::decode::input::{DecodeInput, deserialize_body};
 pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
+pub use crate::decoded::{decode_in_place, decode_in_place_with_meta};
 pub use crate::format::declared::{
     Declaration, EnvelopeOnly, Literal as DeclaredLiteral, Member as DeclaredMember,
     Part as DeclaredPart, Slot as DeclaredSlot, Value as DeclaredValue, VariantParts,
 };
 pub use crate::format::envelope::Context;
+pub use crate::format::sink::{EncodeEnvelope, EnvelopeSink, JsonSink, SerializerSink};
 pub use crate::format::{
     Declare, Declared, Envelope, Fields, Flat, Format, Message, Nested, NoDetails, Plain, Problem,
     Reason,
 };
 pub use crate::grpc_code::GrpcCode;
+pub use crate::hint::retry_after::header_value as retry_after_value;
 pub use crate::log_level::LogLevel;
-pub use crate::retry::register_probe;
-pub use crate::retry::retry_after::header_value as retry_after_value;
 pub use crate::retry::{Failure, HintUnit, RetrySignals};
 pub use crate::retry_class::Retry;
 pub use crate::roles::{

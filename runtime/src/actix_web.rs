@@ -3,6 +3,8 @@
 //! variants. The same promises as the axum integration, through the same code
 //! ([`crate::server`]).
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! With the `actix-web` feature, every `#[derive(ApiError)]` type implements
 //! [`ResponseError`](::actix_web::ResponseError) (it must implement `Debug` and `Display`,
 //! as thiserror's derive gives it): a handler returns `Result<_, AppError>` and the

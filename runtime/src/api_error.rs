@@ -1,6 +1,6 @@
 //! The `ApiError` trait: what `#[derive(ApiError)]` implements.
-
-pub(crate) mod sink;
+//!
+//! Layer 3: the `ApiError` trait (above the formats and decoded data).
 
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
@@ -11,7 +11,7 @@ use serde::Serializer;
 use crate::decode::DecodeError;
 use crate::decode::input::DecodeInput;
 use crate::format::{Context, Envelope, Format, Message};
-use crate::retry::retry_after;
+use crate::hint::retry_after;
 use crate::retry_class::Retry;
 
 /// An HTTP API error: its status, code, public message and retry class, and its
@@ -86,7 +86,8 @@ pub trait ApiError: Sized {
 
     /// The retry signals the declaration names beyond `Retry-After` and the rate-limit
     /// headers (`#[api_error(retry(...))]`): none by default.
-    const RETRY_SIGNALS: crate::retry::RetrySignals = crate::retry::RetrySignals::NONE;
+    const RETRY_SIGNALS: crate::hint::signals::RetrySignals =
+        crate::hint::signals::RetrySignals::NONE;
 
     /// Whether a decoded response keeps its headers in
     /// [`ResponseMeta::headers`](crate::decode::ResponseMeta::headers) (bounded), for the
@@ -96,7 +97,10 @@ pub trait ApiError: Sized {
     /// Not a public API: the classify hook, `#[api_error(classify = path)]`; `None` keeps
     /// the classification the declaration gives.
     #[doc(hidden)]
-    fn __classify(&self, meta: &crate::decode::ResponseMeta) -> Option<crate::retry::Failure> {
+    fn __classify(
+        &self,
+        meta: &crate::decode::ResponseMeta,
+    ) -> Option<crate::hint::failure::Failure> {
         let _ = meta;
         None
     }
@@ -227,21 +231,6 @@ pub trait ApiError: Sized {
             headers.insert(header::RETRY_AFTER, retry_after::header_value(delay));
         }
         response
-    }
-
-    /// Decodes a gRPC `tonic::Status` into this enum, leniently and totally (feature
-    /// `tonic`; see [`apierror::tonic`](crate::tonic)).
-    ///
-    /// # Errors
-    ///
-    /// Only when no variant fits and the enum has no `unknown` variant.
-    #[cfg(feature = "tonic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
-    fn from_status(status: &::tonic::Status) -> Result<Self, DecodeError>
-    where
-        Self: Sized,
-    {
-        crate::tonic::from_status(status)
     }
 
     /// Decodes a response's status, headers and body into this enum.

@@ -1,6 +1,8 @@
 //! axum 0.8 integration: derived errors as responses, request ids in error bodies, and
 //! extractor rejections in the application's envelope.
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! With the `axum` feature, every `#[derive(ApiError)]` type implements
 //! [`IntoResponse`](::axum::response::IntoResponse): a handler returns it and the
 //! response has the variant's status, the format's `Content-Type`, a `Retry-After`

@@ -2,6 +2,8 @@
 //! ([`ApiError::CATALOGUE`](crate::ApiError::CATALOGUE)), for documentation and for
 //! compile-time checks against a vendor's published table.
 //!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
+//!
 //! ```
 //! use apierror::ApiError;
 //! use apierror::catalogue::{self, maps};

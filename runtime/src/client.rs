@@ -1,15 +1,21 @@
 //! What a call through an HTTP client ends in when it does not give the expected value:
 //! [`ClientError`], shared by the client integrations (`reqwest`, `ureq`), each naming it
 //! with its own transport error.
+//!
+//! Layer 5: built on the trait (retry, client, server, OpenAPI).
 
 use std::fmt;
 
 use http::StatusCode;
 
 use crate::api_error::ApiError;
-use crate::decode::{DecodeError, Decoded, ResponseMeta};
+use crate::decode::{DecodeError, ResponseMeta};
+use crate::decoded::Decoded;
 use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
+
+#[doc(hidden)]
+pub mod registry;
 
 /// The default bound on an error body: longer bodies are cut here, which decodes them
 /// to the `unknown` variant with their start kept.
@@ -142,7 +148,7 @@ pub(crate) fn api_error_of<E: ApiError, T>(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> ClientError<E, T> {
-    match crate::decode::decode_with_meta::<E>(status, headers, body, None) {
+    match crate::decoded::decode_with_meta::<E>(status, headers, body, None) {
         (Ok(error), meta) => ClientError::Api(Decoded { error, meta }),
         (Err(error), meta) => ClientError::Undecodable {
             error: Box::new(error),

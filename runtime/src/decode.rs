@@ -1,30 +1,24 @@
-//! Decoding responses: what a decoded error keeps of its response, why a response
-//! decodes to no variant, and the bounds on what is read and kept.
-//!
-//! [`Decoded`] and [`DecodeError`] are also at the crate root; the rest is here.
+//! Layer 2, decoded data: what a response said beside its error ([`ResponseMeta`]),
+//! why a response decodes to no variant ([`DecodeError`], also at the crate root), the
+//! bounds on what is read and kept, and what a derived decoder reads
+//! ([`DecodeInput`](crate::__private::DecodeInput)). Below the `ApiError` trait, whose
+//! signatures name these; [`Decoded`](crate::Decoded), which needs the trait, is above it.
 
 use std::fmt;
-use std::time::SystemTime;
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 
-use crate::api_error::ApiError;
 use crate::format::{Format, RawEnvelope};
-use crate::retry::RateLimit;
-use crate::retry::RetryAfter;
-use crate::retry::rate_limit::RateLimitScan;
+use crate::hint::rate_limit::RateLimit;
+use crate::hint::rate_limit::RateLimitScan;
+use crate::hint::retry_after::RetryAfter;
 use crate::unknown::Unknown;
 
 pub(crate) mod in_place;
 pub(crate) mod input;
 
-/// How many bytes of an unrecognised body [`Unknown`] and [`ResponseMeta`] keep (and of
-/// its message).
-pub const KEPT_BODY_BYTES: usize = 8 * 1024;
-
-/// The largest body a decoder parses; a longer one is treated as unrecognisable and
-/// decodes to the `unknown` variant with its start kept.
-pub const MAX_DECODED_BODY: usize = 1024 * 1024;
+use crate::limits::kept_text;
+pub use crate::limits::{KEPT_BODY_BYTES, KEPT_HEADERS, KEPT_TEXT_BYTES, MAX_DECODED_BODY};
 
 /// Why a response decoded to no declared variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +133,7 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// The error for a response that decoded to no variant for `kind`'s reason, keeping
-    /// what was read of it (for a hand-written [`ApiError`] impl).
+    /// what was read of it (for a hand-written [`ApiError`](crate::ApiError) impl).
     pub fn new(kind: DecodeErrorKind, response: Unknown) -> Self {
         DecodeError {
             kind,
@@ -189,98 +183,6 @@ impl std::error::Error for DecodeErrorKind {}
 
 impl std::error::Error for MalformedBody {}
 
-/// A decoded error with what the response said around it.
-///
-/// Its `Display` is the message the response carried, as received (a vendor's "Maintenance
-/// until 06:00" where the variant's own message is "Service Unavailable"), or the error's
-/// own `Display` when the body carried none; `source()` is the error when the two differ.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded<E> {
-    /// The decoded error.
-    pub error: E,
-    /// Status, headers of interest, what the body said, and the start of the raw body:
-    /// boxed, so that a `Result<T, Decoded<E>>` stays small (the metadata is about 250
-    /// bytes, more than clippy's `result_large_err` allows for an error).
-    pub meta: Box<ResponseMeta>,
-}
-
-impl<E: ApiError> Decoded<E> {
-    /// Decodes a response into `E`, keeping its metadata; an HTTP-date `Retry-After` is
-    /// measured from the system clock (see [`from_response_at`](Self::from_response_at)).
-    ///
-    /// # Errors
-    ///
-    /// Only when `E` has no `unknown` variant and the response matches no variant.
-    pub fn from_response(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Self, DecodeError> {
-        // The clock is read only if a `Retry-After` date needs it.
-        let (error, meta) = decode_with_meta::<E>(status, headers, body, None);
-        error.map(|error| Decoded { error, meta })
-    }
-
-    /// Decodes a response into `E`, keeping its metadata, with `now` as the time an
-    /// HTTP-date `Retry-After` is measured from. The body is parsed once and the headers
-    /// are read once.
-    ///
-    /// # Errors
-    ///
-    /// Only when `E` has no `unknown` variant and the response matches no variant.
-    pub fn from_response_at(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        now: SystemTime,
-    ) -> Result<Self, DecodeError> {
-        let (error, meta) = decode_with_meta::<E>(status, headers, body, Some(now));
-        error.map(|error| Decoded { error, meta })
-    }
-}
-
-/// Decodes a response into `E` and reads its metadata from the same parse, whether or
-/// not a variant fits; `now` is `None` for the system clock, read only when needed.
-pub(crate) fn decode_with_meta<E: ApiError>(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    now: Option<SystemTime>,
-) -> (Result<E, DecodeError>, Box<ResponseMeta>) {
-    E::__decode_with_meta(status, headers, body, now)
-}
-
-impl<E> Decoded<E> {
-    /// The message the response carried, unless it was absent or empty.
-    fn received_message(&self) -> Option<&str> {
-        self.meta.message.as_deref().filter(|m| !m.is_empty())
-    }
-}
-
-impl<E: fmt::Display> fmt::Display for Decoded<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.received_message() {
-            Some(message) => f.write_str(message),
-            None => fmt::Display::fmt(&self.error, f),
-        }
-    }
-}
-
-impl<E: std::error::Error + 'static> std::error::Error for Decoded<E> {
-    /// The decoded error when its `Display` adds to the received message; otherwise
-    /// (`Display` is the error's own, or the error's text already holds the message) the
-    /// error's own source, so no message appears twice in a chain.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self.received_message() {
-            Some(message) if !self.error.to_string().contains(message) => Some(&self.error),
-            _ => self.error.source(),
-        }
-    }
-}
-
-/// How many bytes of a received code, request id or timestamp are kept.
-pub const KEPT_TEXT_BYTES: usize = 256;
-
 /// What a response said beside its body's error: its status and headers of interest, and
 /// what its body said, as received (each text bounded: [`KEPT_TEXT_BYTES`] for a code,
 /// request id or timestamp, [`KEPT_BODY_BYTES`] for the message and the raw body).
@@ -317,9 +219,6 @@ pub struct ResponseMeta {
     /// fields and [`KEPT_BODY_BYTES`] of values, in the order received.
     pub headers: HeaderMap,
 }
-
-/// At most this many header fields are kept in [`ResponseMeta::headers`].
-pub const KEPT_HEADERS: usize = 64;
 
 impl ResponseMeta {
     /// The metadata of a response with `status` and nothing else; set the other fields
@@ -448,13 +347,4 @@ pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
-}
-
-/// `text`, cut to at most `bound` bytes at a character boundary.
-pub(crate) fn kept_text(text: &str, bound: usize) -> String {
-    let mut end = text.len().min(bound);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
 }

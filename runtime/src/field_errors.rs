@@ -1,4 +1,6 @@
 //! `FieldErrors`: validation messages per request field, in the order they were added.
+//!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -284,7 +286,7 @@ struct MaybeString(Option<String>);
 
 impl<'de> Deserialize<'de> for MaybeString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = crate::format::object::LenientStr::deserialize(deserializer)?;
+        let value = crate::lenient::LenientStr::deserialize(deserializer)?;
         Ok(MaybeString(value.0.map(std::borrow::Cow::into_owned)))
     }
 }

@@ -1,5 +1,7 @@
 //! Wire formats: the six built-in envelope shapes, and everything a seventh needs.
 //!
+//! Layer 1: the formats (above the ground floor).
+//!
 //! | format | body |
 //! |---|---|
 //! | [`Plain`] | `{"error":"<message>"}` |
@@ -42,7 +44,7 @@ mod fields;
 mod flat;
 pub(crate) mod flatten;
 pub(crate) mod json;
-mod lenient;
+
 mod nested;
 pub mod object;
 mod plain;
@@ -51,6 +53,9 @@ mod problem;
 mod reason;
 #[cfg(test)]
 mod sample;
+#[cfg(feature = "utoipa")]
+pub(crate) mod schema;
+pub(crate) mod sink;
 pub(crate) mod top_level;
 
 pub use auto::{Auto, Shape};
@@ -193,7 +198,7 @@ pub trait Format {
     #[cfg(feature = "utoipa")]
     #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
     fn schema(
-        doc: &crate::openapi::EnvelopeDoc<'_>,
+        doc: &crate::format::schema::EnvelopeDoc<'_>,
     ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         let _ = doc;
         utoipa::openapi::schema::ObjectBuilder::new()

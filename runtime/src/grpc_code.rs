@@ -1,4 +1,6 @@
 //! `GrpcCode`: google.rpc.Code, and its mapping to and from HTTP statuses.
+//!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
 
 use std::fmt;
 

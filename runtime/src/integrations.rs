@@ -1,6 +1,8 @@
 //! The optional integrations' impls for a derived type, as the macro its generated code
 //! calls: it expands to each enabled integration's impls and to nothing for the others.
 //!
+//! Layer 7: what the generated code names (the top).
+//!
 //! The derive passes what every integration may need: the impl's generics and bounds,
 //! for each catalogue entry its details type (if any). Each integration
 //! is its own macro, defined twice: with its feature on, and as nothing.

@@ -119,10 +119,14 @@ mod api_error;
 pub mod catalogue;
 pub mod client;
 pub mod decode;
+mod decoded;
 mod field_errors;
 pub mod format;
 mod grpc_code;
+mod hint;
 mod integrations;
+mod lenient;
+mod limits;
 mod log_level;
 pub mod retry;
 mod retry_class;
@@ -134,7 +138,8 @@ mod unknown;
 
 pub use api_error::ApiError;
 #[doc(inline)]
-pub use decode::{DecodeError, Decoded};
+pub use decode::DecodeError;
+pub use decoded::Decoded;
 pub use field_errors::FieldErrors;
 pub use format::envelope::Context;
 pub use grpc_code::GrpcCode;

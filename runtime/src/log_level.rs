@@ -1,4 +1,6 @@
 //! `LogLevel`: how loudly a server logs an error it answers with.
+//!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
 
 /// The level a server logs an error at when it answers with it (`tracing`, through the
 /// `axum` integration): set per variant with `#[api_error(log = "warn")]`, or for every

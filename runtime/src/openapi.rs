@@ -1,5 +1,7 @@
 //! OpenAPI documents from the declaration (feature `utoipa`, utoipa 6).
 //!
+//! Layer 5: built on the trait (retry, client, server, OpenAPI).
+//!
 //! A derived enum implements [`utoipa::IntoResponses`], so it goes in a path's
 //! `responses(...)` as it is:
 //!
@@ -59,7 +61,7 @@
 //! An enum with an `#[api_error(unknown)]` variant also documents a `default` response:
 //! any other status, in the same envelope with any code.
 //!
-//! [`FieldErrors`](crate::FieldErrors), [`Unknown`](crate::Unknown) and each built-in
+//! [`FieldErrors`](crate::FieldErrors), [`Unknown`] and each built-in
 //! format (`PlainEnvelope`, `NestedEnvelope`, …) implement [`utoipa::ToSchema`].
 //!
 //! A hand-written [`ApiError`](crate::ApiError) impl gets the same responses from
@@ -73,88 +75,20 @@ use http::StatusCode;
 use utoipa::openapi::example::Example;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::Header;
-use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, RefOr, Response};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::catalogue::ErrorSpec;
-use crate::format::{Context, Envelope, Format, Message};
+use crate::format::{
+    Auto, Context, Envelope, Fields, Flat, Format, Message, Nested, Plain, Problem, Reason,
+};
 use crate::retry_class::Retry;
+use crate::unknown::Unknown;
 
-pub(crate) mod envelopes;
 pub(crate) mod probe;
 
-/// What a variant's details look like, for its envelope's schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub enum DetailsDoc {
-    /// The variant has no details.
-    #[default]
-    None,
-    /// The variant has details whose type has no schema: any JSON value.
-    Opaque,
-    /// The details are [`FieldErrors`](crate::FieldErrors) (which `problem` writes under
-    /// one `errors` member).
-    FieldErrors,
-    /// The details' schema, from its type's [`utoipa::ToSchema`].
-    Schema(Box<RefOr<Schema>>),
-}
-
-impl DetailsDoc {
-    /// One description for details that any of `docs` may have: the same kind when
-    /// all agree, any of their schemas when each has one, else any JSON value.
-    fn merge<'a>(docs: impl IntoIterator<Item = &'a DetailsDoc>) -> DetailsDoc {
-        let mut present: Vec<&DetailsDoc> = Vec::new();
-        for doc in docs {
-            if *doc != DetailsDoc::None && !present.contains(&doc) {
-                present.push(doc);
-            }
-        }
-        match present.as_slice() {
-            [] => DetailsDoc::None,
-            [one] => (*one).clone(),
-            many if many.contains(&&DetailsDoc::Opaque) => DetailsDoc::Opaque,
-            many => {
-                let any_of = many.iter().fold(AnyOfBuilder::new(), |any_of, doc| {
-                    any_of.item(match doc {
-                        DetailsDoc::Schema(schema) => (**schema).clone(),
-                        _ => envelopes::field_errors(),
-                    })
-                });
-                DetailsDoc::Schema(Box::new(any_of.into()))
-            }
-        }
-    }
-}
-
-/// What an envelope schema describes: the envelopes of one status, or of any.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct EnvelopeDoc<'a> {
-    /// The status the envelopes answer with; `None` for any status.
-    pub status: Option<StatusCode>,
-    /// The codes possible (enumerated in the schema); empty for any code.
-    pub codes: &'a [&'a str],
-    /// The details.
-    pub details: &'a DetailsDoc,
-}
-
-impl<'a> EnvelopeDoc<'a> {
-    /// Any status, any code, details of any shape: a format's general schema.
-    pub const ANY: EnvelopeDoc<'static> = EnvelopeDoc {
-        status: None,
-        codes: &[],
-        details: &DetailsDoc::Opaque,
-    };
-
-    /// The envelopes of `status`, with these codes and details.
-    pub const fn new(status: StatusCode, codes: &'a [&'a str], details: &'a DetailsDoc) -> Self {
-        EnvelopeDoc {
-            status: Some(status),
-            codes,
-            details,
-        }
-    }
-}
+pub use crate::format::schema::{DetailsDoc, EnvelopeDoc};
 
 /// The body the server sends for `spec`, encoded with `F` as a JSON value: the public
 /// message (the status's reason phrase when masked, or when the message is known only
@@ -296,4 +230,51 @@ fn retry(group: &[(&ErrorSpec, &DetailsDoc)]) -> serde_json::Value {
         .map(|(spec, _)| (spec.code.to_owned(), spec.retry.as_str().into()))
         .collect::<serde_json::Map<_, _>>()
         .into()
+}
+
+impl PartialSchema for Unknown {
+    /// Any JSON: an error the API does not declare may have any body, and a client keeps
+    /// its status, code, message and the start of the body whatever its shape.
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::AnyValue)
+            .description(Some(
+                "An error response this API does not declare: any status, any body.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Unknown {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("UnknownError")
+    }
+}
+
+/// `ToSchema` for a built-in format: its envelope for any status and code.
+macro_rules! envelope_schema {
+    ($($format:ident => $name:literal),* $(,)?) => {$(
+        impl PartialSchema for $format {
+            fn schema() -> RefOr<Schema> {
+                <$format as Format>::schema(&EnvelopeDoc::ANY)
+            }
+        }
+
+        /// The envelope for any status and code.
+        impl ToSchema for $format {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
+            }
+        }
+    )*};
+}
+
+envelope_schema! {
+    Plain => "PlainEnvelope",
+    Nested => "NestedEnvelope",
+    Fields => "FieldsEnvelope",
+    Reason => "ReasonEnvelope",
+    Flat => "FlatEnvelope",
+    Problem => "ProblemEnvelope",
+    Auto => "AutoEnvelope",
 }

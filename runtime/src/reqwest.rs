@@ -1,6 +1,8 @@
 //! reqwest integration: turn a `reqwest::Response` into a success or a decoded API
 //! error, reading the body with a size bound, and classify transport errors for retries.
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use apierror::reqwest::{ClientError, ResponseExt};

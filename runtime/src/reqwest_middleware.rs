@@ -2,6 +2,8 @@
 //! `reqwest_middleware::Middleware`, a drop-in for reqwest-retry's
 //! `RetryTransientMiddleware` that decodes each error into your enum to decide.
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! Every attempt goes down the rest of the stack; an error response is read (with the
 //! bound [`ERROR_BODY_LIMIT`](crate::reqwest::ERROR_BODY_LIMIT)) and decoded into `E`, so
 //! the declared retry signals, `Retry-After`, the rate-limit headers and the variant's

@@ -2,6 +2,8 @@
 //! breaker, a shared retry budget, and an async driver (plus a tower policy) combining
 //! them on an injected clock, sleep and rng.
 //!
+//! Layer 5: built on the trait (retry, client, server, OpenAPI).
+//!
 //! The parts, each usable alone:
 //!
 //! | part | job |
@@ -37,31 +39,30 @@ mod blocking;
 mod breaker;
 mod budget;
 mod call;
-mod classify;
+pub(crate) mod classify;
 mod clock;
 mod driver;
 pub mod fleet;
 mod gate;
-pub(crate) mod hint;
 mod policy;
-pub(crate) mod rate_limit;
 #[cfg(feature = "redis")]
 mod redis_store;
-pub(crate) mod retry_after;
 mod rng;
 #[cfg(feature = "tower")]
 mod tower;
 pub(crate) mod trace;
 
+pub use crate::hint::failure::Failure;
+pub use crate::hint::rate_limit::RateLimit;
+pub use crate::hint::retry_after::{MAX_RETRY_AFTER, RetryAfter};
+pub use crate::hint::signals::{HintUnit, RetrySignals};
 pub use blocking::{Attempt, ThreadSleep};
 pub use breaker::{
     BreakerOpen, BreakerPermit, BreakerSnapshot, BreakerState, BreakerTransition, CircuitBreaker,
     Outcome,
 };
 pub use budget::RetryBudget;
-#[doc(hidden)]
-pub use classify::register_probe;
-pub use classify::{Classify, Failure, Idempotency, IdempotencyKey, Summary};
+pub use classify::{Classify, Idempotency, IdempotencyKey, Summary};
 pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -69,13 +70,10 @@ pub use clock::{TokioClock, TokioSleep};
 pub use driver::{Completed, RetryDriver, RetryError, RetryEvent};
 pub use fleet::{Admission, FleetBreaker, FleetError, FleetFuture, FleetStore, Report};
 pub use gate::ThrottleGate;
-pub use hint::{HintUnit, RetrySignals};
 pub use policy::{Decision, Jitter, RetryPolicy, RetryState, Schedule, StopReason};
-pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::RedisStore;
-pub use retry_after::{MAX_RETRY_AFTER, RetryAfter};
 pub use rng::{Rng, SplitMix64};
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]

@@ -1,4 +1,6 @@
 //! The retry class of an error: whether a failed call is worth repeating, and how.
+//!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
 
 use http::StatusCode;
 

@@ -3,6 +3,8 @@
 //! the field's type that says what is needed (`#[diagnostic::on_unimplemented]`), never
 //! a wall of trait-solver text (`#[diagnostic::do_not_recommend]`).
 //!
+//! Layer 2: decoded data (above the formats, below the `ApiError` trait).
+//!
 //! Not a public API. The module is public but hidden only so that compiler messages
 //! name these traits by this path rather than through `__private`, which is where the
 //! generated code reaches them.

@@ -2,6 +2,8 @@
 //! per-request context that error bodies carry, the response a derived error becomes,
 //! and extractor failures as [`Rejection`]s that [`FromRejection`] turns into the
 //! application's error, one trait for both frameworks.
+//!
+//! Layer 5: built on the trait (retry, client, server, OpenAPI).
 
 pub(crate) mod rejection;
 #[cfg(any(feature = "axum", feature = "tonic"))]

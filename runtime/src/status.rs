@@ -1,5 +1,7 @@
 //! Statuses as the envelope writes them: the reason phrase of a masked 5xx's message
 //! and of a problem's `title`, and the const constructor generated code uses.
+//!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
 
 use http::StatusCode;
 

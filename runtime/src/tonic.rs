@@ -1,5 +1,7 @@
 //! tonic 0.14 integration: one enum for HTTP and gRPC.
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! **Server.** With the `tonic` feature, every `#[derive(ApiError)]` type converts into a
 //! `tonic::Status` (`impl From<E> for tonic::Status`), so `?` works in a tonic handler:
 //!
@@ -19,7 +21,7 @@
 //!     ([`RequestContextLayer`](crate::server::RequestContextLayer) on tonic's
 //!     `Server::builder().layer(…)`).
 //!
-//! **Client.** [`from_status`] (also [`ApiError::from_status`]) and
+//! **Client.** [`from_status`] and
 //! [`Decoded::from_status`](crate::Decoded) decode a `tonic::Status` back into the same
 //! enum, leniently and totally: `ErrorInfo.reason` picks the variant (else the code's
 //! status, with `decode_default` among variants sharing one), field violations come back
@@ -70,10 +72,11 @@ use serde::Serialize;
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt as _};
 
 use crate::api_error::ApiError;
-use crate::api_error::sink::{EncodeEnvelope, EnvelopeSink};
+use crate::decode::DecodeError;
 use crate::decode::input::DecodeInput;
-use crate::decode::{DecodeError, Decoded};
+use crate::decoded::Decoded;
 use crate::format::declared::VariantParts;
+use crate::format::sink::{EncodeEnvelope, EnvelopeSink};
 use crate::format::{Context, Envelope, Format, RawDetails, RawEnvelope};
 use crate::grpc_code::GrpcCode;
 use crate::log_level::LogLevel;

@@ -1,11 +1,13 @@
 //! `Unknown`: an error response the declared enum does not recognise.
+//!
+//! Layer 2: decoded data (above the formats, below the `ApiError` trait).
 
 use std::borrow::Cow;
 
 use http::StatusCode;
 
-use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, kept_text};
 use crate::format::{Context, Envelope, Format, Message, RawEnvelope};
+use crate::limits::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES, kept_text};
 use crate::retry_class::Retry;
 use crate::status::reason_phrase;
 
@@ -133,7 +135,7 @@ impl Unknown {
     /// [`encode`](Self::encode), to any sink: what a derived type's `unknown` variant
     /// writes. Not a public API.
     #[doc(hidden)]
-    pub fn encode_into<F: Format, K: crate::api_error::sink::EnvelopeSink>(
+    pub fn encode_into<F: Format, K: crate::format::sink::EnvelopeSink>(
         &self,
         sink: K,
         context: &Context<'_>,

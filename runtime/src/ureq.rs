@@ -2,6 +2,8 @@
 //! the body with a size bound; classify ureq's errors for the blocking retry driver
 //! ([`RetryDriver::run_blocking`](crate::retry::RetryDriver::run_blocking)).
 //!
+//! Layer 6: an integration (on top of the rest).
+//!
 //! ureq turns a 4xx or 5xx into `ureq::Error::StatusCode` and drops the response by
 //! default. [`call`] and [`send`] ask for the response instead (for that request only),
 //! so the error's body, `Retry-After` and request id are decoded; for a response you got

@@ -244,7 +244,7 @@ async fn every_variant_shape_crosses_grpc_and_comes_back() {
     assert_eq!(info.reason, "NOT_FOUND");
     assert_eq!(info.domain, "widgets.example.com");
     assert!(matches!(
-        AppError::from_status(&status).unwrap(),
+        apierror::tonic::from_status::<AppError>(&status).unwrap(),
         AppError::NotFound
     ));
 
@@ -269,7 +269,8 @@ async fn every_variant_shape_crosses_grpc_and_comes_back() {
     // A message field.
     let status = ask(&channel, "rejected").await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
-    let AppError::Rejected { message } = AppError::from_status(&status).unwrap() else {
+    let AppError::Rejected { message } = apierror::tonic::from_status::<AppError>(&status).unwrap()
+    else {
         panic!("not rejected");
     };
     assert_eq!(message, "no widgets on Sundays");
@@ -282,7 +283,8 @@ async fn every_variant_shape_crosses_grpc_and_comes_back() {
         details.error_info().unwrap().metadata["details"],
         r#"{"holder":"ci","until":1700000000}"#
     );
-    let AppError::Locked { lock } = AppError::from_status(&status).unwrap() else {
+    let AppError::Locked { lock } = apierror::tonic::from_status::<AppError>(&status).unwrap()
+    else {
         panic!("not locked");
     };
     assert_eq!(lock.until, 1_700_000_000);
@@ -327,7 +329,9 @@ async fn field_errors_are_bad_request_violations_both_ways() {
             ("size", "must be at most 10"),
         ]
     );
-    let AppError::ValidationError { fields } = AppError::from_status(&status).unwrap() else {
+    let AppError::ValidationError { fields } =
+        apierror::tonic::from_status::<AppError>(&status).unwrap()
+    else {
         panic!("not a validation error");
     };
     assert_eq!(
@@ -395,19 +399,19 @@ async fn what_the_enum_does_not_know_is_kept_in_unknown() {
     // A status without ErrorInfo: the variant its code belongs to alone.
     let busy = Status::unavailable("try later");
     assert!(matches!(
-        AppError::from_status(&busy).unwrap(),
+        apierror::tonic::from_status::<AppError>(&busy).unwrap(),
         AppError::Busy
     ));
     // Two variants are INVALID_ARGUMENT (422 by override, 400 by status), none the
     // decode default: neither is guessed.
     let ambiguous = Status::invalid_argument("bad");
     assert!(matches!(
-        AppError::from_status(&ambiguous).unwrap(),
+        apierror::tonic::from_status::<AppError>(&ambiguous).unwrap(),
         AppError::Other(_)
     ));
     // A code no variant has: its code's name and status.
     let bare = Status::new(Code::PermissionDenied, "no");
-    let AppError::Other(unknown) = AppError::from_status(&bare).unwrap() else {
+    let AppError::Other(unknown) = apierror::tonic::from_status::<AppError>(&bare).unwrap() else {
         panic!("not unknown");
     };
     assert_eq!(unknown.status().as_u16(), 403);

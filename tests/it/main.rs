@@ -19,6 +19,7 @@ mod formats_roundtrip;
 mod formats_seeds;
 mod fuzz_corpus;
 mod grpc;
+mod layers;
 mod openapi;
 mod openapi_server;
 mod public_api;

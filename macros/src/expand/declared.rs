@@ -10,7 +10,8 @@ use syn::spanned::Spanned as _;
 
 use super::{Codegen, mixed, pattern};
 use crate::ast::{Declared, Role, Variant};
-use crate::declared::{Keyed, Literal, Member, Node, Part, Shape, member_name};
+use crate::declared::{Literal, Member, Node, Part, Shape, member_name};
+use crate::valid::declared::Keyed;
 
 /// One key of a variant: the value of each key position it fixes, in the order of
 /// [`Keyed::values`], and whether it fixes the status too.
@@ -280,7 +281,7 @@ fn node(p: &TokenStream, node: &Node) -> TokenStream {
                 Part::StatusText => quote!(StatusText),
                 Part::StatusName => quote!(StatusName),
                 Part::RetryAfter(unit) => {
-                    let variant = crate::valid::HINT_UNITS
+                    let variant = crate::declared::HINT_UNITS
                         .iter()
                         .find(|(n, _)| n == unit)
                         .map_or("Seconds", |(_, v)| *v);

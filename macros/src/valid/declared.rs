@@ -6,7 +6,7 @@ use darling::error::Accumulator;
 
 use super::{error, suggestion};
 use crate::ast::{Declared, FormatChoice, Input, Role, Variant};
-use crate::declared::{Keyed, PARTS, Part, Shape, member_name};
+use crate::declared::{PARTS, Part, Shape, member_name};
 
 /// Every check of a declared format; and, for other formats, that no variant uses what
 /// only a declared format has (`key(…)`, `#[api_error(member)]`).
@@ -292,5 +292,66 @@ fn check_distinct(input: &Input<'_>, shape: &Shape, errors: &mut Accumulator) {
                 );
             }
         }
+    }
+}
+
+/// What a declared format keys variants on: the code (when the declaration has a
+/// `{code}`), then each named part some variant's `key(…)` fills.
+pub(crate) struct Keyed<'s> {
+    shape: &'s Shape,
+    has_code: bool,
+    /// The named parts that are key parts, by index in the shape's names.
+    named: Vec<usize>,
+}
+
+impl<'s> Keyed<'s> {
+    pub(crate) fn has_code(&self) -> bool {
+        self.has_code
+    }
+
+    /// The named parts that are key parts, by index in the shape's names.
+    pub(crate) fn named(&self) -> &[usize] {
+        &self.named
+    }
+
+    pub(crate) fn new(shape: &'s Shape, variants: &[Variant]) -> Self {
+        let named = (0..shape.names.len())
+            .filter(|index| {
+                variants
+                    .iter()
+                    .any(|v| v.key.iter().any(|(name, _)| *name == shape.names[*index]))
+            })
+            .collect();
+        Keyed {
+            shape,
+            has_code: shape.slot(&Part::Code).is_some(),
+            named,
+        }
+    }
+
+    /// Whether `variant`'s code is part of its key: the declaration has `{code}`, and it
+    /// is required, or the variant gives a code.
+    pub(crate) fn keys_on_code(&self, variant: &Variant) -> bool {
+        self.shape
+            .slot(&Part::Code)
+            .is_some_and(|slot| !slot.optional || variant.code_given)
+    }
+
+    /// The values `variant` fixes, one per key position (code first, then the named key
+    /// parts).
+    pub(crate) fn values(&self, variant: &Variant) -> Vec<Option<String>> {
+        let code = self.has_code.then(|| {
+            self.keys_on_code(variant)
+                .then(|| variant.code.value.clone())
+        });
+        let named = self.named.iter().map(|index| {
+            let name = &self.shape.names[*index];
+            variant
+                .key
+                .iter()
+                .find(|(part, _)| part == name)
+                .map(|(_, value)| value.value())
+        });
+        code.into_iter().chain(named).collect()
     }
 }

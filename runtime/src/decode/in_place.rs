@@ -16,14 +16,12 @@
 //! value as text (see [`Format::decode_with`](crate::format::Format::decode_with)).
 
 use std::fmt;
-use std::time::SystemTime;
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use serde::de::MapAccess;
 
+use super::DecodeError;
 use super::input::DecodeInput;
-use super::{DecodeError, ResponseMeta};
-use crate::api_error::ApiError;
 use crate::format::{DeclaredValue, DetailsReader, RawEnvelope};
 
 /// What the derive implements for an enum so that its details decode in the same pass.
@@ -65,7 +63,7 @@ pub trait InPlaceDetails: Sized {
 
 /// The reader an enum's format reads with: see the module's documentation.
 pub(crate) struct InPlace<E: InPlaceDetails> {
-    slots: E::Slots,
+    pub(crate) slots: E::Slots,
     /// The code the details were decoded for, once they were.
     decoded: Option<&'static str>,
     /// The code details met before any are read for: see [`InPlaceDetails::presume`].
@@ -73,7 +71,7 @@ pub(crate) struct InPlace<E: InPlaceDetails> {
 }
 
 impl<E: InPlaceDetails> InPlace<E> {
-    fn for_status(status: StatusCode) -> Self {
+    pub(crate) fn for_status(status: StatusCode) -> Self {
         InPlace {
             presumed: E::presume(status),
             ..InPlace::default()
@@ -130,42 +128,4 @@ impl<'de, E: InPlaceDetails> DetailsReader<'de> for InPlace<E> {
         self.decoded = decoded.or(self.decoded);
         Ok(decoded.is_some())
     }
-}
-
-/// Decodes a response into `E`, its details in the same pass where they can be; `now`
-/// as in [`DecodeInput::read_with`].
-///
-/// # Errors
-///
-/// When no variant fits and the enum has no `unknown` variant.
-#[inline]
-pub fn decode<E: ApiError + InPlaceDetails>(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    now: Option<SystemTime>,
-) -> Result<E, DecodeError> {
-    let mut input =
-        DecodeInput::unread(status, headers, body, now, InPlace::<E>::for_status(status));
-    input.read_body::<E::Format>();
-    input.read_signals(&E::RETRY_SIGNALS, false);
-    let mut reader = input.take_reader();
-    E::choose(&input, &mut reader.slots)
-}
-
-/// [`decode`], and the response's metadata from the same parse. (Its three lines repeat
-/// `decode`'s: a helper returning the input with the choice costs a copy of the input,
-/// about 100 instructions per call.)
-pub fn decode_with_meta<E: ApiError + InPlaceDetails>(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    now: Option<SystemTime>,
-) -> (Result<E, DecodeError>, Box<ResponseMeta>) {
-    let mut input =
-        DecodeInput::unread(status, headers, body, now, InPlace::<E>::for_status(status));
-    input.read_body::<E::Format>();
-    input.read_signals(&E::RETRY_SIGNALS, E::KEEPS_HEADERS);
-    let mut reader = input.take_reader();
-    (E::choose(&input, &mut reader.slots), input.meta())
 }

@@ -8,8 +8,9 @@ use serde::de::value::{MapDeserializer, UnitDeserializer};
 
 use super::{DecodeError, DecodeErrorKind, MAX_DECODED_BODY, MalformedBody, ResponseMeta};
 use crate::format::{DetailsReader, Format, RawEnvelope, Undecoded};
-use crate::retry::hint::later;
-use crate::retry::{RetryAfter, RetrySignals};
+use crate::hint::retry_after::RetryAfter;
+use crate::hint::signals::RetrySignals;
+use crate::hint::signals::later;
 use crate::unknown::Unknown;
 
 /// A response, as a derived decoder sees it: the status, the body, what the enum's

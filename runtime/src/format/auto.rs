@@ -172,9 +172,9 @@ impl Format for Auto {
 
     #[cfg(feature = "utoipa")]
     fn schema(
-        doc: &crate::openapi::EnvelopeDoc<'_>,
+        doc: &crate::format::schema::EnvelopeDoc<'_>,
     ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::envelopes::problem(doc)
+        crate::format::schema::problem(doc)
     }
 
     fn serialize<S, D>(envelope: &Envelope<'_, D>, serializer: S) -> Result<S::Ok, S::Error>

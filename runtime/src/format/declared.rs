@@ -39,8 +39,8 @@ use serde::{Serialize, Serializer};
 use super::flatten::{self, Flattened};
 use super::json::{self, Kind, Reader, Str};
 use super::{DeclaredValue, DetailsReader, Envelope, RawDetails, RawEnvelope};
-use crate::decode::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
-use crate::retry::hint::HintText;
+use crate::hint::signals::HintText;
+use crate::limits::{KEPT_BODY_BYTES, KEPT_TEXT_BYTES};
 
 /// A declared envelope: its name and content type, and its members.
 #[derive(Debug)]
@@ -249,7 +249,7 @@ pub enum Part {
     /// `{retry_after}` (seconds, a number), `"{retry_after}"` (as `Retry-After`) or
     /// `{retry_after:unit}`: the retry hint, in its unit. Read into
     /// [`RawEnvelope::retry_after`]; written from the variant's `retry_after` field.
-    RetryAfter(crate::retry::HintUnit),
+    RetryAfter(crate::hint::signals::HintUnit),
     /// Any other name: a part of the variant's key (`key(type = "card_error")`) or a
     /// field of the variant bound as a member, by its index in the declaration's names.
     Named(u8),
@@ -1367,7 +1367,7 @@ impl<T: Declare + ?Sized> super::Format for Declared<T> {
 
     fn is_error_body(body: &[u8]) -> bool {
         Self::MARKS_ERRORS
-            && body.len() <= crate::decode::MAX_DECODED_BODY
+            && body.len() <= crate::limits::MAX_DECODED_BODY
             && T::DECLARATION
                 .decode(body)
                 .is_ok_and(|raw| raw.discriminated == Some(true))

@@ -253,7 +253,7 @@ pub struct RawEnvelope<'a> {
     /// The timestamp the body carries.
     pub timestamp: Option<Cow<'a, str>>,
     /// The retry hint the body carries (a declared `{retry_after:…}` placeholder).
-    pub retry_after: Option<crate::retry::RetryAfter>,
+    pub retry_after: Option<crate::hint::retry_after::RetryAfter>,
     /// The named parts a [declared format](crate::format::declared) read: key values and
     /// members bound to variant fields.
     pub parts: RawParts<'a>,

@@ -18,9 +18,9 @@ impl Format for Nested {
 
     #[cfg(feature = "utoipa")]
     fn schema(
-        doc: &crate::openapi::EnvelopeDoc<'_>,
+        doc: &crate::format::schema::EnvelopeDoc<'_>,
     ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::envelopes::nested(doc)
+        crate::format::schema::nested(doc)
     }
 
     declared_methods!(DECLARATION);

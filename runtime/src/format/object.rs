@@ -62,7 +62,7 @@ use serde_json::value::RawValue;
 
 use crate::format::RawDetails;
 
-pub use super::lenient::{LenientStr, LenientU16};
+pub use crate::lenient::{LenientStr, LenientU16};
 
 /// The members of one kind of JSON object, collected as they are read.
 pub trait Members<'de>: Default {
@@ -133,7 +133,7 @@ pub struct MaybeObject<M>(pub Option<M>);
 impl<'de, M: Members<'de>> Deserialize<'de> for MaybeObject<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_newtype_struct(super::lenient::OBJECT, MaybeObjectVisitor(PhantomData))
+            .deserialize_newtype_struct(crate::lenient::OBJECT, MaybeObjectVisitor(PhantomData))
     }
 }
 

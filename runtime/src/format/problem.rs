@@ -66,9 +66,9 @@ impl Format for Problem {
 
     #[cfg(feature = "utoipa")]
     fn schema(
-        doc: &crate::openapi::EnvelopeDoc<'_>,
+        doc: &crate::format::schema::EnvelopeDoc<'_>,
     ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::envelopes::problem(doc)
+        crate::format::schema::problem(doc)
     }
 
     declared_methods!(DECLARATION);

@@ -20,9 +20,9 @@ impl Format for Reason {
 
     #[cfg(feature = "utoipa")]
     fn schema(
-        doc: &crate::openapi::EnvelopeDoc<'_>,
+        doc: &crate::format::schema::EnvelopeDoc<'_>,
     ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::envelopes::reason(doc)
+        crate::format::schema::reason(doc)
     }
 
     declared_methods!(DECLARATION);

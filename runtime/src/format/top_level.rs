@@ -71,9 +71,16 @@ macro_rules! top_level_format {
 
             #[cfg(feature = "utoipa")]
             fn schema(
-                doc: &$crate::openapi::EnvelopeDoc<'_>,
+                doc: &$crate::format::schema::EnvelopeDoc<'_>,
             ) -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
-                $crate::openapi::envelopes::top_level::<Self>(doc)
+                $crate::format::schema::top_level(
+                    doc,
+                    (
+                        <Self as $crate::format::top_level::TopLevel>::CODE,
+                        <Self as $crate::format::top_level::TopLevel>::MESSAGE,
+                        <Self as $crate::format::top_level::TopLevel>::DETAILS,
+                    ),
+                )
             }
 
             $crate::format::declared::declared_methods!(Self::DECLARATION);

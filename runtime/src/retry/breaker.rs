@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::classify::Failure;
 use super::clock::{Clock, SystemClock};
 use super::policy::saturating_nanos;
+use crate::hint::failure::Failure;
 use crate::retry_class::Retry;
 
 /// The three states of a [`CircuitBreaker`].

@@ -4,10 +4,11 @@
 use std::time::{Duration, Instant};
 
 use super::budget::RetryBudget;
-use super::classify::{Failure, Idempotency};
+use super::classify::Idempotency;
 use super::gate::ThrottleGate;
 use super::policy::{Decision, RetryPolicy, RetryState, StopReason};
 use super::rng::Rng;
+use crate::hint::failure::Failure;
 use crate::retry_class::Retry;
 
 /// What the call's decisions read and write beside its own state: the policy, the retry

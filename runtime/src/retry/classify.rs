@@ -1,103 +1,13 @@
 //! Classification: what a finished attempt says about repeating it.
 
-use http::{HeaderMap, Method, StatusCode};
+use http::{Method, StatusCode};
 
-use super::rate_limit::RateLimit;
-use super::retry_after::RetryAfter;
 use crate::api_error::ApiError;
-use crate::decode::{DecodeError, Decoded, ResponseMeta};
+use crate::decode::{DecodeError, ResponseMeta};
+use crate::decoded::Decoded;
+use crate::hint::failure::Failure;
+use crate::hint::retry_after::RetryAfter;
 use crate::retry_class::Retry;
-
-/// A failed attempt, as the retry machinery sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Failure {
-    /// How to react.
-    pub class: Retry,
-    /// The server's hint: `Retry-After`, or for a 429 a rate-limit reset with no requests
-    /// remaining.
-    pub retry_after: Option<RetryAfter>,
-    /// Whether the request may have reached the server. A request that provably did not
-    /// (the connection was refused) is safe to repeat whatever its method.
-    pub sent: bool,
-}
-
-impl Failure {
-    /// A failure of class `class`, without a hint, that may have reached the server.
-    pub const fn new(class: Retry) -> Self {
-        Failure {
-            class,
-            retry_after: None,
-            sent: true,
-        }
-    }
-
-    /// Sets the server's hint.
-    #[must_use]
-    pub const fn with_retry_after(mut self, hint: Option<RetryAfter>) -> Self {
-        self.retry_after = hint;
-        self
-    }
-
-    /// Sets whether the request may have reached the server (`false`: it provably did
-    /// not, so it is safe to repeat whatever its method).
-    #[must_use]
-    pub const fn with_sent(mut self, sent: bool) -> Self {
-        self.sent = sent;
-        self
-    }
-
-    /// The failure an error status means by default ([`Retry::for_status`]), with the
-    /// hint its headers give.
-    pub fn for_status(status: StatusCode, headers: &HeaderMap) -> Self {
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(RetryAfter::from_header);
-        Failure::signalled(
-            Retry::for_status(status),
-            false,
-            retry_after,
-            RateLimit::from_headers(headers),
-        )
-    }
-
-    /// A failure of `class` with what the server signalled: its `Retry-After`, else (for
-    /// a throttled failure) an exhausted rate limit's reset. A failure the status alone
-    /// would not retry ([`Retry::Never`]) is [`Retry::Throttled`] when the server sent
-    /// either signal (GitHub's 403 with `x-ratelimit-remaining: 0`, or with
-    /// `retry-after: 60`): the server said when to come back. `pinned` (a variant's
-    /// `#[retryable(false)]`) keeps the class as it is.
-    pub fn signalled(
-        class: Retry,
-        pinned: bool,
-        retry_after: Option<RetryAfter>,
-        limit: Option<RateLimit>,
-    ) -> Self {
-        let exhausted = limit.and_then(|limit| limit.exhausted_until());
-        let class = if class == Retry::Never && !pinned && (retry_after.or(exhausted)).is_some() {
-            Retry::Throttled
-        } else {
-            class
-        };
-        let hint = retry_after.or(exhausted.filter(|_| class == Retry::Throttled));
-        Failure::new(class).with_retry_after(hint)
-    }
-
-    /// This failure as a should-retry header has it (Stripe's `Stripe-Should-Retry`):
-    /// `false` is never retried; `true` retries (with backoff) what would not be, unless
-    /// `pinned` (the variant's `#[retryable(false)]`).
-    #[must_use]
-    pub const fn with_should_retry(mut self, should_retry: Option<bool>, pinned: bool) -> Self {
-        match should_retry {
-            Some(false) => self.class = Retry::Never,
-            Some(true) if !pinned && matches!(self.class, Retry::Never) => {
-                self.class = Retry::Backoff;
-            }
-            _ => {}
-        }
-        self
-    }
-}
 
 /// What an attempt's outcome says about retrying: `None` for a success, a [`Failure`]
 /// otherwise.
@@ -371,9 +281,9 @@ fn io_failure(error: &std::io::Error) -> Failure {
 }
 
 /// How an error of one derived enum's family is recognised behind `dyn Error`.
-struct Classifier {
-    failure: fn(&(dyn std::error::Error + 'static)) -> Option<Failure>,
-    summary: for<'a> fn(&'a (dyn std::error::Error + 'static)) -> Option<Summary<'a>>,
+pub(crate) struct Classifier {
+    pub(crate) failure: fn(&(dyn std::error::Error + 'static)) -> Option<Failure>,
+    pub(crate) summary: for<'a> fn(&'a (dyn std::error::Error + 'static)) -> Option<Summary<'a>>,
 }
 
 /// The derived enums that have decoded a response, in the order they first did.
@@ -385,102 +295,13 @@ fn registered() -> std::sync::RwLockReadGuard<'static, Vec<Classifier>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Not a public API: how a derived enum's decoder registers its family once (through a
-/// `Once`), when the enum is an `Error` (`(&RegisterProbe::<E>::new()).register()`, with
-/// both traits in scope, registers an `Error` and does nothing for another type).
-#[doc(hidden)]
-pub mod register_probe {
-    use std::marker::PhantomData;
-
-    use crate::api_error::ApiError;
-
-    /// The enum whose family is registered.
-    pub struct RegisterProbe<E>(PhantomData<fn() -> E>);
-
-    impl<E> RegisterProbe<E> {
-        /// The probe.
-        #[allow(clippy::new_without_default)]
-        pub const fn new() -> Self {
-            RegisterProbe(PhantomData)
-        }
-    }
-
-    /// Chosen for an enum that is an `Error`.
-    pub trait ViaError {
-        /// Registers the enum's family.
-        fn register(&self);
-    }
-
-    impl<E: ApiError + std::error::Error + 'static> ViaError for RegisterProbe<E> {
-        fn register(&self) {
-            super::register::<E>();
-        }
-    }
-
-    /// Chosen otherwise: nothing to register, since no `dyn Error` holds one.
-    pub trait ViaNone {
-        /// Does nothing.
-        fn register(&self) {}
-    }
-
-    impl<E> ViaNone for &RegisterProbe<E> {}
-}
-
-/// Registers `E`, `Decoded<E>` and `ClientError<E>` to be classified behind `dyn Error`.
-fn register<E>()
-where
-    E: ApiError + std::error::Error + 'static,
-{
+/// Adds a family's classifier (see [`client`](crate::client), which registers each
+/// derived enum's family with the types it knows).
+pub(crate) fn register(classifier: Classifier) {
     REGISTERED
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(Classifier {
-            failure: failure_of::<E>,
-            summary: summary_of::<E>,
-        });
-}
-
-fn failure_of<E>(error: &(dyn std::error::Error + 'static)) -> Option<Failure>
-where
-    E: ApiError + std::error::Error + 'static,
-{
-    if let Some(decoded) = error.downcast_ref::<Decoded<E>>() {
-        return decoded.failure();
-    }
-    if let Some(error) = error.downcast_ref::<E>() {
-        let hint = error.retry_after().map(RetryAfter::Delay);
-        return Some(Failure::new(error.retry()).with_retry_after(hint));
-    }
-    #[cfg(feature = "reqwest")]
-    if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
-        return error.failure();
-    }
-    #[cfg(feature = "ureq")]
-    if let Some(error) = error.downcast_ref::<crate::ureq::ClientError<E>>() {
-        return error.failure();
-    }
-    None
-}
-
-fn summary_of<'a, E>(error: &'a (dyn std::error::Error + 'static)) -> Option<Summary<'a>>
-where
-    E: ApiError + std::error::Error + 'static,
-{
-    if let Some(decoded) = error.downcast_ref::<Decoded<E>>() {
-        return Some(decoded.summary());
-    }
-    if let Some(error) = error.downcast_ref::<E>() {
-        return Some(Summary::new(Some(error.status()), Some(error.code()), None));
-    }
-    #[cfg(feature = "reqwest")]
-    if let Some(error) = error.downcast_ref::<crate::reqwest::ClientError<E>>() {
-        return Some(error.summary());
-    }
-    #[cfg(feature = "ureq")]
-    if let Some(error) = error.downcast_ref::<crate::ureq::ClientError<E>>() {
-        return Some(error.summary());
-    }
-    None
+        .push(classifier);
 }
 
 /// Whether a request may be repeated without changing the outcome.
@@ -565,6 +386,7 @@ impl std::fmt::Display for IdempotencyKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderMap;
 
     #[test]
     fn a_responses_summary_reads_any_request_id_header() {

@@ -12,13 +12,14 @@ use std::time::{Duration, SystemTime};
 use super::breaker::{CircuitBreaker, Outcome};
 use super::budget::RetryBudget;
 use super::call::{Call, Next, Shared};
-use super::classify::{Classify, Failure, Idempotency, IdempotencyKey};
+use super::classify::{Classify, Idempotency, IdempotencyKey};
 use super::clock::{Clock, Sleep, SystemClock};
 use super::fleet::{FleetFuture, FleetStore, Report};
 use super::gate::ThrottleGate;
 use super::policy::{RetryPolicy, StopReason};
 use super::rng::{Rng, SplitMix64};
 use super::trace::{self, AttemptSpan, CallSpan};
+use crate::hint::failure::Failure;
 use crate::retry_class::Retry;
 
 /// What the driver is doing, as reported to its observer.

@@ -56,12 +56,6 @@ impl RequestId {
             .and_then(Self::parse)
     }
 
-    /// The id of the request being handled, when called inside the request-context
-    /// middleware.
-    pub fn current() -> Option<Self> {
-        super::scope::current().map(|scope| scope.request_id().clone())
-    }
-
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0

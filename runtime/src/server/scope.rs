@@ -95,6 +95,15 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<Scope>>> = const { RefCell::new(None) };
 }
 
+impl RequestId {
+    /// The id of the request being handled, when called inside the request-context
+    /// middleware. (Defined beside the scope it reads, so that the id's own module
+    /// stays below the scope's.)
+    pub fn current() -> Option<Self> {
+        current().map(|scope| scope.request_id().clone())
+    }
+}
+
 /// The scope of the request being polled on this thread, if any.
 pub(crate) fn current() -> Option<Arc<Scope>> {
     CURRENT

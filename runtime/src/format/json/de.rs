@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::{Kind, Reader, Str};
-use crate::format::lenient;
+use crate::lenient;
 
 /// How deep a value deserialized in place may nest, as in `serde_json`.
 pub(crate) const MAX_DEPTH: usize = 128;

@@ -1,5 +1,7 @@
 //! Deserializers that never fail on a value of the wrong type: they drop it instead.
 //!
+//! Layer 0: the ground floor (plain data and header parsing; imports nothing above it).
+//!
 //! Decoding an error envelope is total: a member with an unexpected type is consumed and
 //! treated as absent, so one odd member never costs the whole error.
 
@@ -14,13 +16,13 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 pub(crate) const STR: &str = "$apierror::lenient::str";
 /// As [`STR`], for a [`LenientU16`]: an integer in `0..=65535`, or a unit.
 pub(crate) const U16: &str = "$apierror::lenient::u16";
-/// As [`STR`], for a [`MaybeObject`](super::object::MaybeObject): an object's members, or a
+/// As [`STR`], for a [`MaybeObject`](crate::format::object::MaybeObject): an object's members, or a
 /// unit.
 pub(crate) const OBJECT: &str = "$apierror::lenient::object";
 
 /// A string member, borrowed from the input where possible; `None` for any other type.
 ///
-/// Read by a format's [`decode`](super::Format::decode), a string that is not text (a
+/// Read by a format's [`decode`](crate::format::Format::decode), a string that is not text (a
 /// lone surrogate escape) and a number out of range are dropped too; `serde_json`'s own
 /// deserializer rejects them before a visitor sees them.
 #[derive(Debug, Default)]

@@ -174,7 +174,7 @@ fn split_reset(seconds: Option<u64>) -> (Option<Duration>, Option<SystemTime>) {
             Some(
                 UNIX_EPOCH
                     .checked_add(Duration::from_secs(seconds))
-                    .unwrap_or_else(super::hint::far_future),
+                    .unwrap_or_else(super::signals::far_future),
             ),
         ),
         None => (None, None),

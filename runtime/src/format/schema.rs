@@ -1,4 +1,7 @@
-//! The built-in formats' envelope schemas, and their `ToSchema` impls.
+//! The format layer's OpenAPI part (feature `utoipa`): what an envelope schema
+//! describes ([`EnvelopeDoc`], [`DetailsDoc`], re-exported by
+//! [`openapi`](crate::openapi)), the built-in formats' envelope schemas, and their
+//! `ToSchema` impls. [`Format::schema`] reaches these, and nothing above the formats.
 //!
 //! Each schema says what the format's `serialize` writes: the members it always writes
 //! are required, the optional ones (details, request id, timestamp, instance) are
@@ -12,12 +15,10 @@ use utoipa::openapi::schema::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
-use super::{DetailsDoc, EnvelopeDoc};
 use crate::field_errors::FieldErrors;
 use crate::format::flatten::FIELD_ERRORS_MEMBER;
-use crate::format::top_level::TopLevel;
-use crate::format::{Auto, Fields, Flat, Format, Nested, Plain, Problem, Reason};
-use crate::unknown::Unknown;
+use http::StatusCode;
+use utoipa::openapi::schema::AnyOfBuilder;
 
 /// Any JSON value.
 fn any() -> ObjectBuilder {
@@ -76,13 +77,17 @@ fn traced(object: ObjectBuilder) -> ObjectBuilder {
 
 /// `plain`, `fields` and `flat`: one object with the code (when the format has one), the
 /// message and the details.
-pub(crate) fn top_level<T: TopLevel>(doc: &EnvelopeDoc<'_>) -> RefOr<Schema> {
+/// `members` are the code's (if the format has one), the message's and the details'.
+pub(crate) fn top_level(
+    doc: &EnvelopeDoc<'_>,
+    (code_member, message, details): (Option<&str>, &str, &str),
+) -> RefOr<Schema> {
     let mut object = ObjectBuilder::new().schema_type(Type::Object);
-    if let Some(member) = T::CODE {
+    if let Some(member) = code_member {
         object = object.property(member, code(doc.codes)).required(member);
     }
-    object = object.property(T::MESSAGE, string()).required(T::MESSAGE);
-    with_details(object, T::DETAILS, doc.details).into()
+    object = object.property(message, string()).required(message);
+    with_details(object, details, doc.details).into()
 }
 
 /// `{"error": inner}`.
@@ -147,34 +152,6 @@ pub(crate) fn problem(doc: &EnvelopeDoc<'_>) -> RefOr<Schema> {
     }
 }
 
-/// `ToSchema` for a built-in format: its envelope for any status and code.
-macro_rules! envelope_schema {
-    ($($format:ident => $name:literal),* $(,)?) => {$(
-        impl PartialSchema for $format {
-            fn schema() -> RefOr<Schema> {
-                <$format as Format>::schema(&EnvelopeDoc::ANY)
-            }
-        }
-
-        /// The envelope for any status and code.
-        impl ToSchema for $format {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed($name)
-            }
-        }
-    )*};
-}
-
-envelope_schema! {
-    Plain => "PlainEnvelope",
-    Nested => "NestedEnvelope",
-    Fields => "FieldsEnvelope",
-    Reason => "ReasonEnvelope",
-    Flat => "FlatEnvelope",
-    Problem => "ProblemEnvelope",
-    Auto => "AutoEnvelope",
-}
-
 impl PartialSchema for FieldErrors {
     fn schema() -> RefOr<Schema> {
         field_errors()
@@ -187,20 +164,75 @@ impl ToSchema for FieldErrors {
     }
 }
 
-impl PartialSchema for Unknown {
-    /// Any JSON: an error the API does not declare may have any body, and a client keeps
-    /// its status, code, message and the start of the body whatever its shape.
-    fn schema() -> RefOr<Schema> {
-        any()
-            .description(Some(
-                "An error response this API does not declare: any status, any body.",
-            ))
-            .into()
+/// What a variant's details look like, for its envelope's schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum DetailsDoc {
+    /// The variant has no details.
+    #[default]
+    None,
+    /// The variant has details whose type has no schema: any JSON value.
+    Opaque,
+    /// The details are [`FieldErrors`](crate::FieldErrors) (which `problem` writes under
+    /// one `errors` member).
+    FieldErrors,
+    /// The details' schema, from its type's [`utoipa::ToSchema`].
+    Schema(Box<RefOr<Schema>>),
+}
+
+impl DetailsDoc {
+    /// One description for details that any of `docs` may have: the same kind when
+    /// all agree, any of their schemas when each has one, else any JSON value.
+    pub(crate) fn merge<'a>(docs: impl IntoIterator<Item = &'a DetailsDoc>) -> DetailsDoc {
+        let mut present: Vec<&DetailsDoc> = Vec::new();
+        for doc in docs {
+            if *doc != DetailsDoc::None && !present.contains(&doc) {
+                present.push(doc);
+            }
+        }
+        match present.as_slice() {
+            [] => DetailsDoc::None,
+            [one] => (*one).clone(),
+            many if many.contains(&&DetailsDoc::Opaque) => DetailsDoc::Opaque,
+            many => {
+                let any_of = many.iter().fold(AnyOfBuilder::new(), |any_of, doc| {
+                    any_of.item(match doc {
+                        DetailsDoc::Schema(schema) => (**schema).clone(),
+                        _ => field_errors(),
+                    })
+                });
+                DetailsDoc::Schema(Box::new(any_of.into()))
+            }
+        }
     }
 }
 
-impl ToSchema for Unknown {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("UnknownError")
+/// What an envelope schema describes: the envelopes of one status, or of any.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct EnvelopeDoc<'a> {
+    /// The status the envelopes answer with; `None` for any status.
+    pub status: Option<StatusCode>,
+    /// The codes possible (enumerated in the schema); empty for any code.
+    pub codes: &'a [&'a str],
+    /// The details.
+    pub details: &'a DetailsDoc,
+}
+
+impl<'a> EnvelopeDoc<'a> {
+    /// Any status, any code, details of any shape: a format's general schema.
+    pub const ANY: EnvelopeDoc<'static> = EnvelopeDoc {
+        status: None,
+        codes: &[],
+        details: &DetailsDoc::Opaque,
+    };
+
+    /// The envelopes of `status`, with these codes and details.
+    pub const fn new(status: StatusCode, codes: &'a [&'a str], details: &'a DetailsDoc) -> Self {
+        EnvelopeDoc {
+            status: Some(status),
+            codes,
+            details,
+        }
     }
 }
