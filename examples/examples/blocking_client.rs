@@ -2,7 +2,7 @@
 //! driver: the same policy, `Retry-After` floor, breaker and decisions as the async one.
 //!
 //! ```text
-//! cargo run --example blocking_client            # against a local stub (seed 004's format)
+//! cargo run --example blocking_client            # against a local stub (Flextell's format)
 //! cargo run --example blocking_client -- URL     # against another server speaking it
 //! ```
 //!

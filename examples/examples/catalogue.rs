@@ -1,5 +1,6 @@
-//! Each seed vendor's error catalogue, written from its enum: a Markdown table like the
-//! vendor's own error page, then the same as JSON for seed 004.
+//! Each vendor's error catalogue (Everflow, ElasticFunnels, FLOW, Flextell), written from
+//! its enum: a Markdown table like the vendor's own error page, then the same as JSON for
+//! Flextell.
 //!
 //! ```text
 //! cargo run --example catalogue

@@ -194,3 +194,20 @@ pub mod ureq;
 /// release, which is why `apierror-macros` is pinned to an exact version.
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's Rust blocks, compiled (and run, but for `no_run` and `ignore`) by
+/// `cargo test --doc -p apierror --all-features`.
+#[cfg(all(
+    doctest,
+    feature = "derive",
+    feature = "actix-web",
+    feature = "axum",
+    feature = "redis",
+    feature = "reqwest",
+    feature = "tokio",
+    feature = "tonic",
+    feature = "ureq",
+    feature = "utoipa"
+))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
