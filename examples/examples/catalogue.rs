@@ -1,4 +1,4 @@
-//! Each vendor's error catalogue (Everflow, ElasticFunnels, FLOW, Flextell), written from
+//! Each vendor's error catalogue (Everflow, `ElasticFunnels`, FLOW, Flextell), written from
 //! its enum: a Markdown table like the vendor's own error page, then the same as JSON for
 //! Flextell.
 //!
