@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
-use super::{Codegen, mixed, pattern};
+use super::{Context, mixed, pattern};
 use crate::ast::{Declared, Role, Variant};
 use crate::declared::{Literal, Member, Node, Part, Shape, member_name};
 use crate::valid::declared::Keyed;
@@ -49,7 +49,7 @@ fn keys<'v>(keyed: &Keyed<'_>, decodable: &[&'v Variant]) -> Vec<Key<'v>> {
     keys
 }
 
-impl Codegen<'_> {
+impl Context<'_> {
     /// The `Declare` impl: the declaration as a constant.
     pub(super) fn declare_impl(&self, declared: &Declared, shape: &Shape) -> TokenStream {
         let p = self.private();
@@ -74,8 +74,8 @@ impl Codegen<'_> {
     /// The `VariantParts` impl: which parts each variant has, and how each is written.
     pub(super) fn variant_parts_impl(&self, shape: &Shape) -> TokenStream {
         let p = self.private();
-        let local_part = mixed("__part");
-        let local_serializer = mixed("__serializer");
+        let local_part = &self.locals.part;
+        let local_serializer = &self.locals.serializer;
         let keyed = Keyed::new(shape, &self.input.variants);
         let mut has = Vec::new();
         let mut write = Vec::new();
@@ -136,11 +136,11 @@ impl Codegen<'_> {
     /// The choice of variant by key: one arm per decodable variant, most specific first,
     /// matching the code, the named key parts and, where needed, the status.
     pub(super) fn key_dispatch(&self, shape: &Shape, slotted: &[&Variant]) -> TokenStream {
-        let local_raw = mixed("__raw");
-        let local_input = mixed("__input");
+        let local_raw = &self.locals.raw;
+        let local_input = &self.locals.input;
         let p = self.private();
         let keyed = Keyed::new(shape, &self.input.variants);
-        let decodable = self.decodable();
+        let decodable = &self.decodable;
         let mut scrutinee = Vec::new();
         let mut locals = Vec::new();
         if keyed.has_code() {
@@ -153,7 +153,7 @@ impl Codegen<'_> {
             scrutinee.push(quote!(#local.as_deref()));
         }
         scrutinee.push(quote!(#local_input.status_u16()));
-        let keys = keys(&keyed, &decodable);
+        let keys = keys(&keyed, decodable);
         let mut arms = Vec::new();
         let mut statuses_taken: Vec<u16> = Vec::new();
         for key in &keys {
@@ -211,8 +211,8 @@ impl Codegen<'_> {
     }
 
     pub(crate) fn private(&self) -> TokenStream {
-        let krate = self.krate;
-        quote!(#krate::__private)
+        let p = &self.p;
+        quote!(#p)
     }
 }
 
