@@ -260,7 +260,9 @@ pub(crate) enum Form {
     Path,
 }
 
-/// Every `#[api_error(...)]` key: where it may sit, and the form of its value there.
+/// Every `#[api_error(...)]` key: where it may sit, and the form of its value there. The
+/// one table of keys: [`read`] hands darling only the items it admits, and the messages
+/// for a key at the wrong level, or a typo of one at any level, are worded from it.
 pub(crate) const KEYS: &[(&str, Place, Form)] = &[
     ("format", Place::Container, Form::StrPathOrList),
     ("rename_all", Place::Container, Form::Str),
@@ -611,9 +613,56 @@ pub(crate) fn display_literal(attrs: &[Attribute]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use darling::FromDeriveInput as _;
     use syn::parse_quote;
 
-    use super::{Mistake, read};
+    use super::{ContainerAttrs, Form, KEYS, Mistake, Place, read};
+
+    /// The table drives darling: every key it admits at a level is one the receiver of
+    /// that level reads (the table filters what darling sees, so a key only in darling
+    /// would be unreachable, and a key only in the table would be darling's error).
+    #[test]
+    fn every_key_in_the_table_is_read_by_its_receiver() {
+        for (key, place, form) in KEYS {
+            let item: String = match (*key, form) {
+                (_, Form::Flag) => (*key).to_owned(),
+                ("retry", _) => "retry(header = \"Retry-In\")".to_owned(),
+                ("key", _) => "key(type = \"t\")".to_owned(),
+                (_, Form::List) => format!("{key}()"),
+                (_, Form::Path) => format!("{key} = some::path"),
+                (_, Form::Str | Form::StrOrPath | Form::StrPathOrList) => {
+                    format!("{key} = \"nested\"")
+                }
+            };
+            let (on_enum, on_variant, on_field) = match place {
+                Place::Container => (
+                    format!("#[api_error({item})]"),
+                    String::new(),
+                    String::new(),
+                ),
+                Place::Variant => (
+                    String::new(),
+                    format!("#[api_error({item})]"),
+                    String::new(),
+                ),
+                Place::Field => (
+                    String::new(),
+                    String::new(),
+                    format!("#[api_error({item})]"),
+                ),
+            };
+            let source = format!(
+                "{on_enum} enum E {{ {on_variant} #[status(400)] V {{ {on_field} f: u8 }} }}"
+            );
+            let input: syn::DeriveInput = syn::parse_str(&source).unwrap();
+            let read = read(&input);
+            assert!(read.mistakes.is_empty(), "{source}: {:?}", read.mistakes);
+            if let Err(error) = ContainerAttrs::from_derive_input(&read.input) {
+                let text = error.to_string();
+                assert!(!text.contains("Unknown field"), "{source}: {text}");
+            }
+        }
+    }
 
     #[test]
     fn one_bad_item_is_dropped_and_the_rest_is_kept() {

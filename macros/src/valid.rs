@@ -81,6 +81,15 @@ fn place_name(place: Place) -> &'static str {
     }
 }
 
+/// Where a key of `place` goes, as the messages say it.
+fn level_name(place: Place) -> &'static str {
+    match place {
+        Place::Container => "the enum (or struct)",
+        Place::Variant => "a variant",
+        Place::Field => "the field it describes",
+    }
+}
+
 /// "unknown {what} `{value}`; did you mean `…`? expected one of `a`, `b`".
 fn unknown_name(what: &str, value: &str, known: &[&str]) -> String {
     let hint = suggestion(value, known.iter().copied())
@@ -209,6 +218,16 @@ fn unknown_key(key: &str, place: Place) -> String {
         .collect();
     if let Some(known) = suggestion(key, here.iter().copied()) {
         format!("unknown attribute #[api_error({key})]; did you mean `{known}`?")
+    } else if let Some((known, belongs)) = suggestion(key, KEYS.iter().map(|(k, _, _)| *k))
+        .and_then(|known| KEYS.iter().find(|(k, _, _)| *k == known))
+        .map(|(known, p, _)| (*known, *p))
+    {
+        // A typo of a key of another level: say both.
+        format!(
+            "unknown attribute #[api_error({key})]; did you mean `{known}`? it belongs on {}, not on {}",
+            level_name(belongs),
+            place_name(place)
+        )
     } else {
         let list: Vec<String> = here.iter().map(|k| format!("`{k}`")).collect();
         format!(
