@@ -33,7 +33,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 /// Adding and looking up cost constant time whatever the number of fields (an index
 /// beside the ordered entries is built once a set grows past a few fields), so decoding
 /// a body with many field errors costs time linear in its length.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct FieldErrors {
     entries: Vec<(String, Vec<String>)>,
     /// Field name → position in `entries`; built once `entries` outgrows [`SCAN_UP_TO`].
@@ -42,6 +42,16 @@ pub struct FieldErrors {
 
 /// Up to this many fields a lookup scans the entries; past it, the index answers.
 const SCAN_UP_TO: usize = 8;
+
+/// A map of each field to its messages, in order: `{"email": ["is invalid"]}`. The
+/// lookup index is left out: it is how the set is kept, not what it holds.
+impl fmt::Debug for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(field, messages)| (field, messages)))
+            .finish()
+    }
+}
 
 impl PartialEq for FieldErrors {
     fn eq(&self, other: &Self) -> bool {
@@ -288,5 +298,29 @@ impl<'de> Deserialize<'de> for MaybeString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = crate::lenient::LenientStr::deserialize(deserializer)?;
         Ok(MaybeString(value.0.map(std::borrow::Cow::into_owned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldErrors;
+
+    #[test]
+    fn debug_is_a_map_of_fields_to_messages() {
+        let errors = FieldErrors::new()
+            .with_field("email", "is invalid")
+            .with_field("email", "is taken")
+            .with_field("name", "is required");
+        assert_eq!(
+            format!("{errors:?}"),
+            r#"{"email": ["is invalid", "is taken"], "name": ["is required"]}"#
+        );
+        // Past the scan bound the index exists; it is not part of what is shown.
+        let many = (0..10).fold(FieldErrors::new(), |errors, i| {
+            errors.with_field(format!("f{i}"), "x")
+        });
+        let shown = format!("{many:?}");
+        assert!(shown.starts_with(r#"{"f0": ["x"], "f1": ["x"]"#), "{shown}");
+        assert!(!shown.contains("index"), "{shown}");
     }
 }
