@@ -82,6 +82,7 @@ use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{HeaderName, HeaderValue};
 use ::actix_web::{HttpMessage as _, HttpResponse, HttpResponseBuilder};
 
+#[doc(no_inline)]
 pub use crate::server::{
     FromRejection, MAX_REQUEST_ID_LEN, Rejection, RejectionKind, RequestId, RequestPart,
     X_REQUEST_ID,

@@ -86,6 +86,7 @@ pub(crate) mod response;
 #[cfg(test)]
 mod tests;
 
+#[doc(no_inline)]
 pub use crate::server::{
     FromRejection, MAX_REQUEST_ID_LEN, Rejection, RejectionKind, RequestContextFuture,
     RequestContextLayer, RequestContextService, RequestId, RequestPart, X_REQUEST_ID,

@@ -48,7 +48,11 @@ const SCAN_UP_TO: usize = 8;
 impl fmt::Debug for FieldErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.entries.iter().map(|(field, messages)| (field, messages)))
+            .entries(
+                self.entries
+                    .iter()
+                    .map(|(field, messages)| (field, messages)),
+            )
             .finish()
     }
 }

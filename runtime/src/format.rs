@@ -18,7 +18,7 @@
 //! lenient in every format: members the declaration does not name are kept aside,
 //! members may come in any order, and a member of the wrong type is dropped. It reads the
 //! body once: a derived enum's details are decoded where they stand when the code comes
-//! before them (see [`DetailsReader`]), and otherwise kept as JSON text borrowed from the
+//! before them, and otherwise kept as JSON text borrowed from the
 //! body until a variant is chosen.
 //!
 //! # Writing a format
@@ -37,7 +37,7 @@ use serde::{Deserializer, Serialize, Serializer};
 
 mod auto;
 pub mod declared;
-mod details;
+pub(crate) mod details;
 pub(crate) mod envelope;
 pub(crate) mod extensions;
 mod fields;
@@ -60,7 +60,7 @@ pub(crate) mod top_level;
 
 pub use auto::{Auto, Shape};
 pub use declared::{Declare, Declared};
-pub use details::{DeclaredValue, DetailsReader, Undecoded};
+pub(crate) use details::{DeclaredValue, DetailsReader, Undecoded};
 pub(crate) use envelope::Context;
 pub use envelope::{Envelope, Message, NoDetails, RawDetails, RawEnvelope};
 pub use fields::Fields;
@@ -113,6 +113,9 @@ pub trait Format {
         Ok(raw)
     }
 
+    /// Not a public API: the derive's decoders call it, and a format of your own keeps
+    /// the default, which runs [`deserialize`](Format::deserialize).
+    ///
     /// Reads a complete body into `raw` (which starts out empty), with `reader` reading
     /// the details where the format hands them over. The envelope is filled where the
     /// caller keeps it, not returned: it is about 240 bytes, and each move would copy it.
@@ -128,6 +131,7 @@ pub trait Format {
     ///
     /// When the body is not complete JSON (the parser's error, with its position), or
     /// not of this format's shape.
+    #[doc(hidden)]
     #[inline]
     fn decode_with<'de, R: DetailsReader<'de>>(
         body: &'de [u8],

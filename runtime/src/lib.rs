@@ -118,6 +118,7 @@
 mod api_error;
 pub mod catalogue;
 pub mod client;
+mod clock;
 pub mod decode;
 mod decoded;
 mod field_errors;
@@ -137,7 +138,8 @@ mod status;
 mod unknown;
 
 pub use api_error::ApiError;
-#[doc(inline)]
+// Each type has one page: `DecodeError`'s is in `decode`, linked from here.
+#[doc(no_inline)]
 pub use decode::DecodeError;
 pub use decoded::Decoded;
 pub use field_errors::FieldErrors;

@@ -44,6 +44,7 @@ use crate::format::Format;
 use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
 
+#[doc(no_inline)]
 pub use crate::client::{BoundedBody, ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT};
 
 /// Why a call through reqwest did not produce the expected value: see
@@ -164,21 +165,8 @@ pub async fn decode_error<E: ApiError>(mut response: Response, limit: usize) -> 
     crate::client::api_error_of(status, &headers, &body)
 }
 
-/// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
-/// [`ERROR_BODY_LIMIT`]).
-///
-/// A success's body is left unread, except where `E`'s format tells an error from a
-/// success by its body (a declared literal such as Slack's `"ok":false`): then a 2xx body
-/// is read (at most [`SUCCESS_BODY_LIMIT`] bytes), an error envelope is decoded into `E`,
-/// and any other body is handed back in a response with the same status, headers and
-/// extensions (its `url()` is then reqwest's placeholder).
-///
-/// # Errors
-///
-/// [`ClientError::Api`] (or `Undecodable`) for a 4xx or 5xx, or for a 2xx whose body is
-/// `E`'s error envelope; `Transport` when such a body could not be read; `TooLarge` when
-/// it is longer than the bound.
-pub async fn check<E: ApiError>(response: Response) -> Result<Response, ClientError<E>> {
+/// What [`ResponseExt::api_error`] does.
+pub(crate) async fn check<E: ApiError>(response: Response) -> Result<Response, ClientError<E>> {
     let status = response.status();
     if crate::client::is_error(status) {
         return Err(decode_error(response, ERROR_BODY_LIMIT).await);
@@ -227,14 +215,8 @@ async fn read_success<E: ApiError>(
     Ok((parts, body.bytes))
 }
 
-/// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
-/// into `E`, and a 2xx whose body is `E`'s error envelope (see [`check`]).
-///
-/// # Errors
-///
-/// [`ClientError::Api`] for an error status or envelope, `TooLarge` or `InvalidBody` for
-/// a success body that does not fit, `Transport` when the body could not be read.
-pub async fn json<T: DeserializeOwned, E: ApiError>(
+/// What [`ResponseExt::api_json_within`] does.
+pub(crate) async fn json<T: DeserializeOwned, E: ApiError>(
     response: Response,
     limit: usize,
 ) -> Result<T, ClientError<E>> {
@@ -248,7 +230,8 @@ pub async fn json<T: DeserializeOwned, E: ApiError>(
     })
 }
 
-/// Sends `request` and [`check`]s the response: the one-liner for a retry driver's call.
+/// Sends `request` and reads the response as [`ResponseExt::api_error`] does: the
+/// one-liner for a retry driver's call.
 ///
 /// # Errors
 ///
@@ -261,19 +244,49 @@ pub async fn send<E: ApiError>(request: RequestBuilder) -> Result<Response, Clie
     check(client.execute(request).await?).await
 }
 
-/// [`check`] and [`json`] as methods on `reqwest::Response`.
+/// Reading a `reqwest::Response` as a success or a decoded API error: the crate's one way
+/// to do it (and [`send`], which sends and reads).
 ///
 /// Sealed: implemented for `reqwest::Response` only, so methods can be added to it
 /// without breaking anyone.
 pub trait ResponseExt: Sized + sealed::Sealed {
-    /// See [`check`].
+    /// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
+    /// [`ERROR_BODY_LIMIT`]).
+    ///
+    /// A success's body is left unread, except where `E`'s format tells an error from a
+    /// success by its body (a declared literal such as Slack's `"ok":false`): then a 2xx body
+    /// is read (at most [`SUCCESS_BODY_LIMIT`] bytes), an error envelope is decoded into `E`,
+    /// and any other body is handed back in a response with the same status, headers and
+    /// extensions (its `url()` is then reqwest's placeholder).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Api`] (or `Undecodable`) for a 4xx or 5xx, or for a 2xx whose body is
+    /// `E`'s error envelope; `Transport` when such a body could not be read; `TooLarge` when
+    /// it is longer than the bound.
     fn api_error<E: ApiError + Send>(
         self,
     ) -> impl Future<Output = Result<Response, ClientError<E>>> + Send;
 
-    /// See [`json`], with the bound [`SUCCESS_BODY_LIMIT`].
+    /// [`api_json_within`](Self::api_json_within) the bound [`SUCCESS_BODY_LIMIT`].
+    ///
+    /// # Errors
+    ///
+    /// As [`api_json_within`](Self::api_json_within).
     fn api_json<T: DeserializeOwned + Send, E: ApiError + Send>(
         self,
+    ) -> impl Future<Output = Result<T, ClientError<E>>> + Send;
+
+    /// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
+    /// into `E`, and a 2xx whose body is `E`'s error envelope (see [`api_error`](Self::api_error)).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Api`] for an error status or envelope, `TooLarge` or `InvalidBody` for
+    /// a success body that does not fit, `Transport` when the body could not be read.
+    fn api_json_within<T: DeserializeOwned + Send, E: ApiError + Send>(
+        self,
+        limit: usize,
     ) -> impl Future<Output = Result<T, ClientError<E>>> + Send;
 }
 
@@ -295,5 +308,12 @@ impl ResponseExt for Response {
         self,
     ) -> impl Future<Output = Result<T, ClientError<E>>> + Send {
         json(self, SUCCESS_BODY_LIMIT)
+    }
+
+    fn api_json_within<T: DeserializeOwned + Send, E: ApiError + Send>(
+        self,
+        limit: usize,
+    ) -> impl Future<Output = Result<T, ClientError<E>>> + Send {
+        json(self, limit)
     }
 }

@@ -14,7 +14,6 @@
 //! - when the driver gives up after an error response, that response, rebuilt from the
 //!   bytes read (status, headers, extensions, and the body's first 64 KiB), with a
 //!   [`RetryReport`] in its extensions: decode it as without the middleware, with
-//!   [`apierror::reqwest::check`](crate::reqwest::check) or
 //!   [`ResponseExt`](crate::reqwest::ResponseExt);
 //! - when it gives up with no response to show (a transport error, an open breaker, a
 //!   hold past the policy), `reqwest_middleware::Error::Middleware` holding a

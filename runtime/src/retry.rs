@@ -52,6 +52,10 @@ mod rng;
 mod tower;
 pub(crate) mod trace;
 
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use crate::clock::TokioClock;
+pub use crate::clock::{Clock, ManualClock, SystemClock};
 pub use crate::hint::failure::Failure;
 pub use crate::hint::rate_limit::RateLimit;
 pub use crate::hint::retry_after::{MAX_RETRY_AFTER, RetryAfter};
@@ -63,10 +67,9 @@ pub use breaker::{
 };
 pub use budget::RetryBudget;
 pub use classify::{Classify, Idempotency, IdempotencyKey, Summary};
-pub use clock::{Clock, ManualClock, ManualSleep, Sleep, SystemClock};
 #[cfg(feature = "tokio")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub use clock::{TokioClock, TokioSleep};
+pub use clock::TokioSleep;
+pub use clock::{ManualSleep, Sleep};
 pub use driver::{Completed, RetryDriver, RetryError, RetryEvent};
 pub use fleet::{Admission, FleetBreaker, FleetError, FleetFuture, FleetStore, Report};
 pub use gate::ThrottleGate;

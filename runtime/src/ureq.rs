@@ -7,11 +7,12 @@
 //! ureq turns a 4xx or 5xx into `ureq::Error::StatusCode` and drops the response by
 //! default. [`call`] and [`send`] ask for the response instead (for that request only),
 //! so the error's body, `Retry-After` and request id are decoded; for a response you got
-//! yourself, build the agent with `http_status_as_error(false)` and use [`check`].
+//! yourself, build the agent with `http_status_as_error(false)` and read it with
+//! [`ResponseExt::api_error`].
 //!
 //! ```no_run
 //! use apierror::retry::{Idempotency, RetryDriver, RetryPolicy};
-//! use apierror::ureq::ClientError;
+//! use apierror::ureq::{ClientError, ResponseExt as _};
 //!
 //! #[derive(Debug, thiserror::Error, apierror::ApiError)]
 //! #[api_error(format = "flat")]
@@ -33,7 +34,7 @@
 //!         .timeout_global(attempt.timeout)
 //!         .build();
 //!     let response = apierror::ureq::call::<VendorError>(request)?;
-//!     apierror::ureq::json::<Vec<String>, VendorError>(response, apierror::ureq::SUCCESS_BODY_LIMIT)
+//!     response.api_json::<Vec<String>, VendorError>()
 //! });
 //! match items {
 //!     Ok(items) => println!("{items:?}"),
@@ -57,6 +58,7 @@ use crate::format::Format;
 use crate::retry::{Classify, Failure, Summary};
 use crate::retry_class::Retry;
 
+#[doc(no_inline)]
 pub use crate::client::{BoundedBody, ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT};
 
 /// Why a call through ureq did not produce the expected value: see
@@ -162,21 +164,10 @@ pub fn decode_error<E: ApiError>(mut response: Response<Body>, limit: usize) -> 
     api_error_of(status, &headers, &body)
 }
 
-/// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
-/// [`ERROR_BODY_LIMIT`]).
-///
-/// A success's body is left unread, except where `E`'s format tells an error from a
-/// success by its body (a declared literal such as Slack's `"ok":false`): then a 2xx body
-/// is read (at most [`SUCCESS_BODY_LIMIT`] bytes), an error envelope is decoded into `E`,
-/// and any other body is handed back in a response with the same status, headers and
-/// extensions.
-///
-/// # Errors
-///
-/// [`ClientError::Api`](crate::client::ClientError::Api) (or `Undecodable`) for a 4xx or
-/// 5xx, or for a 2xx whose body is `E`'s error envelope; `Transport` when such a body
-/// could not be read; `TooLarge` when it is longer than the bound.
-pub fn check<E: ApiError>(response: Response<Body>) -> Result<Response<Body>, ClientError<E>> {
+/// What [`ResponseExt::api_error`] does.
+pub(crate) fn check<E: ApiError>(
+    response: Response<Body>,
+) -> Result<Response<Body>, ClientError<E>> {
     let status = response.status();
     if is_error(status) {
         return Err(decode_error(response, ERROR_BODY_LIMIT));
@@ -220,15 +211,8 @@ fn read_success<E: ApiError>(
     Ok((parts, body.bytes))
 }
 
-/// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
-/// into `E`, and a 2xx whose body is `E`'s error envelope (see [`check`]).
-///
-/// # Errors
-///
-/// [`ClientError::Api`](crate::client::ClientError::Api) for an error status or
-/// envelope, `TooLarge` or `InvalidBody` for a success body that does not fit,
-/// `Transport` when the body could not be read.
-pub fn json<T: DeserializeOwned, E: ApiError>(
+/// What [`ResponseExt::api_json_within`] does.
+pub(crate) fn json<T: DeserializeOwned, E: ApiError>(
     response: Response<Body>,
     limit: usize,
 ) -> Result<T, ClientError<E>> {
@@ -241,8 +225,8 @@ pub fn json<T: DeserializeOwned, E: ApiError>(
 }
 
 /// Sends a request without a body (`GET`, `DELETE`, …), asking ureq for the response
-/// whatever its status, and [`check`]s it: the one-liner for a blocking retry driver's
-/// call.
+/// whatever its status, and reads it as [`ResponseExt::api_error`] does: the one-liner
+/// for a blocking retry driver's call.
 ///
 /// # Errors
 ///
@@ -286,24 +270,47 @@ fn trace<B>(request: &RequestBuilder<B>) {
     }
 }
 
-/// [`check`] and [`json`] as methods on ureq's response.
+/// Reading ureq's response as a success or a decoded API error: the crate's one way to
+/// do it (and [`call`] and [`send`], which send and read).
 ///
 /// Sealed: implemented for `http::Response<ureq::Body>` only, so methods can be added
 /// to it without breaking anyone.
 pub trait ResponseExt: Sized + sealed::Sealed {
-    /// See [`check`].
+    /// Passes a success (1xx–3xx) through; decodes an error status into `E` (body bound:
+    /// [`ERROR_BODY_LIMIT`]).
+    ///
+    /// A success's body is left unread, except where `E`'s format tells an error from a
+    /// success by its body (a declared literal such as Slack's `"ok":false`): then a 2xx body
+    /// is read (at most [`SUCCESS_BODY_LIMIT`] bytes), an error envelope is decoded into `E`,
+    /// and any other body is handed back in a response with the same status, headers and
+    /// extensions.
     ///
     /// # Errors
     ///
-    /// As [`check`].
+    /// [`ClientError::Api`](crate::client::ClientError::Api) (or `Undecodable`) for a 4xx or
+    /// 5xx, or for a 2xx whose body is `E`'s error envelope; `Transport` when such a body
+    /// could not be read; `TooLarge` when it is longer than the bound.
     fn api_error<E: ApiError>(self) -> Result<Response<Body>, ClientError<E>>;
 
-    /// See [`json`], with the bound [`SUCCESS_BODY_LIMIT`].
+    /// [`api_json_within`](Self::api_json_within) the bound [`SUCCESS_BODY_LIMIT`].
     ///
     /// # Errors
     ///
-    /// As [`json`].
+    /// As [`api_json_within`](Self::api_json_within).
     fn api_json<T: DeserializeOwned, E: ApiError>(self) -> Result<T, ClientError<E>>;
+
+    /// Reads a success body of at most `limit` bytes as JSON `T`; decodes an error status
+    /// into `E`, and a 2xx whose body is `E`'s error envelope (see [`api_error`](Self::api_error)).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Api`](crate::client::ClientError::Api) for an error status or
+    /// envelope, `TooLarge` or `InvalidBody` for a success body that does not fit,
+    /// `Transport` when the body could not be read.
+    fn api_json_within<T: DeserializeOwned, E: ApiError>(
+        self,
+        limit: usize,
+    ) -> Result<T, ClientError<E>>;
 }
 
 /// Keeps [`ResponseExt`] implemented for ureq's response alone.
@@ -320,5 +327,12 @@ impl ResponseExt for Response<Body> {
 
     fn api_json<T: DeserializeOwned, E: ApiError>(self) -> Result<T, ClientError<E>> {
         json(self, SUCCESS_BODY_LIMIT)
+    }
+
+    fn api_json_within<T: DeserializeOwned, E: ApiError>(
+        self,
+        limit: usize,
+    ) -> Result<T, ClientError<E>> {
+        json(self, limit)
     }
 }

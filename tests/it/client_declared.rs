@@ -2,7 +2,7 @@
 //! errors come with HTTP 200, and the client helpers tell them from successes by the
 //! declared `"ok":false`.
 
-use apierror::reqwest::{ClientError, ResponseExt, check};
+use apierror::reqwest::{ClientError, ResponseExt};
 use apierror_examples::vendors::slack::SlackError;
 use axum::Router;
 use axum::routing::get;
@@ -84,7 +84,7 @@ async fn check_hands_a_success_back_with_its_body() {
     let base = serve().await;
     let client = reqwest::Client::new();
     let response = client.get(format!("{base}/history")).send().await.unwrap();
-    let response = check::<SlackError>(response).await.unwrap();
+    let response = response.api_error::<SlackError>().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -96,7 +96,7 @@ async fn check_hands_a_success_back_with_its_body() {
     );
 
     let response = client.get(format!("{base}/missing")).send().await.unwrap();
-    let error = check::<SlackError>(response).await.unwrap_err();
+    let error = response.api_error::<SlackError>().await.unwrap_err();
     assert!(
         matches!(error, ClientError::Api(ref d) if matches!(d.error, SlackError::ChannelNotFound)),
         "{error:?}"

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use apierror::reqwest::{ClientError, ResponseExt, check};
+use apierror::reqwest::{ClientError, ResponseExt};
 use apierror::reqwest_middleware::{RetryMiddleware, RetryReport, stopped};
 use apierror::retry::{
     CircuitBreaker, Jitter, RetryDriver, RetryPolicy, SplitMix64, StopReason, TokioClock,
@@ -152,7 +152,7 @@ async fn after_the_last_attempt_the_error_response_comes_back_whole() {
     );
     assert_eq!(seen.lock().unwrap().len(), 2);
     // Decoded as without the middleware, from the bytes the server sent.
-    let error = check::<VendorError>(response).await.unwrap_err();
+    let error = response.api_error::<VendorError>().await.unwrap_err();
     let ClientError::Api(decoded) = error else {
         panic!("not decoded: {error:?}");
     };

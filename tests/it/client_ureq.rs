@@ -10,7 +10,7 @@ use apierror::retry::{
     Attempt, Classify, Idempotency, Jitter, ManualClock, ManualSleep, RetryDriver, RetryEvent,
     RetryPolicy, SplitMix64, StopReason,
 };
-use apierror::ureq::{ClientError, ResponseExt, call, check, json, send};
+use apierror::ureq::{ClientError, ResponseExt, call, send};
 use apierror::{ApiError, Retry, Unknown};
 use apierror_examples::vendors::slack::SlackError;
 use axum::Router;
@@ -218,7 +218,9 @@ fn bodies_are_read_within_their_bounds() {
     // A success body past the caller's bound.
     let stub = serve(vec![(200, vec![], format!("[\"{}\"]", "y".repeat(5_000)))]);
     let response = call::<VendorError>(agent().get(&stub.url)).unwrap();
-    let error = json::<Vec<String>, VendorError>(response, 1_000).unwrap_err();
+    let error = response
+        .api_json_within::<Vec<String>, VendorError>(1_000)
+        .unwrap_err();
     assert!(matches!(
         error,
         ClientError::TooLarge {
@@ -229,7 +231,9 @@ fn bodies_are_read_within_their_bounds() {
     // Not the expected JSON.
     let stub = serve(vec![(200, vec![], "{".to_owned())]);
     let response = call::<VendorError>(agent().get(&stub.url)).unwrap();
-    let error = json::<Vec<String>, VendorError>(response, 1_000).unwrap_err();
+    let error = response
+        .api_json_within::<Vec<String>, VendorError>(1_000)
+        .unwrap_err();
     assert!(matches!(error, ClientError::InvalidBody { .. }));
     assert_eq!(error.failure().unwrap().class, Retry::Never);
 }
@@ -261,7 +265,7 @@ fn slacks_errors_sent_with_200_are_errors_and_its_successes_pass() {
         response.body_mut().read_to_string().unwrap(),
         r#"{"ok":true,"channel":"C1"}"#
     );
-    // Through `check` too, from a response got without `call`.
+    // Through `api_error` too, from a response got without `call`.
     let stub = serve(vec![(
         200,
         vec![],
@@ -271,7 +275,12 @@ fn slacks_errors_sent_with_200_are_errors_and_its_successes_pass() {
         .http_status_as_error(false)
         .build()
         .into();
-    let error = check::<SlackError>(agent.get(&stub.url).call().unwrap()).unwrap_err();
+    let error = agent
+        .get(&stub.url)
+        .call()
+        .unwrap()
+        .api_error::<SlackError>()
+        .unwrap_err();
     assert!(matches!(
         error,
         ClientError::Api(ref d) if matches!(d.error, SlackError::InvalidAuth)
@@ -297,7 +306,7 @@ fn the_blocking_driver_runs_the_policys_schedule_and_honours_retry_after() {
     let items = driver
         .run_blocking(Idempotency::Idempotent, |_| {
             let response = call::<VendorError>(agent.get(&stub.url))?;
-            json::<Vec<String>, VendorError>(response, 1_000)
+            response.api_json_within::<Vec<String>, VendorError>(1_000)
         })
         .unwrap();
     assert_eq!(items, ["a"]);

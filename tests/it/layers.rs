@@ -19,6 +19,7 @@ const RUNTIME: &[(&str, u8)] = &[
     ("log_level", 0),
     ("limits", 0),
     ("lenient", 0),
+    ("clock", 0),
     ("field_errors", 0),
     ("catalogue", 0),
     ("hint", 0),

@@ -6,10 +6,11 @@
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::{App, HttpServer, web};
 use apierror::actix_web::{CatchPanic, RequestContext, RequestId};
+use apierror::retry::ManualClock;
 use apierror::server::{FromRejection, Rejection, RejectionKind};
 use apierror::{ApiError, FieldErrors};
 use serde::Deserialize;
@@ -68,8 +69,9 @@ const SECRET: &str = "postgres://admin:hunter2@db.internal:5432";
 /// The instant every timestamp in these tests reads.
 const NOW: &str = "2024-01-15T10:30:00.250Z";
 
-fn now() -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(1_705_314_600_250)
+/// A clock standing at [`NOW`].
+fn now() -> ManualClock {
+    ManualClock::starting_at(UNIX_EPOCH + Duration::from_millis(1_705_314_600_250))
 }
 
 #[derive(Deserialize)]
@@ -150,7 +152,7 @@ fn serve() -> String {
                             .wrap(CatchPanic::new(|| {
                                 AppError::Internal(std::io::Error::other("a handler panicked"))
                             }))
-                            .wrap(RequestContext::new().with_clock(now))
+                            .wrap(RequestContext::new().with_clock(now()))
                     })
                     .workers(1)
                     .listen(listener)

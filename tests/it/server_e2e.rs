@@ -5,9 +5,10 @@
 
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use apierror::axum::RequestContextLayer;
+use apierror::retry::ManualClock;
 use axum::Router;
 
 /// Declares one service's error enum in format `$format`, its rejection mapping, and its
@@ -174,14 +175,15 @@ const SECRET: &str = "postgres://admin:hunter2@db.internal:5432";
 /// The instant every timestamp in these tests reads.
 const NOW: &str = "2024-01-15T10:30:00.250Z";
 
-fn now() -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(1_705_314_600_250)
+/// A clock standing at [`NOW`].
+fn now() -> ManualClock {
+    ManualClock::starting_at(UNIX_EPOCH + Duration::from_millis(1_705_314_600_250))
 }
 
 /// Serves `routes` behind the request-context layer on a free local port; returns the
 /// base URL.
 async fn serve(routes: Router) -> String {
-    serve_with(routes, RequestContextLayer::new().with_clock(now)).await
+    serve_with(routes, RequestContextLayer::new().with_clock(now())).await
 }
 
 async fn serve_with(routes: Router, layer: RequestContextLayer) -> String {

@@ -6,7 +6,6 @@ use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::SystemTime;
 
 use ::actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use ::actix_web::error::InternalError;
@@ -62,9 +61,11 @@ impl RequestContext {
         }
     }
 
-    /// Reads the time for timestamps from `clock` instead of the system clock.
+    /// Reads the time for timestamps from `clock`'s wall clock instead of the system's
+    /// (a [`ManualClock`](crate::retry::ManualClock) in tests: the same clock type the
+    /// retry machinery reads).
     #[must_use]
-    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+    pub fn with_clock(mut self, clock: impl crate::retry::Clock + 'static) -> Self {
         self.settings.clock = Arc::new(clock);
         self
     }

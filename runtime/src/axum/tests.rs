@@ -222,7 +222,9 @@ fn app() -> Router {
         )
         .layer(
             RequestContextLayer::new()
-                .with_clock(|| UNIX_EPOCH + Duration::from_millis(1_705_314_600_250))
+                .with_clock(crate::retry::ManualClock::starting_at(
+                    UNIX_EPOCH + Duration::from_millis(1_705_314_600_250),
+                ))
                 .with_request_ids(|| RequestId::parse("generated").unwrap()),
         )
 }

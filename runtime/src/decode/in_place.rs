@@ -45,8 +45,8 @@ pub trait InPlaceDetails: Sized {
     ) -> Result<Option<&'static str>, A::Error>;
 
     /// The code of the variant whose details a body is read for before it names a code:
-    /// the one `status` picks, where status alone picks a variant (see
-    /// [`DetailsReader::presumed`](crate::format::DetailsReader::presumed)).
+    /// the one `status` picks, where status alone picks a variant (the details reader
+    /// presumes it).
     fn presume(status: StatusCode) -> Option<&'static str> {
         let _ = status;
         None

@@ -59,7 +59,7 @@ impl Shape {
     /// # Errors
     ///
     /// As [`decode`](Self::decode).
-    pub fn decode_with<'de, R: DetailsReader<'de>>(
+    pub(crate) fn decode_with<'de, R: DetailsReader<'de>>(
         self,
         body: &'de [u8],
         reader: &mut R,

@@ -154,7 +154,7 @@ macro_rules! declared_methods {
         }
 
         #[inline]
-        fn decode_with<'de, R: $crate::format::DetailsReader<'de>>(
+        fn decode_with<'de, R: $crate::format::details::DetailsReader<'de>>(
             body: &'de [u8],
             reader: &mut R,
             raw: &mut $crate::format::RawEnvelope<'de>,
@@ -859,6 +859,7 @@ impl Declaration {
     /// # Errors
     ///
     /// As [`decode`](Self::decode).
+    #[doc(hidden)]
     pub fn decode_with<'a, R: DetailsReader<'a>>(
         &self,
         body: &'a [u8],

@@ -10,10 +10,11 @@ use std::thread::{self, Thread};
 use std::time::Duration;
 
 use super::classify::{Classify, Idempotency, IdempotencyKey};
-use super::clock::{Clock, Sleep};
+use super::clock::Sleep;
 use super::driver::{Completed, NoRefresh, RetryDriver, RetryError};
 use super::policy::RetryPolicy;
 use super::rng::Rng;
+use crate::clock::Clock;
 
 /// Waiting by blocking the calling thread (`std::thread::sleep`): the sleep of a
 /// [`RetryDriver::blocking`] driver. The wait happens when the sleep is asked for, so

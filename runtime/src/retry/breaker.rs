@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::clock::{Clock, SystemClock};
 use super::policy::saturating_nanos;
+use crate::clock::{Clock, SystemClock};
 use crate::hint::failure::Failure;
 use crate::retry_class::Retry;
 

@@ -13,12 +13,13 @@ use super::breaker::{CircuitBreaker, Outcome};
 use super::budget::RetryBudget;
 use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Idempotency, IdempotencyKey};
-use super::clock::{Clock, Sleep, SystemClock};
+use super::clock::Sleep;
 use super::fleet::{FleetFuture, FleetStore, Report};
 use super::gate::ThrottleGate;
 use super::policy::{RetryPolicy, StopReason};
 use super::rng::{Rng, SplitMix64};
 use super::trace::{self, AttemptSpan, CallSpan};
+use crate::clock::{Clock, SystemClock};
 use crate::hint::failure::Failure;
 use crate::retry_class::Retry;
 
@@ -311,12 +312,12 @@ impl<S: Sleep> RetryDriver<S> {
 }
 
 #[cfg(feature = "tokio")]
-impl RetryDriver<super::clock::TokioSleep, super::clock::TokioClock> {
+impl RetryDriver<super::clock::TokioSleep, crate::clock::TokioClock> {
     /// A driver for `policy` on tokio's timer and clock (so a paused runtime skips the
     /// waits), with an rng seeded from entropy, without breaker or budget.
     pub fn tokio(policy: RetryPolicy) -> Self {
         RetryDriver::new(policy, super::clock::TokioSleep)
-            .with_clock(super::clock::TokioClock::new())
+            .with_clock(crate::clock::TokioClock::new())
     }
 }
 

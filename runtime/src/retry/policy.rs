@@ -470,9 +470,7 @@ impl<R: Rng> Iterator for Schedule<R> {
 }
 
 /// `duration` in nanoseconds, saturating at `u64::MAX` (about 584 years).
-pub(crate) fn saturating_nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
-}
+pub(crate) use crate::clock::saturating_nanos;
 
 #[cfg(test)]
 mod tests {

@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::budget::RetryBudget;
 use super::call::{Call, Next, Shared};
 use super::classify::{Classify, Idempotency};
-use super::clock::{Clock, Sleep, SystemClock};
+use super::clock::Sleep;
 use super::gate::ThrottleGate;
 use super::policy::RetryPolicy;
 use super::rng::{Rng, SplitMix64};
+use crate::clock::{Clock, SystemClock};
 
 /// A request the tower policy can repeat: it can be cloned before it is sent, and it
 /// knows whether repeating it is safe.
@@ -123,11 +124,11 @@ impl<S: Sleep> TowerRetryPolicy<S> {
 }
 
 #[cfg(feature = "tokio")]
-impl TowerRetryPolicy<super::clock::TokioSleep, super::clock::TokioClock> {
+impl TowerRetryPolicy<super::clock::TokioSleep, crate::clock::TokioClock> {
     /// A tower policy for `policy` on tokio's timer and clock.
     pub fn tokio(policy: RetryPolicy) -> Self {
         TowerRetryPolicy::new(policy, super::clock::TokioSleep)
-            .with_clock(super::clock::TokioClock::new())
+            .with_clock(crate::clock::TokioClock::new())
     }
 }
 

@@ -9,14 +9,13 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use super::request_id::RequestId;
 use super::timestamp::rfc3339;
 use crate::log_level::LogLevel;
 
 /// A source of the current time.
-pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+pub(crate) type Clock = Arc<dyn crate::clock::Clock>;
 
 /// One request's values.
 pub(crate) struct Scope {
@@ -45,7 +44,7 @@ impl Scope {
 
     /// The current time as an RFC 3339 timestamp, from the layer's clock.
     pub(crate) fn timestamp(&self) -> String {
-        rfc3339((self.clock)())
+        rfc3339(self.clock.system_now())
     }
 }
 
@@ -74,7 +73,7 @@ impl Settings {
     /// error level.
     pub(crate) fn new() -> Self {
         Settings {
-            clock: Arc::new(SystemTime::now),
+            clock: Arc::new(crate::clock::SystemClock),
             ids: Arc::new(RequestId::generate),
             log_level: LogLevel::Error,
         }
@@ -140,7 +139,7 @@ mod tests {
     fn scope(id: &str) -> Arc<Scope> {
         Arc::new(Scope::new(
             RequestId::parse(id).unwrap(),
-            Arc::new(|| UNIX_EPOCH),
+            Arc::new(crate::retry::ManualClock::starting_at(UNIX_EPOCH)),
             LogLevel::Error,
         ))
     }

@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use tower::Layer;
 
@@ -53,9 +52,11 @@ impl RequestContextLayer {
         }
     }
 
-    /// Reads the time for timestamps from `clock` instead of the system clock.
+    /// Reads the time for timestamps from `clock`'s wall clock instead of the system's
+    /// (a [`ManualClock`](crate::retry::ManualClock) in tests: the same clock type the
+    /// retry machinery reads).
     #[must_use]
-    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+    pub fn with_clock(mut self, clock: impl crate::retry::Clock + 'static) -> Self {
         self.settings.clock = Arc::new(clock);
         self
     }

@@ -18,6 +18,13 @@ impl ResponseExt for MyResponse {
     ) -> impl Future<Output = Result<T, ClientError<E>>> + Send {
         async { unimplemented!() }
     }
+
+    fn api_json_within<T: serde::de::DeserializeOwned + Send, E: ApiError + Send>(
+        self,
+        _: usize,
+    ) -> impl Future<Output = Result<T, ClientError<E>>> + Send {
+        async { unimplemented!() }
+    }
 }
 
 fn main() {}
