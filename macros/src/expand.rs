@@ -370,71 +370,13 @@ mod tests {
         "__REGISTERED",
     ];
 
-    /// The enums of the generated case: every impl the derive writes (a built-in format
-    /// with details decoded in place, a declared format with a key part, a member field
-    /// and a classify hook, a message template, an `unknown` variant).
-    const ENUMS: &str = r##"
-    use apierror::{ApiError, FieldErrors, Unknown};
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "nested")]
-    pub enum Nested {
-        #[error("invalid")]
-        #[status(422)]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[error("conflict")]
-        #[status(409)]
-        #[api_error(message = "conflict on {param}")]
-        Conflict { param: String },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(
-        format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#),
-        classify = classify,
-        retry(header = "Retry-In", unit = "seconds")
-    )]
-    pub enum Vendor {
-        #[error("declined")]
-        #[status(402)]
-        #[api_error(key(type = "card_error", code = "card_declined"))]
-        Declined {
-            #[api_error(member)]
-            param: Option<String>,
-        },
-        #[error("invalid")]
-        #[status(400)]
-        #[api_error(key(type = "invalid_request_error"))]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    fn classify(
-        _: &Vendor,
-        _: &apierror::decode::ResponseMeta,
-    ) -> Option<apierror::retry::Failure> {
-        None
-    }
-"##;
-
     /// How one kind of item is declared with a name.
     type Declare = fn(&str) -> String;
 
     /// The compile-pass case, from the list: in one module a constant named like each
     /// local, in another a function, in a third a unit struct (a type, and a value that
-    /// a binding may not shadow either), each beside the same derives, which must
-    /// compile and decode what they encode.
+    /// a binding may not shadow either), each beside the same derives (`shadowed_locals.in`),
+    /// which must compile and decode what they encode.
     fn shadowing_case() -> String {
         let names: Vec<&str> = Locals::NAMES.iter().chain(OTHER_NAMES).copied().collect();
         let mut case = String::from(
@@ -455,8 +397,7 @@ mod tests {
             for name in &names {
                 case.push_str(&declare(name));
             }
-            case.push_str(ENUMS);
-            case.push_str("}\n");
+            case.push_str("\n    include!(\"shadowed_locals.in\");\n}\n");
         }
         case.push_str(
             r#"

@@ -102,7 +102,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Decoded<E> {
 }
 
 /// Decodes a response into `E`, its details in the same pass where they can be; `now`
-/// as in [`DecodeInput::read_with`].
+/// as in [`DecodeInput::read_at`] (`None`: the system clock).
 ///
 /// # Errors
 ///

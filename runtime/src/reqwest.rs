@@ -104,14 +104,11 @@ impl Classify for Response {
     /// A 4xx or 5xx is a failure of the status's default class, with its hint; any
     /// other status succeeds.
     fn failure(&self) -> Option<Failure> {
-        let status = self.status();
-        (status.is_client_error() || status.is_server_error())
-            .then(|| Failure::for_status(status, self.headers()))
+        crate::retry::classify::response_failure(self.status(), self.headers())
     }
 
     fn summary(&self) -> Summary<'_> {
-        let request_id = crate::decode::request_id_header(self.headers());
-        Summary::new(Some(self.status()), None, request_id)
+        Summary::of_response(self.status(), self.headers())
     }
 }
 

@@ -234,14 +234,7 @@ pub(crate) fn json<T: DeserializeOwned, E: ApiError>(
 pub fn call<E: ApiError>(
     request: RequestBuilder<WithoutBody>,
 ) -> Result<Response<Body>, ClientError<E>> {
-    trace(&request);
-    check(
-        request
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .call()?,
-    )
+    check(any_status(request).call()?)
 }
 
 /// [`call`] for a request with a body (`POST`, `PUT`, `PATCH`).
@@ -253,21 +246,17 @@ pub fn send<E: ApiError>(
     request: RequestBuilder<WithBody>,
     body: impl AsSendBody,
 ) -> Result<Response<Body>, ClientError<E>> {
-    trace(&request);
-    check(
-        request
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .send(body)?,
-    )
+    check(any_status(request).send(body)?)
 }
 
 /// Inside a retry driver's attempt span, the request's method and server.
-fn trace<B>(request: &RequestBuilder<B>) {
+/// `request`, asking ureq for the response whatever its status; noted in the retry
+/// driver's attempt span (its method and server).
+fn any_status<B>(request: RequestBuilder<B>) -> RequestBuilder<B> {
     if let Some(method) = request.method_ref() {
         crate::retry::trace::request(method, request.uri_ref().and_then(http::Uri::host));
     }
+    request.config().http_status_as_error(false).build()
 }
 
 /// Reading ureq's response as a success or a decoded API error: the crate's one way to

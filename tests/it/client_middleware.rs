@@ -3,7 +3,7 @@
 //! `Retry-After`, a vendor's own signal), hands back the last error response byte for
 //! byte with a report, and says why when it has no response to show.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use apierror::reqwest::{ClientError, ResponseExt};
@@ -15,13 +15,10 @@ use apierror::retry::{
 use apierror::{ApiError, Unknown};
 use apierror_examples::vendors::slack::SlackError;
 use apierror_examples::vendors::stripe::StripeError;
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
 use http::{HeaderName, StatusCode};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use tokio::net::TcpListener;
+
+use crate::support::{Answer, Seen, Stub};
 use tokio::time::Instant;
 
 /// Seed 004's shape: `{"error":"<code>","message":"…"}`.
@@ -41,48 +38,10 @@ enum VendorError {
     Other(Unknown),
 }
 
-/// One scripted answer: status, headers, body; after the script, 200 `["a"]`.
-type Answer = (u16, Vec<(&'static str, &'static str)>, &'static str);
-
-/// What the stub saw of each request: its method and `Idempotency-Key`.
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
-
-/// Serves `answers` in order on 127.0.0.1 (then 200 `["a"]`); what it saw.
-async fn serve(answers: Vec<Answer>, delay: Duration) -> (String, Seen) {
-    let script = Arc::new(Mutex::new(answers.into_iter()));
-    let seen: Seen = Arc::default();
-    let noted = Arc::clone(&seen);
-    let routes = Router::new()
-        .fallback(
-            move |State(script): State<Arc<Mutex<std::vec::IntoIter<Answer>>>>,
-                  request: Request| {
-                let noted = Arc::clone(&noted);
-                async move {
-                    let key = request
-                        .headers()
-                        .get("idempotency-key")
-                        .map(|k| k.to_str().unwrap().to_owned());
-                    noted
-                        .lock()
-                        .unwrap()
-                        .push((request.method().to_string(), key));
-                    tokio::time::sleep(delay).await;
-                    let next = script.lock().unwrap().next();
-                    let (status, headers, body) = next.unwrap_or((200, Vec::new(), r#"["a"]"#));
-                    let mut response = Response::new(Body::from(body));
-                    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-                    for (name, value) in headers {
-                        response.headers_mut().insert(name, value.parse().unwrap());
-                    }
-                    response
-                }
-            },
-        )
-        .with_state(script);
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, routes).await });
-    (format!("http://{address}"), seen)
+/// Serves `answers` in order on 127.0.0.1, each after `delay`; its URL and what it saw.
+async fn serve(answers: Vec<Answer<&'static str>>, delay: Duration) -> (String, Seen) {
+    let stub = Stub::serve(answers, delay).await;
+    (stub.url, stub.seen)
 }
 
 /// No jitter, five attempts.

@@ -13,11 +13,9 @@ use apierror::retry::{
 use apierror::ureq::{ClientError, ResponseExt, call, send};
 use apierror::{ApiError, Retry, Unknown};
 use apierror_examples::vendors::slack::SlackError;
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
 use http::StatusCode;
+
+use crate::support::{Answer, Stub};
 
 /// Seed 004's shape: `{"error":"<code>","message":"…"}`.
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -44,72 +42,9 @@ enum VendorError {
     Other(Unknown),
 }
 
-/// One scripted answer: status, headers, body; after the script, 200 `["a"]`.
-type Answer = (u16, Vec<(&'static str, &'static str)>, String);
-
-/// What the stub saw of each request: method and `Idempotency-Key`.
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
-
-struct Stub {
-    url: String,
-    seen: Seen,
-}
-
-impl Stub {
-    fn arrivals(&self) -> usize {
-        self.seen.lock().unwrap().len()
-    }
-}
-
-/// Serves `answers` in order on 127.0.0.1 from a runtime of its own (the test thread
-/// blocks in ureq), then 200 `["a"]`.
-fn serve(answers: Vec<Answer>) -> Stub {
-    let script = Arc::new(Mutex::new(answers.into_iter()));
-    let seen: Seen = Arc::default();
-    let noted = Arc::clone(&seen);
-    let routes = Router::new()
-        .fallback(
-            move |State(script): State<Arc<Mutex<std::vec::IntoIter<Answer>>>>,
-                  request: Request| {
-                let noted = Arc::clone(&noted);
-                async move {
-                    let key = request
-                        .headers()
-                        .get("idempotency-key")
-                        .map(|k| k.to_str().unwrap().to_owned());
-                    noted
-                        .lock()
-                        .unwrap()
-                        .push((request.method().to_string(), key));
-                    let next = script.lock().unwrap().next();
-                    let (status, headers, body) =
-                        next.unwrap_or((200, Vec::new(), r#"["a"]"#.to_owned()));
-                    let mut response = Response::new(Body::from(body));
-                    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-                    for (name, value) in headers {
-                        response.headers_mut().insert(name, value.parse().unwrap());
-                    }
-                    response
-                }
-            },
-        )
-        .with_state(script);
-    let (sender, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            sender.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, routes).await.unwrap();
-        });
-    });
-    Stub {
-        url: format!("http://{}", address.recv().unwrap()),
-        seen,
-    }
+/// Serves `answers` in order on a thread of its own (the test thread blocks in ureq).
+fn serve(answers: Vec<Answer<String>>) -> Stub {
+    Stub::serve_blocking(answers)
 }
 
 fn agent() -> ureq::Agent {

@@ -13,7 +13,6 @@ use ::actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use ::actix_web::{Error, HttpMessage};
 use pin_project_lite::pin_project;
 
-use crate::log_level::LogLevel;
 use crate::server::RequestId;
 use crate::server::scope::{self, Scope, Settings};
 
@@ -53,50 +52,10 @@ pub struct RequestContext {
     settings: Settings,
 }
 
-impl RequestContext {
-    /// The middleware with the system clock and generated ids.
-    pub fn new() -> Self {
-        RequestContext {
-            settings: Settings::new(),
-        }
-    }
-
-    /// Reads the time for timestamps from `clock`'s wall clock instead of the system's
-    /// (a [`ManualClock`](crate::retry::ManualClock) in tests: the same clock type the
-    /// retry machinery reads).
-    #[must_use]
-    pub fn with_clock(mut self, clock: impl crate::retry::Clock + 'static) -> Self {
-        self.settings.clock = Arc::new(clock);
-        self
-    }
-
-    /// Logs a 5xx whose variant sets no level of its own at `level` (default
-    /// [`LogLevel::Error`]); a variant's `#[api_error(log = "…")]` still wins.
-    #[must_use]
-    pub fn with_log_level(mut self, level: LogLevel) -> Self {
-        self.settings.log_level = level;
-        self
-    }
-
-    /// Takes ids for requests without a usable `X-Request-Id` from `ids`.
-    #[must_use]
-    pub fn with_request_ids(mut self, ids: impl Fn() -> RequestId + Send + Sync + 'static) -> Self {
-        self.settings.ids = Arc::new(ids);
-        self
-    }
-}
-
-impl Default for RequestContext {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for RequestContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequestContext").finish_non_exhaustive()
-    }
-}
+crate::server::scope::context_builders!(
+    RequestContext,
+    "The middleware with the system clock and generated ids\n([`RequestId::generate`](crate::server::RequestId::generate))."
+);
 
 impl<S, B> Transform<S, ServiceRequest> for RequestContext
 where

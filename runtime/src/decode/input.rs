@@ -64,7 +64,9 @@ impl<'a> DecodeInput<'a> {
         body: &'a [u8],
         now: SystemTime,
     ) -> Self {
-        DecodeInput::read_with::<F>(status, headers, body, Some(now), Undecoded)
+        let mut input = DecodeInput::unread(status, headers, body, Some(now), Undecoded);
+        input.read_body::<F>();
+        input
     }
 
     /// Input read from a body alone (a `Deserialize` impl): the status is the one the
@@ -117,23 +119,6 @@ where
 }
 
 impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
-    /// [`read_at`](DecodeInput::read_at), with `reader` reading the details as the format
-    /// meets them (see [`Format::decode_with`]); [`take_reader`](Self::take_reader) has
-    /// what it decoded. `now` is `None` for the system clock, read only if an HTTP-date
-    /// `Retry-After` needs it.
-    #[inline]
-    pub fn read_with<F: Format>(
-        status: StatusCode,
-        headers: &'a HeaderMap,
-        body: &'a [u8],
-        now: Option<SystemTime>,
-        reader: R,
-    ) -> Self {
-        let mut input = DecodeInput::unread(status, headers, body, now, reader);
-        input.read_body::<F>();
-        input
-    }
-
     /// A response whose body is not read yet: [`read_body`](Self::read_body) reads it.
     /// (Two steps, so that a caller that keeps the input where it is builds it there; the
     /// envelope is large, and each move of it would copy it.)

@@ -42,6 +42,15 @@ pub struct Summary<'a> {
 }
 
 impl<'a> Summary<'a> {
+    /// A response's summary: its status and the request id of its headers.
+    pub(crate) fn of_response(status: StatusCode, headers: &'a http::HeaderMap) -> Self {
+        Summary::new(
+            Some(status),
+            None,
+            crate::decode::request_id_header(headers),
+        )
+    }
+
     /// A summary of these parts.
     pub const fn new(
         status: Option<StatusCode>,
@@ -125,15 +134,19 @@ impl Classify for ResponseMeta {
 impl<B> Classify for http::Response<B> {
     /// A 4xx or 5xx is a failure of the status's default class; anything else succeeds.
     fn failure(&self) -> Option<Failure> {
-        let status = self.status();
-        (status.is_client_error() || status.is_server_error())
-            .then(|| Failure::for_status(status, self.headers()))
+        response_failure(self.status(), self.headers())
     }
 
     fn summary(&self) -> Summary<'_> {
-        let request_id = crate::decode::request_id_header(self.headers());
-        Summary::new(Some(self.status()), None, request_id)
+        Summary::of_response(self.status(), self.headers())
     }
+}
+
+/// What a response with `status` and `headers` says about repeating its request: a 4xx
+/// or 5xx is a failure of the status's default class, with its hint.
+pub(crate) fn response_failure(status: StatusCode, headers: &http::HeaderMap) -> Option<Failure> {
+    (status.is_client_error() || status.is_server_error())
+        .then(|| Failure::for_status(status, headers))
 }
 
 impl<T: Classify, E: Classify> Classify for Result<T, E> {

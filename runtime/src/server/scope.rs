@@ -129,6 +129,64 @@ pub(crate) fn enter<R>(scope: &Arc<Scope>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// The builders both request-context middlewares (axum's layer, actix-web's middleware)
+/// share, over their [`Settings`]: `new`, `with_clock`, `with_log_level`,
+/// `with_request_ids`, and `Default` and `Debug`.
+macro_rules! context_builders {
+    ($ty:ident, $new_doc:literal) => {
+        impl $ty {
+            #[doc = $new_doc]
+            pub fn new() -> Self {
+                $ty {
+                    settings: $crate::server::scope::Settings::new(),
+                }
+            }
+
+            /// Reads the time for timestamps from `clock`'s wall clock instead of the
+            /// system's (a [`ManualClock`](crate::retry::ManualClock) in tests: the same
+            /// clock type the retry machinery reads).
+            #[must_use]
+            pub fn with_clock(mut self, clock: impl $crate::retry::Clock + 'static) -> Self {
+                self.settings.clock = ::std::sync::Arc::new(clock);
+                self
+            }
+
+            /// Logs a 5xx whose variant sets no level of its own at `level` (default
+            /// [`LogLevel::Error`](crate::LogLevel::Error)); a variant's
+            /// `#[api_error(log = "…")]` still wins.
+            #[must_use]
+            pub fn with_log_level(mut self, level: $crate::LogLevel) -> Self {
+                self.settings.log_level = level;
+                self
+            }
+
+            /// Takes ids for requests without a usable `X-Request-Id` from `ids` instead
+            /// of generating random ones.
+            #[must_use]
+            pub fn with_request_ids(
+                mut self,
+                ids: impl Fn() -> $crate::server::RequestId + Send + Sync + 'static,
+            ) -> Self {
+                self.settings.ids = ::std::sync::Arc::new(ids);
+                self
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($ty)).finish_non_exhaustive()
+            }
+        }
+    };
+}
+pub(crate) use context_builders;
+
 #[cfg(test)]
 mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -33,58 +33,7 @@ mod constants {
     const __field_param: u8 = 0;
     const __REGISTERED: u8 = 0;
 
-    use apierror::{ApiError, FieldErrors, Unknown};
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "nested")]
-    pub enum Nested {
-        #[error("invalid")]
-        #[status(422)]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[error("conflict")]
-        #[status(409)]
-        #[api_error(message = "conflict on {param}")]
-        Conflict { param: String },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(
-        format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#),
-        classify = classify,
-        retry(header = "Retry-In", unit = "seconds")
-    )]
-    pub enum Vendor {
-        #[error("declined")]
-        #[status(402)]
-        #[api_error(key(type = "card_error", code = "card_declined"))]
-        Declined {
-            #[api_error(member)]
-            param: Option<String>,
-        },
-        #[error("invalid")]
-        #[status(400)]
-        #[api_error(key(type = "invalid_request_error"))]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    fn classify(
-        _: &Vendor,
-        _: &apierror::decode::ResponseMeta,
-    ) -> Option<apierror::retry::Failure> {
-        None
-    }
+    include!("shadowed_locals.in");
 }
 
 mod functions {
@@ -115,58 +64,7 @@ mod functions {
     fn __field_param() {}
     fn __REGISTERED() {}
 
-    use apierror::{ApiError, FieldErrors, Unknown};
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "nested")]
-    pub enum Nested {
-        #[error("invalid")]
-        #[status(422)]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[error("conflict")]
-        #[status(409)]
-        #[api_error(message = "conflict on {param}")]
-        Conflict { param: String },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(
-        format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#),
-        classify = classify,
-        retry(header = "Retry-In", unit = "seconds")
-    )]
-    pub enum Vendor {
-        #[error("declined")]
-        #[status(402)]
-        #[api_error(key(type = "card_error", code = "card_declined"))]
-        Declined {
-            #[api_error(member)]
-            param: Option<String>,
-        },
-        #[error("invalid")]
-        #[status(400)]
-        #[api_error(key(type = "invalid_request_error"))]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    fn classify(
-        _: &Vendor,
-        _: &apierror::decode::ResponseMeta,
-    ) -> Option<apierror::retry::Failure> {
-        None
-    }
+    include!("shadowed_locals.in");
 }
 
 mod types {
@@ -197,58 +95,7 @@ mod types {
     struct __field_param;
     struct __REGISTERED;
 
-    use apierror::{ApiError, FieldErrors, Unknown};
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(format = "nested")]
-    pub enum Nested {
-        #[error("invalid")]
-        #[status(422)]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[error("conflict")]
-        #[status(409)]
-        #[api_error(message = "conflict on {param}")]
-        Conflict { param: String },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    #[derive(Debug, thiserror::Error, ApiError)]
-    #[api_error(
-        format(json = r#"{"error":{"type":"{type}","code":"{code?}","message":"{message}","param":"{param?}","details":"{details?}"}}"#),
-        classify = classify,
-        retry(header = "Retry-In", unit = "seconds")
-    )]
-    pub enum Vendor {
-        #[error("declined")]
-        #[status(402)]
-        #[api_error(key(type = "card_error", code = "card_declined"))]
-        Declined {
-            #[api_error(member)]
-            param: Option<String>,
-        },
-        #[error("invalid")]
-        #[status(400)]
-        #[api_error(key(type = "invalid_request_error"))]
-        Invalid {
-            #[api_error(details)]
-            fields: FieldErrors,
-        },
-        #[api_error(unknown)]
-        #[error("{0}")]
-        Other(Unknown),
-    }
-
-    fn classify(
-        _: &Vendor,
-        _: &apierror::decode::ResponseMeta,
-    ) -> Option<apierror::retry::Failure> {
-        None
-    }
+    include!("shadowed_locals.in");
 }
 
 fn main() {
