@@ -165,6 +165,50 @@ impl Case {
         }
     }
 
+    /// The hand-written client of [`serde`](Self::serde) that also keeps, for after the
+    /// body is gone, what [`Decoded`] keeps (`None` for the vendors): the status, the
+    /// code, the message, the request id and timestamp where the body has them, and the
+    /// start of the raw body, owned and boxed. What a client that logs or returns the
+    /// response's own words pays, whoever writes it.
+    pub fn serde_kept(self, body: &[u8]) -> Option<u32> {
+        let status = self.status();
+        let (value, kept) = match self {
+            Case::Nested => {
+                let read: NestedBody<'_> = serde_json::from_slice(body).unwrap();
+                let error = &read.error;
+                let value = match error.code {
+                    "validation_error" => 1 + count(error.details.as_ref()),
+                    "not_found" => 2,
+                    _ => 0,
+                };
+                let kept = Kept::new(status, body, error.code, error.message);
+                (value, kept.traced(error.request_id, error.timestamp))
+            }
+            Case::Problem => {
+                let read: ProblemBody<'_> = serde_json::from_slice(body).unwrap();
+                let value = match read.code {
+                    "validation_error" => 1 + count(read.errors.as_ref()),
+                    "not_found" => 2,
+                    _ => 0,
+                };
+                let kept = Kept::new(status, body, read.code, read.detail);
+                (value, kept.traced(read.request_id, read.timestamp))
+            }
+            Case::Flat => {
+                let read: FlatBody<'_> = serde_json::from_slice(body).unwrap();
+                let value = match read.error {
+                    "invalid_token" => 1,
+                    "not_found" => 2,
+                    _ => 0,
+                };
+                (value, Kept::new(status, body, read.error, read.message))
+            }
+            _ => return None,
+        };
+        let kept = Box::new(kept);
+        Some(value + u32::from(kept.code.is_some()))
+    }
+
     /// The hand-written client decoding into the owned types the vendor's enum holds
     /// (`String`s, `Vec`s, a `BTreeMap`, a parsed `Duration`), then matching on the key:
     /// what the declared enum's own fields cost, whoever decodes them. `None` for the
@@ -290,6 +334,36 @@ impl Case {
                 .code()
                 .to_owned(),
         }
+    }
+}
+
+/// What [`Case::serde_kept`] keeps of a response.
+#[allow(dead_code)]
+struct Kept {
+    status: StatusCode,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    timestamp: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Kept {
+    fn new(status: StatusCode, body: &[u8], code: &str, message: &str) -> Self {
+        Kept {
+            status,
+            code: Some(code.to_owned()),
+            message: Some(message.to_owned()),
+            request_id: None,
+            timestamp: None,
+            body: body[..body.len().min(apierror::decode::KEPT_BODY_BYTES)].to_vec(),
+        }
+    }
+
+    fn traced(mut self, request_id: Option<&str>, timestamp: Option<&str>) -> Self {
+        self.request_id = request_id.map(str::to_owned);
+        self.timestamp = timestamp.map(str::to_owned);
+        self
     }
 }
 
@@ -514,6 +588,11 @@ mod tests {
             assert!(case.serde(case.body()) > 0, "{}", case.name());
             assert!(
                 case.serde_owned(case.body()).is_none_or(|seen| seen > 0),
+                "{}",
+                case.name()
+            );
+            assert!(
+                case.serde_kept(case.body()).is_none_or(|seen| seen > 1),
                 "{}",
                 case.name()
             );

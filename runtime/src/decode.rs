@@ -215,9 +215,9 @@ pub struct ResponseMeta {
     /// `Stripe-Should-Retry`.
     pub should_retry: Option<bool>,
     /// The response's headers, for an enum with a classify hook
-    /// (`#[api_error(classify = path)]`; empty otherwise): at most [`KEPT_HEADERS`]
+    /// (`#[api_error(classify = path)]`; `None` otherwise): at most [`KEPT_HEADERS`]
     /// fields and [`KEPT_BODY_BYTES`] of values, in the order received.
-    pub headers: HeaderMap,
+    pub headers: Option<HeaderMap>,
 }
 
 impl ResponseMeta {
@@ -235,7 +235,7 @@ impl ResponseMeta {
             body: Vec::new(),
             unbound: Vec::new(),
             should_retry: None,
-            headers: HeaderMap::new(),
+            headers: None,
         }
     }
 
@@ -272,21 +272,11 @@ impl ResponseMeta {
         should_retry: Option<bool>,
         keep_headers: bool,
     ) -> Box<Self> {
-        // Request-id headers by preference: X-Request-Id, Request-Id, X-Amzn-RequestId.
-        let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
-        let mut rate_limit = RateLimitScan::default();
-        for (name, value) in headers {
-            let name = name.as_str();
-            if let Some(rank) = REQUEST_ID_HEADERS.iter().position(|id| *id == name) {
-                request_ids[rank].get_or_insert(value);
-            } else if name != "retry-after" {
-                rate_limit.offer(name, value);
-            }
-        }
-        let header_id = request_ids
-            .into_iter()
-            .flatten()
-            .find_map(|v| v.to_str().ok());
+        let (header_id, rate_limit) = if headers.is_empty() {
+            (None, None)
+        } else {
+            scan_headers(headers)
+        };
         let kept = |text: Option<&str>, bound: usize| text.map(|text| kept_text(text, bound));
         let (code, message, timestamp, body_id) = match raw {
             Some(raw) => (
@@ -300,7 +290,7 @@ impl ResponseMeta {
         Box::new(ResponseMeta {
             status,
             retry_after,
-            rate_limit: rate_limit.finish(),
+            rate_limit,
             request_id: kept(header_id.or(body_id), KEPT_TEXT_BYTES),
             code: kept(code, KEPT_TEXT_BYTES),
             message: kept(message, KEPT_BODY_BYTES),
@@ -315,13 +305,29 @@ impl ResponseMeta {
                 _ => Vec::new(),
             },
             should_retry,
-            headers: if keep_headers {
-                kept_headers(headers)
-            } else {
-                HeaderMap::new()
-            },
+            headers: keep_headers.then(|| kept_headers(headers)),
         })
     }
+}
+
+/// The request id (by preference: X-Request-Id, Request-Id, X-Amzn-RequestId) and the
+/// rate limit `headers` give, in one pass over them.
+fn scan_headers(headers: &HeaderMap) -> (Option<&str>, Option<RateLimit>) {
+    let mut request_ids: [Option<&HeaderValue>; 3] = [None; 3];
+    let mut rate_limit = RateLimitScan::default();
+    for (name, value) in headers {
+        let name = name.as_str();
+        if let Some(rank) = REQUEST_ID_HEADERS.iter().position(|id| *id == name) {
+            request_ids[rank].get_or_insert(value);
+        } else if name != "retry-after" {
+            rate_limit.offer(name, value);
+        }
+    }
+    let header_id = request_ids
+        .into_iter()
+        .flatten()
+        .find_map(|v| v.to_str().ok());
+    (header_id, rate_limit.finish())
 }
 
 /// The first [`KEPT_HEADERS`] fields of `headers` whose values fit, together, in

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Cases: `encode/<body>/{serde,apierror}` and `decode/<body>/{serde,apierror,decoded}`
-//! for `<body>` in `nested`, `problem`, `flat`; and `client/<case>/{serde,apierror,decoded}`
+//! for `<body>` in `nested`, `problem`, `flat`; and `client/<case>/{serde,owned,kept,apierror,decoded}`
 //! for each `apierror_benches::client::Case` (`nested`, `problem`, `flat`, `stripe`,
 //! `github`, `slack`, `google`). `benches/instructions.sh` runs each at two
 //! counts and reports the instructions per call (the difference over the extra calls, so
@@ -79,6 +79,7 @@ fn client(name: &str, side: &str, count: u64) {
         seen += u64::from(match side {
             "serde" => case.serde(black_box(body)),
             "owned" => case.serde_owned(black_box(body)).unwrap_or_default(),
+            "kept" => case.serde_kept(black_box(body)).unwrap_or_default(),
             "apierror" => case.apierror(&headers, black_box(body)),
             "decoded" => case.decoded(&headers, black_box(body)),
             _ => panic!("no side {side}"),

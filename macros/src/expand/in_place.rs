@@ -121,17 +121,20 @@ impl<'a> Context<'a> {
                 },
             }
         });
-        let dispatch = match self.input.builtin() {
-            _ if let Some(shape) = self.input.shape() => self.key_dispatch(shape, &slotted),
-            Some(builtin) if builtin.has_code() => self.code_dispatch(&slotted),
-            Some(_) => self.status_dispatch(&slotted),
-            // A format the derive does not know (`Auto`, a custom one): the body's code
-            // when it has one, else the status.
-            None => {
-                let by_code = self.code_dispatch(&slotted);
-                let by_status = self.status_dispatch(&slotted);
-                quote! {
-                    if #local_raw.code.is_some() { #by_code } else { #by_status }
+        let dispatch = if let Some(shape) = self.input.shape() {
+            self.key_dispatch(shape, &slotted)
+        } else {
+            match self.input.builtin() {
+                Some(builtin) if builtin.has_code() => self.code_dispatch(&slotted),
+                Some(_) => self.status_dispatch(&slotted),
+                // A format the derive does not know (`Auto`, a custom one): the body's code
+                // when it has one, else the status.
+                None => {
+                    let by_code = self.code_dispatch(&slotted);
+                    let by_status = self.status_dispatch(&slotted);
+                    quote! {
+                        if #local_raw.code.is_some() { #by_code } else { #by_status }
+                    }
                 }
             }
         };

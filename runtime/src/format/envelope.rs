@@ -353,13 +353,14 @@ mod tests {
 
     #[test]
     fn message_is_escaped_json_in_both_forms() {
-        let message = format_args!("a \"quoted\" \\ {}\n", '\u{1}');
+        // A `Display` with a placeholder, as a variant's formatted message is.
+        let control = '\u{1}';
+        let text = format!("a \"quoted\" \\ {control}\n");
         let expected = r#""a \"quoted\" \\ \u0001\n""#;
         assert_eq!(
-            serde_json::to_string(&Message::Display(&message)).unwrap(),
+            serde_json::to_string(&Message::Display(&format_args!("{text}"))).unwrap(),
             expected
         );
-        let text = message.to_string();
         assert_eq!(
             serde_json::to_string(&Message::Str(&text)).unwrap(),
             expected
