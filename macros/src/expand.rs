@@ -5,10 +5,9 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::DeriveInput;
 
-use crate::ast::{self, FormatChoice, Input, MessageSource, Role, Variant};
-use crate::{fallback, template, valid};
+use crate::ast::{FormatChoice, Input, MessageSource, Role, Variant};
+use crate::template;
 
 mod api_error;
 mod bounds;
@@ -17,41 +16,12 @@ mod deserialize;
 mod encode;
 mod in_place;
 
-/// The whole derive: parse, check, then expand, or report every error with stub impls.
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
-    let mut errors = darling::Error::accumulator();
-    valid::check_shape(input, &mut errors);
-    let parsed = match &input.data {
-        syn::Data::Union(_) => None,
-        _ => errors.handle(ast::parse(input)),
-    };
-    if let Some(parsed) = &parsed {
-        valid::check(parsed, &mut errors);
-    }
-    let krate = parsed
-        .as_ref()
-        .map_or_else(|| quote!(::apierror), |p| p.krate.clone());
-    let tokens = match (errors.finish(), parsed) {
-        (Ok(()), Some(parsed)) => {
-            let impls = impls(&parsed);
-            let shields = shields(&parsed);
-            quote!(#shields #impls)
-        }
-        (result, parsed) => {
-            let mut tokens = result
-                .err()
-                .map(darling::Error::write_errors)
-                .unwrap_or_default();
-            tokens.extend(fallback::impls(input, parsed.as_ref(), &krate));
-            tokens
-        }
-    };
-    // Nothing the derive defines leaks into the user's module.
-    quote! {
-        const _: () = {
-            #tokens
-        };
-    }
+/// The impls of a declaration that passed every check, beside the shields of their
+/// locals.
+pub(crate) fn expand(parsed: &Input<'_>) -> TokenStream {
+    let impls = impls(parsed);
+    let shields = shields(parsed);
+    quote!(#shields #impls)
 }
 
 /// Defines [`Locals`] from one list: the locals the generated code binds, each named

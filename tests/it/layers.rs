@@ -114,7 +114,7 @@ fn code_lines(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// The path segments after each `crate::` (or `$crate::`) and `super::` in `line`: the
-/// leading `super`s kept, the path stopping at a `{` or anything not an identifier.
+/// leading `super`s kept; a group (`crate::{a, b::c}`) gives one path per item.
 fn paths(line: &str) -> Vec<Vec<&str>> {
     let mut found = Vec::new();
     for start in ["crate::", "super::"] {
@@ -126,25 +126,59 @@ fn paths(line: &str) -> Vec<Vec<&str>> {
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
                 continue; // part of a longer name, or the middle of a path
             }
-            let mut segments = vec![start.trim_end_matches("::")];
-            let mut rest = &line[from..];
-            loop {
-                let end = rest
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(rest.len());
-                if end == 0 {
-                    break;
-                }
-                segments.push(&rest[..end]);
-                match rest[end..].strip_prefix("::") {
-                    Some(next) => rest = next,
-                    None => break,
-                }
-            }
-            found.push(segments);
+            let head = vec![start.trim_end_matches("::")];
+            read_path(head, &line[from..], &mut found);
         }
     }
     found
+}
+
+/// Reads `rest` as the rest of a path after `head` (identifiers joined by `::`, maybe
+/// ending in a `{…}` group), pushing each full path to `found`.
+fn read_path<'a>(mut head: Vec<&'a str>, mut rest: &'a str, found: &mut Vec<Vec<&'a str>>) {
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            for item in items(group) {
+                read_path(head.clone(), item.trim_start(), found);
+            }
+            return;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        head.push(&rest[..end]);
+        match rest[end..].strip_prefix("::") {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    found.push(head);
+}
+
+/// The items of a group whose `{` is just before `group`: split at its own commas, up
+/// to its `}` (or the end of the line).
+fn items(group: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut items) = (0usize, 0, Vec::new());
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(&group[start..at]);
+                return items;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&group[start..]);
+    items
 }
 
 /// The module `segments` (from [`paths`]) names from module `from`: the longest prefix
@@ -379,6 +413,17 @@ fn the_check_sees_upward_imports_and_cycles() {
         [("format::schema".to_owned(), "format::nested".to_owned())]
     );
     assert_eq!(edge("format", "let x = supercrate::y;"), []);
+    assert_eq!(
+        edge(
+            "format::nested",
+            "use crate::{decode, retry::{RetryAfter, Clock}};"
+        ),
+        [
+            ("format::nested".to_owned(), "decode".to_owned()),
+            ("format::nested".to_owned(), "retry".to_owned()),
+            ("format::nested".to_owned(), "retry".to_owned()),
+        ]
+    );
 
     let mut edges: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (from, to) in [
