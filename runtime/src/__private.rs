@@ -18,8 +18,9 @@ pub use crate::api_error::ApiError;
 pub use crate::catalogue::ErrorSpec;
 pub use crate::client::registry::register_probe;
 pub use crate::decode::in_place::InPlaceDetails;
-pub use crate::decode::input::{DecodeInput, deserialize_body};
+pub use crate::decode::input::DecodeInput;
 pub use crate::decode::{DecodeError, DecodeErrorKind, ResponseMeta};
+pub use crate::decoded::deserialize_body;
 pub use crate::decoded::{decode_in_place, decode_in_place_with_meta};
 pub use crate::format::declared::{
     Declaration, EnvelopeOnly, Literal as DeclaredLiteral, Member as DeclaredMember,

@@ -36,7 +36,7 @@ use std::fmt::Write as _;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use crate::GrpcCode;
+use crate::grpc_code::GrpcCode;
 use crate::retry_class::Retry;
 
 /// One declared variant, as documentation sees it.

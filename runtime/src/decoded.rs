@@ -11,6 +11,7 @@ use crate::api_error::ApiError;
 use crate::decode::in_place::{InPlace, InPlaceDetails};
 use crate::decode::input::DecodeInput;
 use crate::decode::{DecodeError, ResponseMeta};
+use crate::format::Format;
 
 /// A decoded error with what the response said around it.
 ///
@@ -137,4 +138,25 @@ pub fn decode_in_place_with_meta<E: ApiError + InPlaceDetails>(
     input.read_signals(&E::RETRY_SIGNALS, E::KEEPS_HEADERS);
     let mut reader = input.take_reader();
     (E::choose(&input, &mut reader.slots), input.meta())
+}
+
+/// What a derived enum's `Deserialize` runs: reads the value's JSON text (as a
+/// `RawValue`, so from `serde_json`'s deserializer or its `Value`), decodes it with `F` as
+/// a response body is decoded (one pass, as leniently), and picks the variant from the
+/// body alone.
+///
+/// # Errors
+///
+/// When the value is not `F`'s envelope, or no variant fits and `E` has no `unknown`
+/// variant.
+pub fn deserialize_body<'de, F, E, D>(deserializer: D) -> Result<E, D::Error>
+where
+    F: Format,
+    E: ApiError,
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let text = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    let raw = F::decode(text.get().as_bytes()).map_err(D::Error::custom)?;
+    E::__decode(&DecodeInput::from_body(raw)).map_err(D::Error::custom)
 }

@@ -208,6 +208,42 @@ fn target(from: &str, segments: &[&str], known: &BTreeMap<String, PathBuf>) -> O
     })
 }
 
+/// The items the crate root re-exports from its modules (`pub use decode::DecodeError;`),
+/// each with the module it comes from, so that `crate::DecodeError` counts as an import
+/// of `decode`.
+fn root_items(lib: &Path, known: &BTreeMap<String, PathBuf>) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(lib).unwrap();
+    let mut items = BTreeMap::new();
+    for line in text.lines() {
+        let Some(path) = line.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let path = path.trim_end_matches(';');
+        let Some((module, _)) = path.split_once("::") else {
+            continue;
+        };
+        if !known.contains_key(module) {
+            continue; // an external crate
+        }
+        let item = path.rsplit(['{', ',', ':', ' ']).next().unwrap_or(path);
+        items.insert(item.trim().to_owned(), module.to_owned());
+    }
+    items
+}
+
+/// `segments` with a root re-export (`crate::DecodeError`) replaced by the module it
+/// comes from (`crate::decode::DecodeError`).
+fn through_root<'a>(segments: &[&'a str], roots: &'a BTreeMap<String, String>) -> Vec<&'a str> {
+    match segments {
+        ["crate", item, rest @ ..] if roots.contains_key(*item) => {
+            let mut resolved = vec!["crate", roots[*item].as_str(), *item];
+            resolved.extend(rest);
+            resolved
+        }
+        _ => segments.to_vec(),
+    }
+}
+
 /// `a` is `b` or one of its ancestors or descendants (a module and its submodules name
 /// each other by structure: re-exports down, shared items up).
 fn related(a: &str, b: &str) -> bool {
@@ -223,11 +259,13 @@ struct Graph {
 fn graph(krate: &str) -> Graph {
     let dir = source_dir(krate);
     let modules = modules(&dir);
+    let roots = root_items(&dir.join("lib.rs"), &modules);
     let mut edges: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (name, path) in &modules {
         let text = std::fs::read_to_string(path).unwrap();
         for (number, line) in code_lines(&text) {
             for segments in paths(line) {
+                let segments = through_root(&segments, &roots);
                 let Some(to) = target(name, &segments, &modules) else {
                     continue;
                 };

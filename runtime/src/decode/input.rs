@@ -97,27 +97,6 @@ impl<'a, R> DecodeInput<'a, R> {
     }
 }
 
-/// What a derived enum's `Deserialize` runs: reads the value's JSON text (as a
-/// `RawValue`, so from `serde_json`'s deserializer or its `Value`), decodes it with `F` as
-/// a response body is decoded (one pass, as leniently), and picks the variant from the
-/// body alone.
-///
-/// # Errors
-///
-/// When the value is not `F`'s envelope, or no variant fits and `E` has no `unknown`
-/// variant.
-pub fn deserialize_body<'de, F, E, D>(deserializer: D) -> Result<E, D::Error>
-where
-    F: Format,
-    E: crate::ApiError,
-    D: serde::Deserializer<'de>,
-{
-    use serde::de::Error as _;
-    let text = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
-    let raw = F::decode(text.get().as_bytes()).map_err(D::Error::custom)?;
-    E::__decode(&DecodeInput::from_body(raw)).map_err(D::Error::custom)
-}
-
 impl<'a, R: DetailsReader<'a>> DecodeInput<'a, R> {
     /// A response whose body is not read yet: [`read_body`](Self::read_body) reads it.
     /// (Two steps, so that a caller that keeps the input where it is builds it there; the
