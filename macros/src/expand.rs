@@ -369,32 +369,7 @@ mod tests {
             }
             case.push_str("\n    include!(\"shadowed_locals.in\");\n}\n");
         }
-        case.push_str(
-            r#"
-fn main() {
-    use apierror::http::{HeaderMap, StatusCode};
-
-    fn round_trip<E: apierror::ApiError + std::fmt::Debug>(error: &E) -> E {
-        let status = StatusCode::from_u16(error.status().as_u16()).unwrap();
-        E::from_response(status, &HeaderMap::new(), &error.to_body()).unwrap()
-    }
-    let fields = apierror::FieldErrors::new().with_field("email", "is invalid");
-    let declined = || Some("number".to_owned());
-    assert!(matches!(
-        round_trip(&constants::Nested::Invalid { fields: fields.clone() }),
-        constants::Nested::Invalid { fields: f } if f == fields
-    ));
-    assert!(matches!(
-        round_trip(&functions::Vendor::Declined { param: declined() }),
-        functions::Vendor::Declined { param } if param == declined()
-    ));
-    assert!(matches!(
-        round_trip(&types::Vendor::Invalid { fields: fields.clone() }),
-        types::Vendor::Invalid { fields: f } if f == fields
-    ));
-}
-"#,
-        );
+        case.push_str("\ninclude!(\"shadowed_locals_main.in\");\n");
         case
     }
 
